@@ -1,0 +1,76 @@
+import { conflict, notFound, preconditionFailed } from '../../shared/errors.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
+import type { RequestContext } from '../../shared/http/handler.ts';
+import type { ServiceFor } from '../../shared/http/route.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import { newId } from '../../shared/ports/ids.ts';
+import { CompanyWriteConflict, type CompanyRepository } from './repository.ts';
+import type { companyRoutes } from './routes.ts';
+import type { Company } from './schemas.ts';
+import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
+
+const maxWriteAttempts = 3;
+
+const eventData = (c: Company) => ({ companyId: c.id, name: c.name, domain: c.domain });
+
+export const companyService = (repo: CompanyRepository) => {
+  const domainTaken = async (tenantId: string, domain: string | undefined) =>
+    conflict('a company with this domain already exists', { existingId: domain && (await repo.idByDomain(tenantId, domain)), field: 'domain' });
+
+  const service: ServiceFor<typeof companyRoutes, RequestContext> = {
+    async createCompany({ body }, ctx) {
+      const now = clock().now().toISOString();
+      const company: Company = { id: newId(), version: 1, tags: [], attributes: {}, ...body, createdAt: now, updatedAt: now };
+      try {
+        await repo.create(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.created', eventData(company)));
+      } catch (error) {
+        if (error instanceof CompanyWriteConflict && error.reason === 'DOMAIN') throw await domainTaken(ctx.tenantId, company.domain);
+        throw error;
+      }
+      return company;
+    },
+
+    listCompanies: ({ query }, ctx) => repo.list(ctx.tenantId, query.limit, query.cursor),
+
+    async getCompany({ params }, ctx) {
+      const company = await repo.get(ctx.tenantId, params.id);
+      if (!company) throw notFound('company');
+      return company;
+    },
+
+    async updateCompany({ params, body, ifMatch }, ctx) {
+      for (let attempt = 1; ; attempt++) {
+        const before = await repo.get(ctx.tenantId, params.id, true);
+        if (!before) throw notFound('company');
+        if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
+        const after = applyPatch(before, body, clock().now().toISOString());
+        const changed = changedFields(before, after);
+        if (!changed.length) return before;
+        try {
+          await repo.update(ctx.tenantId, before, after, domainEvent(ctx.tenantId, 'company.updated', { ...eventData(after), changed }));
+          return after;
+        } catch (error) {
+          if (!(error instanceof CompanyWriteConflict)) throw error;
+          if (error.reason === 'DOMAIN') throw await domainTaken(ctx.tenantId, after.domain);
+          if (ifMatch !== undefined) throw preconditionFailed();
+          if (attempt >= maxWriteAttempts) throw error;
+        }
+      }
+    },
+
+    async deleteCompany({ params, ifMatch }, ctx) {
+      const company = await repo.get(ctx.tenantId, params.id, true);
+      if (!company) throw notFound('company');
+      if (ifMatch !== undefined && ifMatch !== company.version) throw preconditionFailed();
+      if (await repo.hasContacts(ctx.tenantId, company.id)) throw conflict('the company still has contacts; move or delete them first');
+      try {
+        await repo.delete(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.deleted', { companyId: company.id }));
+      } catch (error) {
+        if (error instanceof CompanyWriteConflict) throw preconditionFailed();
+        throw error;
+      }
+      return undefined;
+    },
+  };
+  return service;
+};

@@ -1,0 +1,136 @@
+import { keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
+import { getItem, getItems, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { nameTerms } from '../../shared/domain/normalize.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { companyExistsCondition } from '../companies/membership.ts';
+import type { Contact } from './schemas.ts';
+
+/** What a failed contact write collided with. */
+export type ContactConflict = UniqueKind | 'COMPANY' | 'VERSION' | 'MISSING';
+export class ContactWriteConflict extends Error {
+  constructor(readonly reason: ContactConflict) {
+    super(`contact write conflict: ${reason}`);
+  }
+}
+
+const uniques = (c: Contact): [UniqueKind, string][] => [
+  ...(c.email ? [['EMAIL', c.email] as [UniqueKind, string]] : []),
+  ...(c.phone ? [['PHONE', c.phone] as [UniqueKind, string]] : []),
+  ...(c.externalId ? [['EXT', c.externalId] as [UniqueKind, string]] : []),
+];
+
+const searchTerms = (c: Contact): [SearchField, string][] => [
+  ...nameTerms(c.firstName, c.lastName).map((t): [SearchField, string] => ['N', t]),
+  ...c.tags.map((t): [SearchField, string] => ['G', t]),
+];
+
+const contactItem = (tenantId: string, c: Contact) => ({
+  ...keys.contact(tenantId, c.id),
+  ...keys.contactList(tenantId, c.id),
+  ...(c.companyId ? keys.companyMember(tenantId, c.companyId, c.id) : {}),
+  entity: 'CONTACT',
+  ...c,
+});
+
+const same = ([a, b]: [string, string], [c, d]: [string, string]) => a === c && b === d;
+const minus = <T extends [string, string]>(xs: T[], ys: T[]) => xs.filter((x) => !ys.some((y) => same(x, y)));
+
+type Labeled = { reason: ContactConflict; item: TransactItem };
+
+/** Runs a labeled transaction; a failed condition becomes a ContactWriteConflict naming what collided. */
+const write = async (labeled: Labeled[], event: DomainEvent) => {
+  try {
+    await writeWithEvents(labeled.map((l) => l.item), [event]);
+  } catch (error) {
+    if (error instanceof TransactionConflict) throw new ContactWriteConflict(labeled[error.failed[0]!]?.reason ?? 'VERSION');
+    throw error;
+  }
+};
+
+const guardItem = (tenantId: string, kind: UniqueKind, value: string, contactId: string) => ({ ...keys.unique(tenantId, kind, value), entity: 'UNIQUE', contactId });
+const searchItem = (tenantId: string, [field, term]: [SearchField, string], contactId: string) => ({ ...keys.search(tenantId, field, term, contactId), entity: 'SEARCH', contactId });
+
+export const contactRepository = {
+  async get(tenantId: string, id: string, consistent = false): Promise<Contact | undefined> {
+    const item = await getItem(keys.contact(tenantId, id), consistent);
+    return item && stripKeys<Contact>(item);
+  },
+
+  async idByUnique(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {
+    return (await getItem(keys.unique(tenantId, kind, value), true))?.contactId as string | undefined;
+  },
+
+  /** One transaction: the contact, its uniqueness guards, search terms, company check and the event. */
+  async create(tenantId: string, c: Contact, event: DomainEvent) {
+    await write(
+      [
+        { reason: 'VERSION', item: putNew(contactItem(tenantId, c)) },
+        ...uniques(c).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, c.id)) })),
+        ...(c.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, c.companyId) }] : []),
+        ...searchTerms(c).map((t) => ({ reason: 'VERSION' as const, item: put(searchItem(tenantId, t, c.id)) })),
+      ],
+      event,
+    );
+  },
+
+  /** Replaces `before` with `after` if nobody changed it meanwhile, moving guards and search terms that changed. */
+  async update(tenantId: string, before: Contact, after: Contact, event: DomainEvent) {
+    const [oldU, newU] = [uniques(before), uniques(after)];
+    const [oldS, newS] = [searchTerms(before), searchTerms(after)];
+    const owned = 'contactId = :id';
+    await write(
+      [
+        { reason: 'VERSION', item: put(contactItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version }) },
+        ...minus(oldU, newU).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value), owned, { ':id': before.id }) })),
+        ...minus(newU, oldU).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, after.id)) })),
+        ...(after.companyId && after.companyId !== before.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, after.companyId) }] : []),
+        ...minus(oldS, newS).map(([field, term]) => ({ reason: 'VERSION' as const, item: remove(keys.search(tenantId, field, term, before.id)) })),
+        ...minus(newS, oldS).map((t) => ({ reason: 'VERSION' as const, item: put(searchItem(tenantId, t, after.id)) })),
+      ],
+      event,
+    );
+  },
+
+  async delete(tenantId: string, c: Contact, event: DomainEvent) {
+    await write(
+      [
+        { reason: 'VERSION', item: remove(keys.contact(tenantId, c.id), ...atVersion(c.version)) },
+        ...uniques(c).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value)) })),
+        ...searchTerms(c).map(([field, term]) => ({ reason: 'VERSION' as const, item: remove(keys.search(tenantId, field, term, c.id)) })),
+      ],
+      event,
+    );
+  },
+
+  async list(tenantId: string, limit: number, cursor?: string) {
+    const partition = keys.contactListPartition(tenantId);
+    const page = await queryPage(
+      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      { limit, cursor, scope: partition },
+    );
+    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+  },
+
+  async listByCompany(tenantId: string, companyId: string, limit: number, cursor?: string) {
+    const partition = keys.companyMemberPartition(tenantId, companyId);
+    const page = await queryPage(
+      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      { limit, cursor, scope: partition },
+    );
+    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+  },
+
+  /** Contacts whose search term starts with `prefix` (one query on the tenant's search partition, then one batch get). */
+  async search(tenantId: string, field: SearchField, prefix: string, limit: number, cursor?: string) {
+    const partition = keys.searchPartition(tenantId);
+    const page = await queryPage(
+      { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': `${field}#${prefix}` } },
+      { limit, cursor, scope: `${partition}|${field}|${prefix}` },
+    );
+    const ids = [...new Set(page.items.map((i) => i.contactId as string))];
+    const items = await getItems(ids.map((id) => keys.contact(tenantId, id)));
+    return { items: items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+  },
+};
+export type ContactRepository = typeof contactRepository;

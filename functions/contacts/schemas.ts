@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { attributes, email, id, locale, phone, tag, text, timeZone } from '../../shared/domain/fields.ts';
+
+export const lifecycleStages = ['lead', 'prospect', 'customer', 'loyal', 'at-risk', 'churned'] as const;
+export const consentChannels = ['email', 'sms', 'phone', 'whatsapp', 'push', 'post'] as const;
+
+const purpose = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'purposes are lower-case words such as marketing or surveys');
+const consentGrant = z.union([z.boolean(), z.strictObject({ granted: z.boolean(), source: text(120).optional() })]);
+export const consentInput = z.partialRecord(z.enum(consentChannels), z.record(purpose, consentGrant));
+
+const contactFields = {
+  firstName: text(100),
+  lastName: text(100),
+  email,
+  phone,
+  externalId: text(128).regex(/^[^#]+$/, 'must not contain #'),
+  lifecycleStage: z.enum(lifecycleStages),
+  ownerId: text(128),
+  companyId: id,
+  tags: z.array(tag).max(40).transform((t) => [...new Set(t)]),
+  attributes,
+  consent: consentInput,
+  timeZone,
+  locale,
+};
+
+const hasIdentity = (c: { email?: unknown; phone?: unknown; firstName?: unknown; lastName?: unknown; externalId?: unknown }) =>
+  Boolean(c.email || c.phone || c.firstName || c.lastName || c.externalId);
+
+export const createContactBody = z
+  .strictObject(contactFields)
+  .partial()
+  .refine(hasIdentity, { message: 'give at least one of email, phone, firstName, lastName or externalId' });
+
+/** PATCH: any subset; null clears an optional field; attributes merge (a null value removes one). */
+export const updateContactBody = z
+  .strictObject({
+    firstName: contactFields.firstName.nullable(),
+    lastName: contactFields.lastName.nullable(),
+    email: contactFields.email.nullable(),
+    phone: contactFields.phone.nullable(),
+    externalId: contactFields.externalId.nullable(),
+    ownerId: contactFields.ownerId.nullable(),
+    companyId: contactFields.companyId.nullable(),
+    timeZone: contactFields.timeZone.nullable(),
+    locale: contactFields.locale.nullable(),
+    lifecycleStage: contactFields.lifecycleStage,
+    tags: contactFields.tags,
+    attributes: contactFields.attributes,
+    consent: contactFields.consent,
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one field to change' });
+
+/** Upsert by email or external id: the key comes from the path, the rest is optional. */
+export const upsertContactBody = z.strictObject(contactFields).partial();
+
+export const batchCreateBody = z.strictObject({ contacts: z.array(z.unknown()).min(1).max(100) });
+
+const consentRecord = z.object({ granted: z.boolean(), source: z.string(), at: z.string() });
+export const contactResponse = z.object({
+  id,
+  version: z.number().int(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  externalId: z.string().optional(),
+  lifecycleStage: z.enum(lifecycleStages),
+  ownerId: z.string().optional(),
+  companyId: z.string().optional(),
+  tags: z.array(z.string()),
+  attributes: z.record(z.string(), z.unknown()),
+  consent: z.record(z.string(), z.record(z.string(), consentRecord)),
+  consentHistory: z.array(consentRecord.extend({ channel: z.string(), purpose: z.string() })),
+  timeZone: z.string().optional(),
+  locale: z.string().optional(),
+  lastActivityAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Contact = z.infer<typeof contactResponse>;
+export type ContactInput = z.output<typeof upsertContactBody>;
+export type ContactPatch = z.output<typeof updateContactBody>;
+
+export const contactIdParams = z.strictObject({ id });
+export const searchQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+  q: z.string().trim().min(1).max(200).optional(),
+  tag: tag.optional(),
+});
+
+export const batchResult = z.object({
+  results: z.array(
+    z.object({
+      index: z.number().int(),
+      status: z.number().int(),
+      id: z.string().optional(),
+      existingId: z.string().optional(),
+      errors: z.record(z.string(), z.array(z.string())).optional(),
+    }),
+  ),
+});

@@ -1,0 +1,15 @@
+import type { Route } from '../shared/http/route.ts';
+import { activityRoutes } from './activities/routes.ts';
+import { companyRoutes } from './companies/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { platformRoutes } from './platform/routes.ts';
+
+/**
+ * The route catalog: every HTTP route of the API. CDK creates one API Gateway
+ * route per entry pointing at functions/<context>/handler.ts, and the embedded
+ * gateway dispatches from the same list.
+ */
+export const routes: Route[] = [contactRoutes, companyRoutes, activityRoutes, platformRoutes].flatMap((r) => Object.values(r));
+
+/** Contexts that own a Lambda function: one per bounded context. */
+export const httpContexts = [...new Set(routes.map((r) => r.context))];

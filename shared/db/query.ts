@@ -1,0 +1,44 @@
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { db } from './client.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { tableNameFromEnv } from './table.ts';
+
+type Item = Record<string, unknown>;
+const keyAttributes = /^(PK|SK|GSI\d+PK|GSI\d+SK|entity|expiresAt)$/;
+
+/** An item without its key and bookkeeping attributes: what the API shows. */
+export const stripKeys = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([k]) => !keyAttributes.test(k))) as T;
+
+export const getItem = async (Key: Item, consistent = false): Promise<Item | undefined> =>
+  (await db().send(new GetCommand({ TableName: tableNameFromEnv(), Key, ConsistentRead: consistent }))).Item;
+
+/** BatchGet in input order (missing items dropped), retrying unprocessed keys. */
+export const getItems = async (keyList: Item[]): Promise<Item[]> => {
+  const found = new Map<string, Item>();
+  for (let i = 0; i < keyList.length; i += 100) {
+    let request: Item[] | undefined = keyList.slice(i, i + 100);
+    while (request?.length) {
+      const out = await db().send(new BatchGetCommand({ RequestItems: { [tableNameFromEnv()]: { Keys: request } } }));
+      for (const item of out.Responses?.[tableNameFromEnv()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
+      request = out.UnprocessedKeys?.[tableNameFromEnv()]?.Keys as Item[] | undefined;
+    }
+  }
+  return keyList.flatMap((k): Item[] => {
+    const item = found.get(`${k.PK}|${k.SK}`);
+    return item ? [item] : [];
+  });
+};
+
+/**
+ * One page of a query. The cursor is signed with `scope` (tenant + partition +
+ * filter), so it resumes only this listing.
+ */
+export const queryPage = async (
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  page: { limit: number; cursor?: string; scope: string },
+): Promise<{ items: Item[]; nextCursor?: string }> => {
+  const out = await db().send(
+    new QueryCommand({ ...input, TableName: tableNameFromEnv(), Limit: page.limit, ExclusiveStartKey: await decodeCursor(page.cursor, page.scope) }),
+  );
+  return { items: out.Items ?? [], nextCursor: await encodeCursor(out.LastEvaluatedKey, page.scope) };
+};

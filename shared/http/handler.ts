@@ -1,0 +1,148 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyStructuredResultV2 as Result, Context } from 'aws-lambda';
+import { maxBodyBytes } from '../config.ts';
+import { authorize, callerFrom, type Caller } from './auth.ts';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
+import { fieldErrors, Problem, problemResponse, toProblem, validationProblem } from './problem.ts';
+import { Reply } from './reply.ts';
+import type { Route, Routes, ServiceFor } from './route.ts';
+
+export const logger = new Logger({ serviceName: 'rapport' });
+
+interface Resolved {
+  route: Route;
+  caller?: Caller;
+  input: { params: unknown; query: unknown; body: unknown; ifMatch?: number };
+  rawBody: string;
+  idempotencyKey?: string;
+}
+type HttpContext = Context & { rapport?: Resolved };
+type Request = middy.Request<Event, Result, Error, HttpContext>;
+
+const parseWith = (schema: Route['body'], value: unknown, root: string) => {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw validationProblem(fieldErrors(parsed.error, root));
+  return parsed.data;
+};
+
+const readBody = (event: Event, route: Route): { raw: string; value: unknown } => {
+  const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
+  if (Buffer.byteLength(raw) > maxBodyBytes) throw new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`);
+  if (!route.body) return { raw, value: undefined };
+  const type = event.headers['content-type'] ?? '';
+  if (raw && !/^application\/(.+\+)?json\b/i.test(type)) throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
+  try {
+    return { raw, value: raw ? JSON.parse(raw) : undefined };
+  } catch {
+    throw new Problem(400, 'Malformed JSON', 'the body is not valid JSON');
+  }
+};
+
+/** If-Match carries the version from a previous ETag: "3" or W/"3". */
+const readIfMatch = (header: string | undefined): number | undefined => {
+  if (!header || header.trim() === '*') return undefined;
+  const match = /^(?:W\/)?"?(\d{1,15})"?$/.exec(header.trim());
+  if (!match) throw new Problem(412, 'Precondition failed', 'If-Match does not name a version of this resource');
+  return Number(match[1]);
+};
+
+/** Finds the route, checks the caller's role, validates every part of the request. */
+const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result, Error, HttpContext> => ({
+  before: (request: Request) => {
+    const { event } = request;
+    const route = byKey.get(event.routeKey);
+    if (!route) throw new Problem(404, 'Not found', `no route ${event.routeKey}`);
+    const caller = route.roles.length ? callerFrom(event) : undefined;
+    if (caller) {
+      authorize(caller, route.roles);
+      logger.appendKeys({ tenantId: caller.tenantId });
+    }
+    const { raw, value } = readBody(event, route);
+    request.context.rapport = {
+      route,
+      caller,
+      rawBody: raw,
+      idempotencyKey: route.method === 'POST' ? event.headers['idempotency-key'] : undefined,
+      input: {
+        params: parseWith(route.params, event.pathParameters ?? {}, 'path'),
+        query: parseWith(route.query, event.queryStringParameters ?? {}, 'query'),
+        body: parseWith(route.body, value, 'body'),
+        ifMatch: readIfMatch(event.headers['if-match']),
+      },
+    };
+  },
+});
+
+const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
+  before: async (request: Request) => {
+    const r = request.context.rapport;
+    if (!r?.idempotencyKey || !r.caller) return undefined;
+    return claimIdempotencyKey(r.caller.tenantId, r.idempotencyKey, r.route.op, r.rawBody);
+  },
+  after: async (request: Request) => {
+    const r = request.context.rapport;
+    if (r?.idempotencyKey && r.caller && request.response) await completeIdempotencyKey(r.caller.tenantId, r.idempotencyKey, request.response);
+  },
+  onError: async (request: Request) => {
+    const r = request.context.rapport;
+    const claimed = r?.idempotencyKey && r.caller && !(request.error instanceof Problem && [409, 422].includes(request.error.status));
+    if (claimed) await releaseIdempotencyKey(r.caller!.tenantId, r.idempotencyKey!);
+  },
+});
+
+const problemResponses = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
+  onError: (request: Request) => {
+    const problem = toProblem(request.error);
+    if (problem) {
+      if (problem.status >= 500) logger.error('request failed', { error: request.error });
+      return problemResponse(problem, request.event.rawPath);
+    }
+    logger.error('unhandled error', { error: request.error as Error });
+    return problemResponse(new Problem(500, 'Internal error', 'something went wrong on our side; the request may be retried'), request.event.rawPath);
+  },
+});
+
+const correlate = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
+  before: (request: Request) => {
+    logger.resetKeys();
+    logger.addContext(request.context);
+    logger.appendKeys({ correlationId: request.event.headers['x-correlation-id'] ?? request.event.requestContext.requestId, route: request.event.routeKey });
+  },
+  after: (request: Request) => {
+    request.response = { ...request.response, headers: { ...request.response?.headers, 'x-correlation-id': String(logger.getPersistentLogAttributes().correlationId) } };
+  },
+});
+
+const render = (route: Route, event: Event, result: unknown): Result => {
+  const reply = result instanceof Reply ? result : new Reply(route.status ?? (route.method === 'POST' ? 201 : 200), result);
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.status === 204) return { statusCode: 204, headers };
+  const body = reply.body as { id?: unknown; version?: unknown } | undefined;
+  if (body && typeof body.version === 'number') headers.etag = `"${body.version}"`;
+  if (reply.status === 201 && body && typeof body.id === 'string' && route.method === 'POST' && !headers.location) {
+    headers.location = `${event.rawPath.replace(/\/$/, '')}/${body.id}`;
+  }
+  return { statusCode: reply.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(reply.body ?? null) };
+};
+
+export interface RequestContext extends Caller {}
+
+/**
+ * The HTTP pipeline every bounded context shares: correlation id, problem+json
+ * errors, route + role + schema checks, Idempotency-Key, then one service call.
+ */
+export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, RequestContext>) => {
+  const byKey = new Map(Object.values(routes).map((r) => [`${r.method} ${r.path}`, r]));
+  return middy<Event, Result, Error, HttpContext>()
+    .use(correlate())
+    .use(problemResponses())
+    .use(resolveRequest(byKey))
+    .use(idempotentPosts())
+    .handler(async (event, context) => {
+      const { route, caller, input } = context.rapport!;
+      const operation = service[route.op as keyof R] as (request: unknown, ctx: unknown) => Promise<unknown>;
+      return render(route, event, await operation(input, caller));
+    });
+};

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+
+export const roles = ['admin', 'sales', 'support', 'marketing', 'analyst'] as const;
+export type Role = (typeof roles)[number];
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Schema = z.ZodType;
+
+/** One HTTP route: how it is reached, who may call it, what it accepts and answers. */
+export interface RouteSpec {
+  method: Method;
+  path: string;
+  summary: string;
+  /** Roles allowed; an empty list marks a public route (no token). */
+  roles: readonly Role[];
+  params?: Schema;
+  query?: Schema;
+  body?: Schema;
+  response?: Schema;
+  /** Success status; 204 sends no body. */
+  status?: number;
+}
+
+export interface Route<S extends RouteSpec = RouteSpec> extends RouteSpec {
+  /** Bounded context: the Lambda function (functions/<context>/handler.ts) that serves it. */
+  context: string;
+  /** Operation id: the service function the handler calls, and the OpenAPI operationId. */
+  op: string;
+  spec: S;
+}
+
+export type Routes = Record<string, Route>;
+
+/** Declares a context's routes; the catalog in functions/routes.ts collects them. */
+export const defineRoutes = <const T extends Record<string, RouteSpec>>(context: string, specs: T) =>
+  Object.fromEntries(Object.entries(specs).map(([op, spec]) => [op, { ...spec, context, op, spec }])) as {
+    [K in keyof T]: Route<T[K]> & { op: K };
+  };
+
+type Infer<S, K extends keyof RouteSpec> = S extends Record<K, infer Z extends Schema> ? z.output<Z> : undefined;
+
+/** What a service operation receives for a route. */
+export interface RequestOf<S extends RouteSpec> {
+  params: Infer<S, 'params'>;
+  query: Infer<S, 'query'>;
+  body: Infer<S, 'body'>;
+  /** Version from If-Match, when the client sent one. */
+  ifMatch?: number;
+}
+
+export type ServiceFor<R extends Routes, Ctx> = {
+  [K in keyof R]: (request: RequestOf<R[K]['spec']>, ctx: Ctx) => Promise<unknown>;
+};
