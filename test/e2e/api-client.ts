@@ -1,0 +1,33 @@
+/** A tiny HTTP client for e2e tests: one tenant and role per instance. */
+export interface Api {
+  (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+}
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+export const apiClient = (baseUrl: string, token?: string): Api => async (method, path, body, headers = {}) => {
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // non-JSON bodies stay text
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+};
+
+let counter = 0;
+/** A tenant id no other test uses, so tests share one table without seeing each other. */
+export const uniqueTenant = (label: string) => `${label}-${process.pid}-${Date.now().toString(36)}-${(counter++).toString(36)}`.toLowerCase().slice(0, 60);
