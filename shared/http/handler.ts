@@ -92,15 +92,18 @@ const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => 
   },
 });
 
+/** The caller's X-Correlation-Id, or API Gateway's request id: in every log line and echoed on every response. */
+const correlationId = (event: Event) => (event.headers['x-correlation-id'] ?? event.requestContext.requestId).slice(0, 128);
+
+const withCorrelation = (event: Event, response: Result): Result => ({ ...response, headers: { ...response.headers, 'x-correlation-id': correlationId(event) } });
+
 const problemResponses = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
   onError: (request: Request) => {
     const problem = toProblem(request.error);
-    if (problem) {
-      if (problem.status >= 500) logger.error('request failed', { error: request.error });
-      return problemResponse(problem, request.event.rawPath);
-    }
-    logger.error('unhandled error', { error: request.error as Error });
-    return problemResponse(new Problem(500, 'Internal error', 'something went wrong on our side; the request may be retried'), request.event.rawPath);
+    if (problem && problem.status >= 500) logger.error('request failed', { error: request.error });
+    if (!problem) logger.error('unhandled error', { error: request.error as Error });
+    const shown = problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; the request may be retried');
+    return withCorrelation(request.event, problemResponse(shown, request.event.rawPath));
   },
 });
 
@@ -108,10 +111,10 @@ const correlate = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
   before: (request: Request) => {
     logger.resetKeys();
     logger.addContext(request.context);
-    logger.appendKeys({ correlationId: request.event.headers['x-correlation-id'] ?? request.event.requestContext.requestId, route: request.event.routeKey });
+    logger.appendKeys({ correlationId: correlationId(request.event), route: request.event.routeKey });
   },
   after: (request: Request) => {
-    request.response = { ...request.response, headers: { ...request.response?.headers, 'x-correlation-id': String(logger.getPersistentLogAttributes().correlationId) } };
+    request.response = withCorrelation(request.event, request.response ?? {});
   },
 });
 
