@@ -2,6 +2,7 @@ import type { Route } from '../shared/http/route.ts';
 import { activityRoutes } from './activities/routes.ts';
 import { companyRoutes } from './companies/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
+import { eventRoutes } from './events/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 
 /**
@@ -9,7 +10,7 @@ import { platformRoutes } from './platform/routes.ts';
  * route per entry pointing at functions/<context>/handler.ts, and the embedded
  * gateway dispatches from the same list.
  */
-export const routes: Route[] = [contactRoutes, companyRoutes, activityRoutes, platformRoutes].flatMap((r) => Object.values(r));
+export const routes: Route[] = [contactRoutes, companyRoutes, activityRoutes, eventRoutes, platformRoutes].flatMap((r) => Object.values(r));
 
 /** Contexts that own a Lambda function: one per bounded context. */
 export const httpContexts = [...new Set(routes.map((r) => r.context))];

@@ -45,7 +45,7 @@ export const keys = {
   idempotency: (tenantId: string, key: string) => ({ PK: `${t(tenantId)}#I#${key}`, SK: 'I' }),
 } as const;
 
-export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN';
+export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN' | 'EVENT';
 export type SearchField = 'N' | 'G';
 
 /** Item type marker stored on every item; the stream filter and tests key on it. */

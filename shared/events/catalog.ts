@@ -21,6 +21,16 @@ const contactData = z.object({
 
 const companyData = z.object({ companyId: z.string(), name: z.string(), domain: z.string().optional() });
 
+const money = z.strictObject({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR') });
+
+const messageRef = z.object({
+  messageId: z.string(),
+  contactId: z.string(),
+  channel: z.enum(['email', 'sms']),
+  journeyId: z.string().optional(),
+  runId: z.string().optional(),
+});
+
 export const eventCatalog = {
   'contact.created': { version: 1, data: contactData },
   'contact.updated': { version: 1, data: contactData.extend({ changed: z.array(z.string()) }) },
@@ -40,7 +50,46 @@ export const eventCatalog = {
       occurredAt: z.string(),
     }),
   },
+  // Produced by integrations (POST /events) until their own contexts exist.
+  'ticket.resolved': {
+    version: 1,
+    data: z.strictObject({ ticketId: z.string().min(1).max(128), contactId: z.string(), subject: z.string().max(300).optional(), channel: z.string().max(40).optional() }),
+  },
+  'order.placed': {
+    version: 1,
+    data: z.strictObject({
+      orderId: z.string().min(1).max(128),
+      contactId: z.string(),
+      total: money,
+      items: z.array(z.strictObject({ sku: z.string().max(64), name: z.string().max(200), quantity: z.number().int().min(1), price: money })).max(100).optional(),
+    }),
+  },
+  'deal.stage_changed': {
+    version: 1,
+    data: z.strictObject({
+      dealId: z.string().min(1).max(128),
+      contactId: z.string(),
+      pipeline: z.string().max(64).optional(),
+      fromStage: z.string().max(64).optional(),
+      toStage: z.string().max(64),
+      amount: money.optional(),
+    }),
+  },
+  'survey.responded': {
+    version: 1,
+    data: z.object({ surveyId: z.string(), sendId: z.string(), contactId: z.string(), kind: z.enum(['nps', 'csat']), score: z.number().int(), comment: z.string().optional(), journeyId: z.string().optional(), runId: z.string().optional() }),
+  },
+  'message.sent': { version: 1, data: messageRef.extend({ templateId: z.string().optional(), purpose: z.string() }) },
+  'message.failed': { version: 1, data: messageRef.extend({ reason: z.string() }) },
+  'message.delivered': { version: 1, data: messageRef },
+  'message.bounced': { version: 1, data: messageRef.extend({ bounceType: z.enum(['permanent', 'transient', 'undetermined']) }) },
+  'message.complained': { version: 1, data: messageRef },
+  'message.opened': { version: 1, data: messageRef },
+  'message.clicked': { version: 1, data: messageRef.extend({ link: z.string() }) },
 } as const;
+
+/** Event types trusted integrations may publish through POST /events. */
+export const ingestibleEvents = ['ticket.resolved', 'order.placed', 'deal.stage_changed'] as const satisfies readonly (keyof typeof eventCatalog)[];
 
 export type EventType = keyof typeof eventCatalog;
 export type EventData<T extends EventType> = z.input<(typeof eventCatalog)[T]['data']>;

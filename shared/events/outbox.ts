@@ -7,10 +7,9 @@ import { eventCatalog, type DomainEvent, type EventData, type EventType } from '
 const outboxRetentionSeconds = 7 * 24 * 3600;
 
 /** Builds a domain event, validating its data against the catalog. */
-export const domainEvent = <T extends EventType>(tenantId: string, type: T, data: EventData<T>): DomainEvent => {
+export const domainEvent = <T extends EventType>(tenantId: string, type: T, data: EventData<T>, occurredAt: Date = clock().now()): DomainEvent => {
   const entry = eventCatalog[type];
-  const occurredAt = clock().now();
-  return { id: newId(occurredAt), type, version: entry.version, tenantId, occurredAt: occurredAt.toISOString(), data: entry.data.parse(data) as Record<string, unknown> };
+  return { id: newId(), type, version: entry.version, tenantId, occurredAt: occurredAt.toISOString(), data: entry.data.parse(data) as Record<string, unknown> };
 };
 
 /** The outbox item written in the same transaction as the change it reports. */

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import { isoDateTime } from '../../shared/domain/fields.ts';
+import { eventCatalog, ingestibleEvents } from '../../shared/events/catalog.ts';
+
+const [first, ...rest] = ingestibleEvents.map((type) =>
+  z.strictObject({
+    type: z.literal(type),
+    /** The source system's id for this fact: a resend with the same type and id is recognised and not published again. */
+    sourceId: z.string().min(1).max(128).regex(/^[^#]+$/, 'must not contain #').optional(),
+    occurredAt: isoDateTime.optional(),
+    data: eventCatalog[type].data,
+  }),
+);
+
+export const ingestEventBody = z.discriminatedUnion('type', [first!, ...rest]);
+
+export const ingestEventResponse = z.object({ id: z.string(), type: z.string(), duplicate: z.boolean() });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { uniqueTenant } from './api-client.ts';
+import { useRuntime } from './harness.ts';
+
+const rt = useRuntime();
+
+describe('POST /events (trusted integrations)', () => {
+  it('publishes a validated event once, even when the source resends it', async () => {
+    const tenant = uniqueTenant('ingest');
+    const api = rt.api(tenant, 'admin');
+    const types: string[] = [];
+    const stop = rt.onEvent((e) => e.detail.tenantId === tenant && types.push(e['detail-type']));
+    const { body: contact } = await api('POST', '/contacts', { email: 'buyer@example.com' });
+
+    const order = { type: 'order.placed', sourceId: 'shop-1001', occurredAt: '2026-11-20T10:00:00+01:00', data: { orderId: '1001', contactId: contact.id, total: { amount: 4999, currency: 'EUR' } } };
+    const first = await api('POST', '/events', order);
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ type: 'order.placed', duplicate: false });
+    const resend = await api('POST', '/events', order);
+    expect(resend.status).toBe(200);
+    expect(resend.body).toEqual({ id: first.body.id, type: 'order.placed', duplicate: true });
+    await rt.settle();
+    stop();
+    expect(types).toEqual(['contact.created', 'order.placed']);
+  });
+
+  it('refuses unknown types, bad data, unknown contacts and non-admins', async () => {
+    const tenant = uniqueTenant('ingest-bad');
+    const api = rt.api(tenant, 'admin');
+    const { body: contact } = await api('POST', '/contacts', { firstName: 'X' });
+    expect((await api('POST', '/events', { type: 'contact.created', data: { contactId: contact.id } })).status).toBe(400);
+    const badMoney = await api('POST', '/events', { type: 'order.placed', data: { orderId: '1', contactId: contact.id, total: { amount: 9.99, currency: 'euro' } } });
+    expect(badMoney.status).toBe(400);
+    expect(Object.keys(badMoney.body.errors)).toEqual(expect.arrayContaining(['body.data.total.amount', 'body.data.total.currency']));
+    const ghost = await api('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
+    expect(ghost.status).toBe(422);
+    expect((await rt.api(tenant, 'sales')('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: contact.id } })).status).toBe(403);
+  });
+});
