@@ -14,4 +14,6 @@ export interface Subscription {
   pattern: { source: ['rapport']; 'detail-type': EventType[]; detail?: Record<string, unknown> };
 }
 
-export const subscriptions: Subscription[] = [];
+export const subscriptions: Subscription[] = [
+  { name: 'contact-engagement', context: 'contacts', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
+];

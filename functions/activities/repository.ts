@@ -3,7 +3,8 @@ import { queryPage, stripKeys } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { contactExists, contactTouched } from '../contacts/timeline-link.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { contactTouched } from '../contacts/timeline-link.ts';
 import type { Activity } from './schemas.ts';
 
 export class ActivityWriteConflict extends Error {
@@ -20,13 +21,9 @@ const activityItem = (tenantId: string, a: Activity) => ({
 });
 
 export const activityRepository = {
-  /**
-   * One transaction: the timeline entry, the contact's lastActivityAt (moved
-   * only forward; an older, backdated entry just checks the contact exists),
-   * the company check and the event.
-   */
-  async log(tenantId: string, a: Activity, newest: boolean, companyChanged: boolean, event: DomainEvent) {
-    const contact = newest ? contactTouched(tenantId, a.contactId, a.occurredAt) : contactExists(tenantId, a.contactId);
+  /** One transaction: the timeline entry, the contact's engagement times (only forward), the company check and the event. */
+  async log(tenantId: string, a: Activity, seen: Contact, companyChanged: boolean, event: DomainEvent) {
+    const contact = contactTouched(tenantId, seen, 'activity', a.occurredAt);
     const company = companyChanged && a.companyId ? [companyExistsCondition(tenantId, a.companyId)] : [];
     try {
       await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { attributes, id, isoDateTime, text } from '../../shared/domain/fields.ts';
 
-export const activityTypes = ['call', 'email', 'meeting', 'note', 'message'] as const;
+export const activityTypes = ['call', 'email', 'meeting', 'note', 'message', 'survey'] as const;
 export const channels = ['phone', 'email', 'sms', 'whatsapp', 'chat', 'video', 'in-person', 'social', 'web', 'other'] as const;
 
 export const logActivityBody = z.strictObject({
@@ -32,3 +32,4 @@ export const activityResponse = z.object({
   createdAt: z.string(),
 });
 export type Activity = z.infer<typeof activityResponse>;
+export type ActivityInput = z.output<typeof logActivityBody>;

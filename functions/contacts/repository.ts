@@ -4,6 +4,9 @@ import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, t
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '../../shared/db/client.ts';
+import { contactTouched, type Engagement } from './timeline-link.ts';
 import type { Contact } from './schemas.ts';
 
 /** What a failed contact write collided with. */
@@ -29,6 +32,7 @@ const contactItem = (tenantId: string, c: Contact) => ({
   ...keys.contact(tenantId, c.id),
   ...keys.contactList(tenantId, c.id),
   ...(c.companyId ? keys.companyMember(tenantId, c.companyId, c.id) : {}),
+  ...keys.engagement(tenantId, c.id, c.lastEngagedAt),
   entity: 'CONTACT',
   ...c,
 });
@@ -55,6 +59,22 @@ export const contactRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<Contact | undefined> {
     const item = await getItem(keys.contact(tenantId, id), consistent);
     return item && stripKeys<Contact>(item);
+  },
+
+  /** Records an engagement outside any other write (an order placed); idempotent, retried on a concurrent change. */
+  async touch(tenantId: string, contactId: string, kind: Engagement, at: string) {
+    for (let attempt = 1; ; attempt++) {
+      const seen = await this.get(tenantId, contactId, true);
+      if (!seen) return;
+      const item = contactTouched(tenantId, seen, kind, at);
+      if (!item.Update) return;
+      try {
+        await db().send(new UpdateCommand(item.Update));
+        return;
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 5) throw error;
+      }
+    }
   },
 
   async idByUnique(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {

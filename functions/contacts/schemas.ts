@@ -76,6 +76,9 @@ export const contactResponse = z.object({
   timeZone: z.string().optional(),
   locale: z.string().optional(),
   lastActivityAt: z.string().optional(),
+  lastOrderAt: z.string().optional(),
+  /** The latest of creation, last activity and last order: what win-back looks at. */
+  lastEngagedAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -58,6 +58,7 @@ export const contactService = (repo: ContactRepository) => {
       ...applyConsent({ consent: {}, consentHistory: [] }, consent, `api:${ctx.userId}`, now),
       createdAt: now,
       updatedAt: now,
+      lastEngagedAt: now,
     };
     try {
       await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', eventData(contact)));

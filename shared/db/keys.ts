@@ -17,6 +17,10 @@ export const keys = {
   }),
   companyMemberPartition: (tenantId: string, companyId: string) => `${t(tenantId)}#CO#${companyId}#C`,
 
+  /** GSI3: contacts by the day they last engaged (created, an activity or an order); a win-back sweep reads one day per query. */
+  engagement: (tenantId: string, contactId: string, at: string) => ({ GSI3PK: `${t(tenantId)}#ENG#${at.slice(0, 10)}`, GSI3SK: `${at}#${contactId}` }),
+  engagementPartition: (tenantId: string, day: string) => `${t(tenantId)}#ENG#${day}`,
+
   company: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#CO#${id}`, SK: 'CO' }),
   companyList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#CO`, GSI1SK: id }),
   companyListPartition: (tenantId: string) => `${t(tenantId)}#CO`,

@@ -36,4 +36,19 @@ describe('POST /events (trusted integrations)', () => {
     expect(ghost.status).toBe(422);
     expect((await rt.api(tenant, 'sales')('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: contact.id } })).status).toBe(403);
   });
+
+  it('moves the contact’s engagement forward on orders and activities, never back', async () => {
+    const api = rt.api(uniqueTenant('engaged'), 'admin');
+    const { body: contact } = await api('POST', '/contacts', { email: 'e@example.com' });
+    expect(contact.lastEngagedAt).toBe(contact.createdAt);
+    const order = (orderId: string, occurredAt: string) => ({ type: 'order.placed', occurredAt, data: { orderId, contactId: contact.id, total: { amount: 100, currency: 'USD' } } });
+    await api('POST', '/events', order('o1', '2099-01-02T00:00:00Z'));
+    await api('POST', '/events', order('o0', '2099-01-01T00:00:00Z'));
+    await rt.settle();
+    const afterOrders = (await api('GET', `/contacts/${contact.id}`)).body;
+    expect(afterOrders).toMatchObject({ lastOrderAt: '2099-01-02T00:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
+    await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: '2099-01-01T12:00:00Z' });
+    const afterCall = (await api('GET', `/contacts/${contact.id}`)).body;
+    expect(afterCall).toMatchObject({ lastActivityAt: '2099-01-01T12:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
+  });
 });

@@ -1,0 +1,49 @@
+import { notFound, unprocessable } from '../../shared/errors.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import { newId } from '../../shared/ports/ids.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { ActivityWriteConflict, type ActivityRepository } from './repository.ts';
+import type { Activity, ActivityInput } from './schemas.ts';
+
+export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
+const maxAttempts = 3;
+
+/**
+ * Adds an entry to a contact's timeline: the HTTP route uses it, and so do
+ * other contexts (messages sent, survey answers). One transaction per attempt;
+ * a concurrent change to the contact is retried on fresh data.
+ */
+export const recordActivity = async (
+  repo: ActivityRepository,
+  findContact: ContactLookup,
+  tenantId: string,
+  contactId: string,
+  input: ActivityInput,
+  authorId: string,
+): Promise<Activity> => {
+  const now = clock().now();
+  const occurredAt = input.occurredAt ?? now.toISOString();
+  for (let attempt = 1; ; attempt++) {
+    const contact = await findContact(tenantId, contactId);
+    if (!contact) throw notFound('contact');
+    const activity: Activity = { ...input, id: newId(new Date(occurredAt)), contactId, companyId: input.companyId ?? contact.companyId, occurredAt, authorId, createdAt: now.toISOString() };
+    const event = domainEvent(tenantId, 'activity.logged', {
+      activityId: activity.id,
+      contactId,
+      companyId: activity.companyId,
+      type: activity.type,
+      channel: activity.channel,
+      direction: activity.direction,
+      occurredAt,
+    });
+    try {
+      await repo.log(tenantId, activity, contact, input.companyId !== undefined && input.companyId !== contact.companyId, event);
+      return activity;
+    } catch (error) {
+      if (!(error instanceof ActivityWriteConflict)) throw error;
+      if (error.reason === 'COMPANY') throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
+      if (attempt >= maxAttempts) throw error;
+    }
+  }
+};
