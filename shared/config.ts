@@ -21,3 +21,6 @@ export const getSigningSecret = (): Promise<string> => {
 
 /** Largest request body accepted, in bytes. */
 export const maxBodyBytes = 64 * 1024;
+
+/** Where people reach the API from outside (links in emails); the stack or the embedded runtime sets it. */
+export const publicBaseUrl = (): string => (process.env.PUBLIC_BASE_URL ?? 'http://localhost:3000').replace(/\/$/, '');

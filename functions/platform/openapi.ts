@@ -37,11 +37,17 @@ export const openApiDocument = (routes: Route[]) => {
       request: {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,
-        body: route.body ? { content: { 'application/json': { schema: route.body } } } : undefined,
+        body: route.body
+          ? { content: { 'application/json': { schema: route.body }, ...(route.accepts === 'form' ? { 'application/x-www-form-urlencoded': { schema: route.body } } : {}) } }
+          : undefined,
         headers: route.method === 'POST' ? z.object({ 'Idempotency-Key': z.string().max(255).optional() }) : undefined,
       },
       responses: {
-        [status]: route.response ? { description: 'Success', content: { 'application/json': { schema: route.response } } } : { description: 'Success' },
+        [status]: route.produces
+          ? { description: 'Success', content: { [route.produces]: { schema: z.string() } } }
+          : route.response
+            ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
+            : { description: 'Success' },
         ...problems(route),
       },
     });

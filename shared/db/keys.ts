@@ -47,6 +47,14 @@ export const keys = {
 
   outbox: (tenantId: string, eventId: string) => ({ PK: `${t(tenantId)}#O#${eventId}`, SK: 'O' }),
   idempotency: (tenantId: string, key: string) => ({ PK: `${t(tenantId)}#I#${key}`, SK: 'I' }),
+
+  // --- messaging ---
+
+  // --- journeys ---
+
+  // --- surveys ---
+
+  // --- tasks ---
 } as const;
 
 export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN' | 'EVENT';

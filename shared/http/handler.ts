@@ -32,6 +32,7 @@ const readBody = (event: Event, route: Route): { raw: string; value: unknown } =
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`);
   if (!route.body) return { raw, value: undefined };
   const type = event.headers['content-type'] ?? '';
+  if (route.accepts === 'form' && /^application\/x-www-form-urlencoded\b/i.test(type)) return { raw, value: Object.fromEntries(new URLSearchParams(raw)) };
   if (raw && !/^application\/(.+\+)?json\b/i.test(type)) throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
   try {
     return { raw, value: raw ? JSON.parse(raw) : undefined };
@@ -122,6 +123,7 @@ const render = (route: Route, event: Event, result: unknown): Result => {
   const reply = result instanceof Reply ? result : new Reply(route.status ?? (route.method === 'POST' ? 201 : 200), result);
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.status === 204) return { statusCode: 204, headers };
+  if (typeof reply.body === 'string' && headers['content-type']) return { statusCode: reply.status, headers, body: reply.body };
   const body = reply.body as { id?: unknown; version?: unknown } | undefined;
   if (body && typeof body.version === 'number') headers.etag = `"${body.version}"`;
   if (reply.status === 201 && body && typeof body.id === 'string' && route.method === 'POST' && !headers.location) {

@@ -19,6 +19,10 @@ export interface RouteSpec {
   response?: Schema;
   /** Success status; 204 sends no body. */
   status?: number;
+  /** Body encodings accepted besides JSON: 'form' also takes application/x-www-form-urlencoded (HTML forms). */
+  accepts?: 'form';
+  /** Success media type when not JSON (pages served to people); the service returns a Reply with the text. */
+  produces?: 'text/html';
 }
 
 export interface Route<S extends RouteSpec = RouteSpec> extends RouteSpec {
