@@ -16,4 +16,5 @@ export interface Subscription {
 
 export const subscriptions: Subscription[] = [
   { name: 'contact-engagement', context: 'contacts', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
+  { name: 'timeline-cleanup', context: 'activities', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
 ];

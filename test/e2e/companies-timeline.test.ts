@@ -68,6 +68,18 @@ describe('timeline', () => {
     expect(companyTimeline.body.items.map((a: { subject: string }) => a.subject)).toEqual(['#1', '#2', '#0', '#3']);
   });
 
+  it('removes a deleted contact’s timeline from the company timeline too', async () => {
+    const api = rt.api(uniqueTenant('timeline-delete'), 'admin');
+    const { body: company } = await api('POST', '/companies', { name: 'Initech' });
+    const { body: gone } = await api('POST', '/contacts', { firstName: 'Gone', companyId: company.id });
+    const { body: stays } = await api('POST', '/contacts', { firstName: 'Stays', companyId: company.id });
+    for (const c of [gone, stays]) await api('POST', `/contacts/${c.id}/activities`, { type: 'note', subject: c.firstName });
+    await api('DELETE', `/contacts/${gone.id}`);
+    await rt.settle();
+    const { body } = await api('GET', `/companies/${company.id}/activities`);
+    expect(body.items.map((a: { subject: string }) => a.subject)).toEqual(['Stays']);
+  });
+
   it('answers 404 for the timeline of an unknown contact', async () => {
     const api = rt.api(uniqueTenant('timeline404'), 'support');
     expect((await api('GET', '/contacts/01ARZ3NDEKTSV4RRFFQ69G5FAV/activities')).status).toBe(404);

@@ -1,0 +1,7 @@
+import { eventHandler } from '../../shared/events/subscriber.ts';
+import { activityRepository } from './repository.ts';
+
+/** A deleted contact's timeline goes with it. */
+export const handler = eventHandler({
+  'contact.deleted': (event) => activityRepository.deleteContactTimeline(event.tenantId, String(event.data.contactId)),
+});
