@@ -11,7 +11,7 @@ export interface Caller {
 
 export const tenantClaim = 'custom:tenant';
 export const groupsClaim = 'cognito:groups';
-const tenantPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
+export const tenantPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** API Gateway renders array claims as "[a b]"; tokens may also carry a JSON array or a comma list. */
 const parseGroups = (value: unknown): string[] => {

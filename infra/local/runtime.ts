@@ -1,0 +1,133 @@
+import { join } from 'node:path';
+import { handler as relay } from '../../functions/relay/handler.ts';
+import { routes } from '../../functions/routes.ts';
+import { subscriptions } from '../../functions/subscriptions.ts';
+import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { useBus } from '../../shared/ports/bus.ts';
+import { systemClock, useClock, type Clock } from '../../shared/ports/clock.ts';
+import { useMessages } from '../../shared/ports/messages.ts';
+import { useScheduler } from '../../shared/ports/scheduler.ts';
+import { createLocalBus, type LocalBus } from './bus.ts';
+import { ensureTable } from './create-table.ts';
+import { startDynamoLocal } from './dynamo.ts';
+import { invoke } from './functions.ts';
+import { startGateway } from './gateway.ts';
+import { createLocalOutbox, type LocalOutbox } from './outbox.ts';
+import { defaultDataDir } from './paths.ts';
+import { createLocalScheduler, type LocalScheduler } from './scheduler.ts';
+import { localSecrets } from './secrets.ts';
+import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { signDevToken } from './token.ts';
+
+export interface RuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  /** Where the table, secrets, pending schedules and sent messages live; RAPPORT_DATA_DIR or .rapport/ by default. */
+  dataDir?: string;
+  /** Keep table, schedules and sent messages in memory only (secrets stay in dataDir so `npm run token` matches). */
+  inMemory?: boolean;
+  /** Use a DynamoDB Local that is already running instead of starting one. */
+  dynamoEndpoint?: string;
+  /** Table to use (created if missing); TABLE_NAME or 'rapport' by default. */
+  tableName?: string;
+  /** Time for the handlers and the scheduler; a ManualClock lets tests move it. */
+  clock?: Clock;
+}
+
+export interface Runtime {
+  url: string;
+  /** A dev token the gateway accepts, like `npm run token` prints. */
+  token(tenant: string, roles: string[], sub?: string): Promise<string>;
+  bus: LocalBus;
+  scheduler: LocalScheduler;
+  clock: Clock;
+  outbox: LocalOutbox;
+  /** Resolves once every write so far is relayed and every event delivery it caused has finished. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Waits at most this long at shutdown for the last events to be relayed. */
+const settleOnStopMs = 5000;
+
+const report = (what: string, error: unknown) => console.error(`[rapport] ${what}`, error);
+
+/**
+ * The whole backend on one machine: DynamoDB Local, the stream relay, the
+ * local bus, scheduler and message outbox, and the HTTP gateway in front of
+ * the same handlers Lambda runs.
+ */
+export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtime> => {
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const persisted = (file: string) => (options.inMemory ? undefined : join(dataDir, file));
+  const secrets = localSecrets(dataDir);
+  const engine = options.dynamoEndpoint ? undefined : await startDynamoLocal({ dataDir: persisted('dynamodb') });
+  const endpoint = options.dynamoEndpoint ?? engine!.endpoint;
+  const tableName = options.tableName ?? tableNameFromEnv();
+
+  // Handlers read these on first use, so they must be set before any request.
+  process.env.TABLE_NAME = tableName;
+  process.env.DYNAMODB_ENDPOINT = endpoint;
+  process.env.SIGNING_SECRET = secrets.signingSecret;
+  process.env.AWS_REGION ??= 'us-east-1';
+
+  // Undone in reverse order by stop(), or when start-up fails half-way.
+  const undo: (() => unknown)[] = [];
+  const stop = async () => {
+    for (const step of undo.splice(0).reverse()) await step();
+  };
+  if (engine) undo.push(() => engine.stop());
+
+  try {
+    await ensureTable(endpoint, tableName);
+    const clock = options.clock ?? systemClock;
+    useClock(clock);
+    const outbox = createLocalOutbox(persisted('outbox.jsonl'));
+    useMessages(outbox);
+
+    let poller: StreamPoller | undefined;
+    const bus = createLocalBus({
+      subscriptions,
+      invoke,
+      drainUpstream: () => poller?.drain() ?? Promise.resolve(0),
+      onError: (error, { subscription, event }) => report(`${event['detail-type']} ${event.id} went to the dead letters of ${subscription}`, error),
+    });
+    useBus(bus);
+    poller = await startStreamPoller({
+      endpoint,
+      tableName,
+      handler: relay,
+      onError: (error, skipped) => report(`stream relay failed${skipped.length ? `; ${skipped.length} stream records skipped` : ''}`, error),
+    });
+    undo.push(() => poller.stop());
+    undo.push(() => Promise.race([bus.settle(), new Promise((r) => setTimeout(r, settleOnStopMs).unref())]));
+
+    const scheduler = createLocalScheduler({
+      clock,
+      invoke,
+      onError: (error, { job }) => report(`job ${job.name} for ${job.target} went to the dead letters`, error),
+      file: persisted('schedules.json'),
+    });
+    useScheduler(scheduler);
+    undo.push(() => scheduler.stop());
+
+    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, invoke, port: options.port ?? 0, onError: (error) => report('request failed', error) });
+    undo.push(() => gateway.close());
+    // Links in emails (unsubscribe, surveys) point at this gateway.
+    process.env.PUBLIC_BASE_URL = gateway.url;
+
+    return {
+      url: gateway.url,
+      token: (tenant, roles, sub) => signDevToken(secrets.tokenSecret, { tenant, roles, sub }),
+      bus,
+      scheduler,
+      clock,
+      outbox,
+      settle: () => bus.settle(),
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+};

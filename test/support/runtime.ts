@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { startRuntime, type Runtime, type RuntimeOptions } from '../../infra/local/runtime.ts';
+
+export type TestRuntimeOptions = Pick<RuntimeOptions, 'clock'>;
+
+/**
+ * The embedded runtime on a free port against the run's shared DynamoDB Local.
+ * It gets a table of its own: the relay reads the table's stream, so another
+ * test file's writes never reach this file's bus and subscribers.
+ */
+export const startTestRuntime = (options: TestRuntimeOptions = {}): Promise<Runtime> =>
+  startRuntime({ ...options, port: 0, inMemory: true, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `rapport-${randomUUID().slice(0, 8)}` });
+
+/** One runtime for the calling test file: started before its tests, stopped after them. */
+export const useTestRuntime = (options: TestRuntimeOptions = {}): Runtime => {
+  let current: Runtime | undefined;
+  beforeAll(async () => {
+    current = await startTestRuntime(options);
+  });
+  afterAll(() => current?.stop());
+  const rt = () => {
+    if (!current) throw new Error('the test runtime starts in beforeAll; use it inside tests and hooks');
+    return current;
+  };
+  return {
+    get url() {
+      return rt().url;
+    },
+    get bus() {
+      return rt().bus;
+    },
+    get scheduler() {
+      return rt().scheduler;
+    },
+    get clock() {
+      return rt().clock;
+    },
+    get outbox() {
+      return rt().outbox;
+    },
+    token: (...args) => rt().token(...args),
+    settle: () => rt().settle(),
+    stop: () => rt().stop(),
+  };
+};
