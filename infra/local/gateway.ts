@@ -16,6 +16,8 @@ export interface GatewayOptions {
   invoke: Invoke;
   port: number;
   onError: (error: unknown) => void;
+  /** Local-only GET routes ('/dev/…') answered by the runtime itself; they do not exist on AWS. */
+  devRoutes?: Record<string, () => APIGatewayProxyResultV2>;
 }
 
 export interface Gateway {
@@ -66,7 +68,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, reque
  * The local API Gateway HTTP API: routes from the catalog, the JWT authorizer
  * checking dev tokens, and the payload 2.0 event handed to the context's handler.
  */
-export const startGateway = async ({ routes, tokenSecret, invoke, port, onError }: GatewayOptions): Promise<Gateway> => {
+export const startGateway = async ({ routes, tokenSecret, invoke, port, onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
   const match = routeMatcher(routes);
 
   const respond = async (req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResultV2> => {
@@ -80,6 +82,8 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, onError 
       if (!(error instanceof TooLarge)) throw error;
       return problemResponse(new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`), rawPath);
     }
+    const dev = req.method === 'GET' ? devRoutes[rawPath] : undefined;
+    if (dev) return dev();
     const found = match(req.method ?? 'GET', rawPath);
     if (!found.found) {
       if (!found.allowedMethods.length) return problemResponse(new Problem(404, 'Not found', `no route matches ${req.method} ${rawPath}`), rawPath);

@@ -111,7 +111,10 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     useScheduler(scheduler);
     undo.push(() => scheduler.stop());
 
-    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, invoke, port: options.port ?? 0, onError: (error) => report('request failed', error) });
+    const devRoutes = {
+      '/dev/outbox': () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: outbox.messages().toReversed() }) }),
+    };
+    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
     undo.push(() => gateway.close());
     // Links in emails (unsubscribe, surveys) point at this gateway.
     process.env.PUBLIC_BASE_URL = gateway.url;

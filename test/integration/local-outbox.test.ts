@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLocalOutbox } from '../../infra/local/outbox.ts';
+import { useTestRuntime } from '../support/runtime.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rapport-outbox-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -27,5 +28,17 @@ describe('the local message outbox', () => {
     await outbox.sendSms({ to: '+15550100', body: 'hi' });
     expect(outbox.messages()).toHaveLength(1);
     expect(createLocalOutbox().messages()).toEqual([]);
+  });
+});
+
+describe('GET /dev/outbox', () => {
+  const rt = useTestRuntime();
+  it('shows the messages the runtime sent instead of SES/SNS, newest first', async () => {
+    await rt.outbox.sendEmail({ to: 'a@example.com', from: 'team@rapport.dev', subject: 'First', text: 'one' });
+    await rt.outbox.sendSms({ to: '+14155550123', body: 'Second' });
+    const res = await fetch(`${rt.url}/dev/outbox`);
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { channel: string }[] };
+    expect(items.map((m) => m.channel)).toEqual(['sms', 'email']);
   });
 });
