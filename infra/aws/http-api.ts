@@ -1,0 +1,127 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+  type CorsPreflightOptions,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Route } from '../../shared/http/route.ts';
+import { removalPolicyFor } from './removal.ts';
+import { isProd, type StackSettings } from './settings.ts';
+
+export interface RapportHttpApiProps {
+  /** The route catalog (functions/routes.ts). */
+  routes: readonly Route[];
+  /** The function serving each bounded context. */
+  functions: ReadonlyMap<string, IFunction>;
+  jwtIssuer: string;
+  jwtAudience: string[];
+  settings: Pick<StackSettings, 'stage' | 'corsOrigins'>;
+}
+
+/** Requests per second across the stage; API Gateway answers 429 above it. */
+const throttle = { rateLimit: 200, burstLimit: 400 };
+
+/** The headers a browser client sends and reads (shared/http/handler.ts). */
+const requestHeaders = ['authorization', 'content-type', 'idempotency-key', 'if-match', 'x-correlation-id'];
+const responseHeaders = ['etag', 'location', 'x-correlation-id'];
+
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    status: '$context.status',
+    latency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    responseLength: '$context.responseLength',
+    integrationError: '$context.integrationErrorMessage',
+    authorizerError: '$context.authorizer.error',
+    sub: '$context.authorizer.claims.sub',
+  }),
+);
+
+/** Route key as API Gateway spells it, e.g. "GET /contacts/{id}". */
+const routeKeyOf = (route: Pick<Route, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+/**
+ * The HTTP API: one route per catalog entry, a JWT authorizer on every route
+ * that names roles (role checks themselves happen in the function, which sees
+ * the verified claims), throttling and JSON access logs on the $default stage.
+ */
+export class RapportHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly routes: HttpRoute[] = [];
+
+  constructor(scope: Construct, id: string, props: RapportHttpApiProps) {
+    super(scope, id);
+    const { settings } = props;
+    this.api = new HttpApi(this, 'Api', {
+      apiName: `rapport-${settings.stage}`,
+      description: 'Rapport CRM API',
+      createDefaultStage: false,
+      corsPreflight: corsFor(props.routes, settings.corsOrigins),
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: isProd(settings) ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
+      removalPolicy: removalPolicyFor(settings),
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: accessLogFormat },
+    });
+
+    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const integrationFor = (context: string) => {
+      const fn = props.functions.get(context);
+      if (!fn) throw new Error(`no function for context ${context}`);
+      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      return integrations.get(context)!;
+    };
+
+    for (const route of props.routes) {
+      const isPublic = route.roles.length === 0;
+      const httpRoute = new HttpRoute(this, `Route-${route.context}-${route.op}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
+        integration: integrationFor(route.context),
+        ...(isPublic ? {} : { authorizer }),
+      });
+      if (isPublic) {
+        Validations.of(httpRoute).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${routeKeyOf(route)} is public in the route catalog (roles: []); it is answered without a token by design.`,
+        });
+      }
+      this.routes.push(httpRoute);
+    }
+  }
+}
+
+const corsFor = (routes: readonly Route[], origins: string[]): CorsPreflightOptions | undefined =>
+  origins.length === 0
+    ? undefined
+    : {
+        allowOrigins: origins,
+        allowMethods: [...new Set(routes.map((r) => CorsHttpMethod[r.method]))],
+        allowHeaders: requestHeaders,
+        exposeHeaders: responseHeaders,
+        maxAge: Duration.hours(1),
+      };
