@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { id, listQuery, page } from '../../shared/domain/fields.ts';
 import { customerDataWriters, everyone } from '../../shared/http/access.ts';
 import { defineRoutes } from '../../shared/http/route.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributes, id, isoDateTime, text } from '../../shared/domain/fields.ts';
 
 export const activityTypes = ['call', 'email', 'meeting', 'note', 'message', 'survey'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributes, id, phone, tag, text } from '../../shared/domain/fields.ts';
 import { normalizeDomain } from '../../shared/domain/normalize.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { attributes, email, id, locale, phone, tag, text, timeZone } from '../../shared/domain/fields.ts';
 
 export const lifecycleStages = ['lead', 'prospect', 'customer', 'loyal', 'at-risk', 'churned'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime } from '../../shared/domain/fields.ts';
 import { eventCatalog, ingestibleEvents } from '../../shared/events/catalog.ts';
 

@@ -1,8 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from './lambda-context.ts';
 
-/** Entry files of a bounded context: functions/<context>/<kind>.ts, each exporting `handler`. */
-export type FunctionKind = 'handler' | 'subscriber' | 'scheduled';
+/** Entry files of a bounded context: functions/<context>/<kind>.ts, each exporting `handler` (recurring jobs name their own entry). */
+export type FunctionKind = 'handler' | 'subscriber' | 'scheduled' | (string & {});
 
 type Handler = (event: never, context: Context) => Promise<unknown>;
 
@@ -13,7 +13,7 @@ const load = (context: string, kind: FunctionKind): Promise<Handler> => {
   const key = `${context}/${kind}`;
   let handler = loaded.get(key);
   if (!handler) {
-    if (!/^[a-z][a-z0-9-]*$/.test(context)) throw new Error(`not a context name: ${context}`);
+    if (!/^[a-z][a-z0-9-]*$/.test(context) || !/^[a-z][a-z0-9-]*$/.test(kind)) throw new Error(`not a function entry: ${key}`);
     handler = import(new URL(`../../functions/${key}.ts`, import.meta.url).href).then((m: { handler?: Handler }) => {
       if (typeof m.handler !== 'function') throw new Error(`functions/${key}.ts exports no handler`);
       return m.handler;

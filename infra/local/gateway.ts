@@ -15,6 +15,8 @@ export interface GatewayOptions {
   tokenSecret: string;
   invoke: Invoke;
   port: number;
+  /** Interface to listen on: loopback unless HOST says otherwise (e.g. 0.0.0.0 to reach it from a phone). */
+  host?: string;
   onError: (error: unknown) => void;
   /** Local-only GET routes ('/dev/…') answered by the runtime itself; they do not exist on AWS. */
   devRoutes?: Record<string, () => APIGatewayProxyResultV2>;
@@ -68,7 +70,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, reque
  * The local API Gateway HTTP API: routes from the catalog, the JWT authorizer
  * checking dev tokens, and the payload 2.0 event handed to the context's handler.
  */
-export const startGateway = async ({ routes, tokenSecret, invoke, port, onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
+export const startGateway = async ({ routes, tokenSecret, invoke, port, host = process.env.HOST ?? '127.0.0.1', onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
   const match = routeMatcher(routes);
 
   const respond = async (req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResultV2> => {
@@ -128,11 +130,11 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, onError,
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => resolve());
+    server.listen(port, host, () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://localhost:${bound}`,
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}`,
     close: () =>
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

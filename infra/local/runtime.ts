@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { handler as relay } from '../../functions/relay/handler.ts';
 import { routes } from '../../functions/routes.ts';
+import { recurringJobs as recurringCatalog } from '../../functions/schedules.ts';
 import { subscriptions } from '../../functions/subscriptions.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { useBus } from '../../shared/ports/bus.ts';
@@ -14,6 +15,7 @@ import { invoke } from './functions.ts';
 import { startGateway } from './gateway.ts';
 import { createLocalOutbox, type LocalOutbox } from './outbox.ts';
 import { defaultDataDir } from './paths.ts';
+import { recurringJobs } from './recurring.ts';
 import { createLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { localSecrets } from './secrets.ts';
 import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
@@ -102,14 +104,16 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     undo.push(() => poller.stop());
     undo.push(() => Promise.race([bus.settle(), new Promise((r) => setTimeout(r, settleOnStopMs).unref())]));
 
+    const recurring = recurringJobs(recurringCatalog, () => scheduler, clock, invoke);
     const scheduler = createLocalScheduler({
       clock,
-      invoke,
+      invoke: recurring.invokeScheduled,
       onError: (error, { job }) => report(`job ${job.name} for ${job.target} went to the dead letters`, error),
       file: persisted('schedules.json'),
     });
     useScheduler(scheduler);
     undo.push(() => scheduler.stop());
+    await recurring.start();
 
     const devRoutes = {
       '/dev/outbox': () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: outbox.messages().toReversed() }) }),

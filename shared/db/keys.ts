@@ -49,12 +49,84 @@ export const keys = {
   idempotency: (tenantId: string, key: string) => ({ PK: `${t(tenantId)}#I#${key}`, SK: 'I' }),
 
   // --- messaging ---
+  /** A message log item: GetItem by message id (SES events carry it back in a tag). */
+  message: (tenantId: string, messageId: string) => ({ PK: `${t(tenantId)}#MSG#${messageId}`, SK: 'MSG' }),
+  /** GSI1: a contact's messages, newest first by id (ULID). */
+  contactMessage: (tenantId: string, contactId: string, messageId: string) => ({ GSI1PK: `${t(tenantId)}#MSG#C#${contactId}`, GSI1SK: messageId }),
+  contactMessagePartition: (tenantId: string, contactId: string) => `${t(tenantId)}#MSG#C#${contactId}`,
+  /** Guard naming the message a dedupe key claimed; written in the claim's transaction so a key never sends twice. */
+  messageDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#MSGD#${dedupeKey}`, SK: 'MSGD' }),
+  /** Guard for one provider event (SES delivery, bounce, open…) of a message, beside it: duplicates are no-ops. */
+  messageEvent: (tenantId: string, messageId: string, eventKey: string) => ({ PK: `${t(tenantId)}#MSG#${messageId}`, SK: `E#${eventKey}` }),
+  /** Contact-pressure counter: messages of a purpose to a contact in one day or week bucket, updated conditionally. */
+  pressure: (tenantId: string, contactId: string, purpose: string, bucket: string) => ({ PK: `${t(tenantId)}#MCAP#${contactId}#${purpose}#${bucket}`, SK: 'MCAP' }),
+  /** Suppression list: one partition per tenant; GetItem by channel + address before a send, Query to list. */
+  suppression: (tenantId: string, channel: string, address: string) => ({ PK: `${t(tenantId)}#SUP`, SK: `${channel}#${address}` }),
+  suppressionPartition: (tenantId: string) => `${t(tenantId)}#SUP`,
+  /** A template's head (latest version, name, channel): GetItem by id. */
+  template: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: 'TPL' }),
+  /** Every version of a template, kept beside its head: GetItem by id + version. */
+  templateVersion: (tenantId: string, id: string, version: number) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: `V#${String(version).padStart(8, '0')}` }),
+  /** GSI1: a tenant's templates (not deleted), oldest first. */
+  templateList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#TPL`, GSI1SK: id }),
+  templateListPartition: (tenantId: string) => `${t(tenantId)}#TPL`,
+  /** A tenant's messaging settings (sender, quiet hours, frequency caps): GetItem. */
+  messagingSettings: (tenantId: string) => ({ PK: `${t(tenantId)}#MSET`, SK: 'MSET' }),
 
   // --- journeys ---
+  /** A journey's head (current definition and status): GetItem by id. */
+  journey: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#J#${id}`, SK: 'J' }),
+  /** GSI1: a tenant's journeys, oldest first. */
+  journeyList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#J`, GSI1SK: id }),
+  journeyListPartition: (tenantId: string) => `${t(tenantId)}#J`,
+  /** Every version of a journey, immutable, beside its head: GetItem by id + version (a run loads the version it entered). */
+  journeyVersion: (tenantId: string, id: string, version: number) => ({ PK: `${t(tenantId)}#J#${id}`, SK: `V#${String(version).padStart(8, '0')}` }),
+  /** A journey's counters, per step ('*' = the journey) and shard (concurrent runs rarely share one); one Query on the journey's partition reads all. */
+  journeyStats: (tenantId: string, id: string, scope: string, shard: number) => ({ PK: `${t(tenantId)}#J#${id}`, SK: `ST#${scope}#${shard}` }),
+  journeyStatsPrefix: 'ST#',
+  /** The active journeys an event type enrols into: Query by tenant + event type. */
+  journeyTrigger: (tenantId: string, eventType: string, journeyId: string) => ({ PK: `${t(tenantId)}#JT#${eventType}`, SK: journeyId }),
+  journeyTriggerPartition: (tenantId: string, eventType: string) => `${t(tenantId)}#JT#${eventType}`,
+  /** Active schedule-triggered journeys of every tenant, the one cross-tenant partition: the daily win-back sweep reads it with one Query. */
+  scheduledJourney: (tenantId: string, journeyId: string) => ({ PK: 'JSCHED', SK: `${tenantId}#${journeyId}` }),
+  scheduledJourneyPartition: 'JSCHED',
+  /** Guard: a built-in template is installed once per tenant; names the journey it made. */
+  journeyTemplate: (tenantId: string, name: string) => ({ PK: `${t(tenantId)}#JTPL#${name}`, SK: 'JTPL' }),
+  /** A run (one contact's pass through one journey version): GetItem by run id. */
+  journeyRun: (tenantId: string, runId: string) => ({ PK: `${t(tenantId)}#JR#${runId}`, SK: 'R' }),
+  /** A step execution of a run, claimed before its side effects: keyed by run + step + visit (a loop visits a step again). */
+  journeyRunStep: (tenantId: string, runId: string, stepId: string, visit: number) => ({ PK: `${t(tenantId)}#JR#${runId}`, SK: `S#${stepId}#${visit}` }),
+  /** A contact's active runs, with the goals they exit on and the event they wait for: strongly consistent Query by contact. */
+  contactRun: (tenantId: string, contactId: string, runId: string) => ({ PK: `${t(tenantId)}#JC#${contactId}`, SK: runId }),
+  contactRunPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#JC#${contactId}`,
+  /** A contact's re-entry state in a journey (active run, last entry): conditionally updated at enrolment. */
+  journeyEnrolment: (tenantId: string, journeyId: string, contactId: string) => ({ PK: `${t(tenantId)}#JN#${journeyId}#${contactId}`, SK: 'JN' }),
+  /** Guard: one enrolment per journey, triggering event (or sweep day) and contact, so a redelivered event never enrols twice. */
+  journeyEnrolmentEvent: (tenantId: string, journeyId: string, eventId: string, contactId: string) => ({
+    PK: `${t(tenantId)}#JE#${journeyId}#${eventId}#${contactId}`,
+    SK: 'JE',
+  }),
 
   // --- surveys ---
+  /** A survey send and, once answered, its response: GetItem by the send id a signed survey link carries. */
+  surveySend: (tenantId: string, sendId: string) => ({ PK: `${t(tenantId)}#SV#${sendId}`, SK: 'SV' }),
+  /** GSI1: a contact's survey sends, newest first by id (ULID). */
+  contactSurvey: (tenantId: string, contactId: string, sendId: string) => ({ GSI1PK: `${t(tenantId)}#SV#C#${contactId}`, GSI1SK: sendId }),
+  contactSurveyPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#SV#C#${contactId}`,
+  /** Guard naming the send a dedupe key (journey run + step) created; written in the send's transaction. */
+  surveyDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#SVD#${dedupeKey}`, SK: 'SVD' }),
 
   // --- tasks ---
+  /** A task: GetItem by id. */
+  task: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#TK#${id}`, SK: 'TK' }),
+  /** GSI1: an owner's open (or done) tasks, soonest due first. */
+  ownerTask: (tenantId: string, status: string, ownerId: string, dueAt: string, id: string) => ({
+    GSI1PK: `${t(tenantId)}#TK#${status}#${ownerId}`,
+    GSI1SK: `${dueAt}#${id}`,
+  }),
+  ownerTaskPartition: (tenantId: string, status: string, ownerId: string) => `${t(tenantId)}#TK#${status}#${ownerId}`,
+  /** Guard naming the task a dedupe key (journey run + step) created; written in the task's transaction. */
+  taskDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#TKD#${dedupeKey}`, SK: 'TKD' }),
 } as const;
 
 export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN' | 'EVENT';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeEmail, toE164 } from './normalize.ts';
 
 /** Field schemas every context shares, so a phone or an email means the same everywhere. */

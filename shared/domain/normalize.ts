@@ -1,4 +1,4 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /** Emails compare case-insensitively after Unicode normalisation; the local part is kept otherwise intact. */
 export const normalizeEmail = (email: string): string => email.normalize('NFC').trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Every domain event: a past-tense fact with a versioned data schema. The relay
