@@ -1,0 +1,15 @@
+/**
+ * Recurring jobs: CDK turns each into an EventBridge schedule rule invoking
+ * functions/<context>/<entry>.ts; the embedded runtime's scheduler fires the
+ * same entries when its clock passes the time.
+ */
+export interface RecurringJob {
+  name: string;
+  context: string;
+  /** Entry file (without .ts) in the context's folder, exporting `handler`. */
+  entry: string;
+  /** Every day at this UTC time, HH:MM. */
+  dailyAt: string;
+}
+
+export const recurringJobs: RecurringJob[] = [];
