@@ -3,14 +3,26 @@ import { activityRoutes } from './activities/routes.ts';
 import { companyRoutes } from './companies/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { messagingRoutes } from './messaging/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { surveyRoutes } from './surveys/routes.ts';
+import { taskRoutes } from './tasks/routes.ts';
 
 /**
  * The route catalog: every HTTP route of the API. CDK creates one API Gateway
  * route per entry pointing at functions/<context>/handler.ts, and the embedded
  * gateway dispatches from the same list.
  */
-export const routes: Route[] = [contactRoutes, companyRoutes, activityRoutes, eventRoutes, platformRoutes].flatMap((r) => Object.values(r));
+export const routes: Route[] = [
+  contactRoutes,
+  companyRoutes,
+  activityRoutes,
+  eventRoutes,
+  messagingRoutes,
+  surveyRoutes,
+  taskRoutes,
+  platformRoutes,
+].flatMap((r) => Object.values(r));
 
 /** Contexts that own a Lambda function: one per bounded context. */
 export const httpContexts = [...new Set(routes.map((r) => r.context))];

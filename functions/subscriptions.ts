@@ -5,16 +5,32 @@ import type { EventType } from '../shared/events/catalog.ts';
  * bus. CDK turns each into an EventBridge rule; the embedded runtime's local
  * bus matches the same patterns.
  */
-export interface Subscription {
+export type Subscription = {
   /** Rule name suffix, unique. */
   name: string;
   /** Bounded context whose functions/<context>/subscriber.ts receives the events. */
   context: string;
-  /** EventBridge event pattern (matched on the bus envelope: source, detail-type, detail). */
-  pattern: { source: ['rapport']; 'detail-type': EventType[]; detail?: Record<string, unknown> };
-}
+} & (
+  | {
+      /** Domain events on Rapport's bus. */
+      bus: 'rapport';
+      pattern: { source: ['rapport']; 'detail-type': EventType[]; detail?: Record<string, unknown> };
+    }
+  | {
+      /** AWS service events (SES engagement and bounces), which AWS publishes only on the account's default bus. */
+      bus: 'default';
+      pattern: { source: string[]; 'detail-type': string[]; detail?: Record<string, unknown> };
+    }
+);
 
 export const subscriptions: Subscription[] = [
-  { name: 'contact-engagement', context: 'contacts', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
-  { name: 'timeline-cleanup', context: 'activities', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
+  { name: 'contact-engagement', context: 'contacts', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
+  { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
+  { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },
+  {
+    name: 'ses-feedback',
+    context: 'messaging',
+    bus: 'default',
+    pattern: { source: ['aws.ses'], 'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Opened', 'Email Clicked'] },
+  },
 ];

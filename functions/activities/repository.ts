@@ -8,7 +8,7 @@ import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/tr
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
 import type { Contact } from '../contacts/schemas.ts';
-import { contactTouched } from '../contacts/timeline-link.ts';
+import { contactExists, contactTouched } from '../contacts/timeline-link.ts';
 import type { Activity } from './schemas.ts';
 
 export class ActivityWriteConflict extends Error {
@@ -25,9 +25,9 @@ const activityItem = (tenantId: string, a: Activity) => ({
 });
 
 export const activityRepository = {
-  /** One transaction: the timeline entry, the contact's engagement times (only forward), the company check and the event. */
-  async log(tenantId: string, a: Activity, seen: Contact, companyChanged: boolean, event: DomainEvent) {
-    const contact = contactTouched(tenantId, seen, 'activity', a.occurredAt);
+  /** One transaction: the timeline entry, the contact's engagement times (only forward) when it engages, else a check it exists, the company check and the event. */
+  async log(tenantId: string, a: Activity, engaged: Contact | undefined, companyChanged: boolean, event: DomainEvent, contactId: string) {
+    const contact = engaged ? contactTouched(tenantId, engaged, 'activity', a.occurredAt) : contactExists(tenantId, contactId);
     const company = companyChanged && a.companyId ? [companyExistsCondition(tenantId, a.companyId)] : [];
     try {
       await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);

@@ -12,7 +12,10 @@ const maxAttempts = 3;
 /**
  * Adds an entry to a contact's timeline: the HTTP route uses it, and so do
  * other contexts (messages sent, survey answers). One transaction per attempt;
- * a concurrent change to the contact is retried on fresh data.
+ * a concurrent change to the contact is retried on fresh data. An entry that
+ * `engages` (the default: something the contact or a person did with them)
+ * moves lastActivityAt / lastEngagedAt; automated outbound mail and its
+ * bounces must not, or every campaign would reset the win-back clock.
  */
 export const recordActivity = async (
   repo: ActivityRepository,
@@ -21,6 +24,7 @@ export const recordActivity = async (
   contactId: string,
   input: ActivityInput,
   authorId: string,
+  { engages = true }: { engages?: boolean } = {},
 ): Promise<Activity> => {
   const now = clock().now();
   const occurredAt = input.occurredAt ?? now.toISOString();
@@ -38,7 +42,7 @@ export const recordActivity = async (
       occurredAt,
     });
     try {
-      await repo.log(tenantId, activity, contact, input.companyId !== undefined && input.companyId !== contact.companyId, event);
+      await repo.log(tenantId, activity, engages ? contact : undefined, input.companyId !== undefined && input.companyId !== contact.companyId, event, contact.id);
       return activity;
     } catch (error) {
       if (!(error instanceof ActivityWriteConflict)) throw error;

@@ -133,5 +133,9 @@ export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN' | 'EVENT';
 export type SearchField = 'N' | 'G';
 
 /** Item type marker stored on every item; the stream filter and tests key on it. */
-export const entityTypes = ['CONTACT', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY'] as const;
+export const entityTypes = [
+  'CONTACT', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY',
+  'MESSAGE', 'MESSAGE_GUARD', 'MESSAGE_EVENT', 'PRESSURE', 'SUPPRESSION', 'TEMPLATE', 'TEMPLATE_VERSION', 'MESSAGING_SETTINGS',
+  'SURVEY_SEND', 'SURVEY_DEDUPE', 'TASK', 'TASK_DEDUPE',
+] as const;
 export type EntityType = (typeof entityTypes)[number];

@@ -27,12 +27,23 @@ const parseWith = (schema: Route['body'], value: unknown, root: string) => {
   return parsed.data;
 };
 
-const readBody = (event: Event, route: Route): { raw: string; value: unknown } => {
+/** Form routes take what browsers and mail clients post: url-encoded or multipart (RFC 8058 one-click unsubscribe). */
+const readForm = async (raw: string, type: string): Promise<unknown> => {
+  if (/^application\/x-www-form-urlencoded\b/i.test(type)) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    const form = await new Response(raw, { headers: { 'content-type': type } }).formData();
+    return Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'));
+  } catch {
+    throw new Problem(400, 'Malformed form', 'the multipart body could not be read');
+  }
+};
+
+const readBody = async (event: Event, route: Route): Promise<{ raw: string; value: unknown }> => {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`);
   if (!route.body) return { raw, value: undefined };
   const type = event.headers['content-type'] ?? '';
-  if (route.accepts === 'form' && /^application\/x-www-form-urlencoded\b/i.test(type)) return { raw, value: Object.fromEntries(new URLSearchParams(raw)) };
+  if (route.accepts === 'form' && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return { raw, value: await readForm(raw, type) };
   if (raw && !/^application\/(.+\+)?json\b/i.test(type)) throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
   try {
     return { raw, value: raw ? JSON.parse(raw) : undefined };
@@ -51,7 +62,7 @@ const readIfMatch = (header: string | undefined): number | undefined => {
 
 /** Finds the route, checks the caller's role, validates every part of the request. */
 const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result, Error, HttpContext> => ({
-  before: (request: Request) => {
+  before: async (request: Request) => {
     const { event } = request;
     const route = byKey.get(event.routeKey);
     if (!route) throw new Problem(404, 'Not found', `no route ${event.routeKey}`);
@@ -60,7 +71,7 @@ const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result,
       authorize(caller, route.roles);
       logger.appendKeys({ tenantId: caller.tenantId });
     }
-    const { raw, value } = readBody(event, route);
+    const { raw, value } = await readBody(event, route);
     request.context.rapport = {
       route,
       caller,

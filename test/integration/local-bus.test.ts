@@ -4,8 +4,8 @@ import type { Invoke } from '../../infra/local/functions.ts';
 import type { Subscription } from '../../functions/subscriptions.ts';
 
 const subscriptions: Subscription[] = [
-  { name: 'contacts-to-journeys', context: 'journeys', pattern: { source: ['rapport'], 'detail-type': ['contact.created'] } },
-  { name: 'vip-to-loyalty', context: 'loyalty', pattern: { source: ['rapport'], 'detail-type': ['contact.created', 'contact.updated'], detail: { data: { tags: ['vip'] } } } },
+  { name: 'contacts-to-journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.created'] } },
+  { name: 'vip-to-loyalty', context: 'loyalty', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.created', 'contact.updated'], detail: { data: { tags: ['vip'] } } } },
 ];
 
 const entry = (type: string, data: Record<string, unknown>) => ({

@@ -1,0 +1,110 @@
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
+import { logger } from '../../shared/http/handler.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import { activityRepository } from '../activities/repository.ts';
+import { recordActivity } from '../activities/timeline.ts';
+import { contactRepository } from '../contacts/repository.ts';
+import { messageRef } from './message-ref.ts';
+import { claimLeaseMs, messageStore, type LogChange } from './message-store.ts';
+import type { MessageLog, MessageStatus, Suppression } from './schemas.ts';
+import type { Feedback } from './ses-events.ts';
+import { suppressionPut } from './suppression-store.ts';
+
+/** Event guards outlive any redelivery (EventBridge retries for at most a day), then expire. */
+const guardRetentionSeconds = 90 * 24 * 3600;
+const maxAttempts = 5;
+
+/** Which statuses each kind of feedback may move a message from; opens and clicks never change the status. */
+const statusMoves: Partial<Record<Feedback['kind'], { to: MessageStatus; from: MessageStatus[] }>> = {
+  delivered: { to: 'delivered', from: ['sent'] },
+  bounced: { to: 'bounced', from: ['sent', 'delivered'] },
+  complained: { to: 'complained', from: ['sent', 'delivered', 'bounced'] },
+};
+
+const changeFor = (f: Feedback, log: MessageLog): LogChange => {
+  const move = statusMoves[f.kind];
+  const status = move?.from.includes(log.status) ? move.to : undefined;
+  const set: Partial<MessageLog> = { status, updatedAt: clock().now().toISOString() };
+  switch (f.kind) {
+    case 'delivered':
+      return { set, setIfMissing: { deliveredAt: f.at } };
+    case 'bounced':
+      return { set: { ...set, bouncedAt: f.at, bounceType: f.bounceType } };
+    case 'complained':
+      return { set: { ...set, complainedAt: f.at } };
+    case 'opened':
+      return { set, setIfMissing: { openedAt: f.at } };
+    case 'clicked':
+      return { set, setIfMissing: { clickedAt: f.at } };
+  }
+};
+
+const eventFor = (f: Feedback, log: MessageLog): DomainEvent => {
+  const ref = messageRef(log);
+  switch (f.kind) {
+    case 'delivered':
+      return domainEvent(f.tenantId, 'message.delivered', ref);
+    case 'bounced':
+      return domainEvent(f.tenantId, 'message.bounced', { ...ref, bounceType: f.bounceType ?? 'undetermined' });
+    case 'complained':
+      return domainEvent(f.tenantId, 'message.complained', ref);
+    case 'opened':
+      return domainEvent(f.tenantId, 'message.opened', ref);
+    case 'clicked':
+      return domainEvent(f.tenantId, 'message.clicked', { ...ref, link: f.link ?? '' });
+  }
+};
+
+/** A hard bounce or a complaint takes the address off every future send at once. */
+const suppressionsFor = (f: Feedback, log: MessageLog): Suppression[] => {
+  const reason = f.kind === 'complained' ? 'complaint' : f.kind === 'bounced' && f.bounceType === 'permanent' ? 'hard-bounce' : undefined;
+  if (!reason || log.channel !== 'email') return [];
+  const addresses = new Set(f.recipients.length ? f.recipients : log.to ? [log.to] : []);
+  return [...addresses].map((address) => ({ channel: 'email', address, reason, messageId: log.id, createdBy: 'ses', createdAt: f.at }));
+};
+
+/** What the contact's timeline shows: bounces, complaints, the first open and the first click (not every delivery). */
+const timelineSubject = (f: Feedback, log: MessageLog): string | undefined => {
+  const about = log.subject ?? 'email';
+  if (f.kind === 'bounced') return `Email bounced (${f.bounceType}): ${about}`;
+  if (f.kind === 'complained') return `Marked as spam: ${about}`;
+  if (f.kind === 'opened' && !log.openedAt) return `Email opened: ${about}`;
+  if (f.kind === 'clicked' && !log.clickedAt) return `Link clicked in: ${about}`;
+  return undefined;
+};
+
+const recordOnTimeline = async (f: Feedback, log: MessageLog) => {
+  const subject = timelineSubject(f, log);
+  if (!subject) return;
+  const metadata: Record<string, string> = { messageId: log.id, event: f.kind, ...(f.link ? { link: f.link.slice(0, 2000) } : {}) };
+  try {
+    await recordActivity(activityRepository, (t, id) => contactRepository.get(t, id, true), f.tenantId, log.contactId, { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata }, 'ses', { engages: f.kind === 'clicked' });
+  } catch (error) {
+    logger.warn('SES event not recorded on the timeline', { messageId: log.id, error: error as Error });
+  }
+};
+
+/**
+ * Applies one SES event to its message: log status, suppression and the
+ * message.* event in one transaction guarded by the event's key, so a
+ * duplicate delivery changes nothing; then the timeline entry (at most once:
+ * lost if the process dies right after the transaction).
+ */
+export const applyFeedback = async (f: Feedback) => {
+  for (let attempt = 1; ; attempt++) {
+    const log = await messageStore.get(f.tenantId, f.messageId);
+    if (!log) {
+      logger.warn('SES event for an unknown message', { tenantId: f.tenantId, messageId: f.messageId, kind: f.kind });
+      return;
+    }
+    // The sender has not yet marked it sent: let EventBridge redeliver rather than race the claim.
+    if (log.status === 'claimed' && clock().now().getTime() - Date.parse(log.claimedAt!) < claimLeaseMs) throw new Error(`message ${log.id} is still being sent`);
+    const expiresAt = Math.floor(clock().now().getTime() / 1000) + guardRetentionSeconds;
+    const suppress = suppressionsFor(f, log).map((s) => suppressionPut(f.tenantId, s));
+    const result = await messageStore.record(f.tenantId, log, f.key, changeFor(f, log), suppress, [eventFor(f, log)], expiresAt);
+    if (result === 'duplicate') return;
+    if (result === 'recorded') return recordOnTimeline(f, log);
+    if (attempt >= maxAttempts) throw new Error(`message ${log.id} kept changing while recording ${f.kind}`);
+  }
+};

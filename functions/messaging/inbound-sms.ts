@@ -1,0 +1,90 @@
+import type { SNSEvent } from 'aws-lambda';
+import { toE164 } from '../../shared/domain/normalize.ts';
+import { logger } from '../../shared/http/handler.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { contactRepository } from '../contacts/repository.ts';
+import { changeConsent, type ConsentChange } from './consent-change.ts';
+import { purposes } from './schemas.ts';
+
+/**
+ * Inbound SMS: AWS End User Messaging two-way SMS publishes each message a
+ * customer sends to one of our numbers to an SNS topic, which invokes this
+ * function. The payload (SNS Message, JSON) is
+ * { originationNumber, destinationNumber, messageKeyword, messageBody, inboundMessageId, … }.
+ *
+ * Tenant: each tenant texts from its own number, and SMS_TENANT_BY_NUMBER maps
+ * those numbers to tenants ({"+12125550101": "acme"}); "*" names the tenant of
+ * any other number (a single-tenant deployment).
+ */
+interface InboundSms {
+  originationNumber?: string;
+  destinationNumber?: string;
+  messageBody?: string;
+  inboundMessageId?: string;
+}
+
+const stopWords = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT']);
+const startWords = new Set(['START', 'UNSTOP']);
+
+/** The keyword a message is, if it is one: the whole text, any case, trailing punctuation ignored. */
+export const keywordOf = (body: string): 'stop' | 'start' | undefined => {
+  const word = body.trim().replace(/[\s.!]+$/u, '').toUpperCase();
+  return stopWords.has(word) ? 'stop' : startWords.has(word) ? 'start' : undefined;
+};
+
+const tenantFor = (ourNumber: string | undefined): string | undefined => {
+  const map = JSON.parse(process.env.SMS_TENANT_BY_NUMBER ?? '{}') as Record<string, string>;
+  return (ourNumber && map[toE164(ourNumber) ?? ourNumber]) ?? map['*'];
+};
+
+/**
+ * STOP withdraws SMS consent for every purpose (transactional included, as
+ * carriers require) with source 'sms-stop'; START grants back exactly what a
+ * STOP withdrew. Repeats change nothing, so SNS redelivery is harmless.
+ */
+export const consentChangeFor = (contact: Contact, keyword: 'stop' | 'start'): ConsentChange | undefined => {
+  const sms = contact.consent.sms ?? {};
+  const change: Record<string, { granted: boolean; source: string }> = {};
+  if (keyword === 'stop') {
+    for (const purpose of new Set([...purposes, ...Object.keys(sms)])) {
+      if (sms[purpose]?.granted !== false) change[purpose] = { granted: false, source: 'sms-stop' };
+    }
+  } else {
+    for (const [purpose, record] of Object.entries(sms)) {
+      if (!record.granted && record.source === 'sms-stop') change[purpose] = { granted: true, source: 'sms-start' };
+    }
+  }
+  return Object.keys(change).length ? { sms: change } : undefined;
+};
+
+const handleInbound = async (sms: InboundSms) => {
+  const keyword = keywordOf(sms.messageBody ?? '');
+  if (!keyword) return;
+  const tenantId = tenantFor(sms.destinationNumber);
+  const from = sms.originationNumber && toE164(sms.originationNumber);
+  if (!tenantId || !from) {
+    logger.warn('inbound SMS keyword from an unknown number or tenant', { inboundMessageId: sms.inboundMessageId, to: sms.destinationNumber });
+    return;
+  }
+  const contactId = await contactRepository.idByUnique(tenantId, 'PHONE', from);
+  const contact = contactId && (await contactRepository.get(tenantId, contactId, true));
+  if (!contact) {
+    logger.info('inbound SMS keyword from a number no contact has', { tenantId, inboundMessageId: sms.inboundMessageId });
+    return;
+  }
+  const change = consentChangeFor(contact, keyword);
+  if (change) await changeConsent(tenantId, contact.id, change, `sms-${keyword}`);
+};
+
+export const handler = async (event: SNSEvent) => {
+  for (const record of event.Records) {
+    let sms: InboundSms;
+    try {
+      sms = JSON.parse(record.Sns.Message) as InboundSms;
+    } catch {
+      logger.warn('inbound SMS notification is not JSON', { messageId: record.Sns.MessageId });
+      continue;
+    }
+    await handleInbound(sms);
+  }
+};

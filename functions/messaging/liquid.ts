@@ -1,0 +1,76 @@
+import { Liquid, type FS, type LiquidOptions, type Template } from 'liquidjs';
+import type { FieldErrors } from '../../shared/errors.ts';
+import { contentFields, type Content, type ContentField } from './schemas.ts';
+
+/** Templates are data a tenant writes: they may not read files, so include, render and layout find nothing. */
+const noFiles: FS = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async (file) => {
+    throw new Error(`templates cannot read files (${file})`);
+  },
+  readFileSync: (file) => {
+    throw new Error(`templates cannot read files (${file})`);
+  },
+  resolve: (_root, file) => file,
+};
+
+const options: LiquidOptions = {
+  strictVariables: false,
+  strictFilters: true,
+  ownPropertyOnly: true,
+  fs: noFiles,
+  relativeReference: false,
+  // Bounds on what one template may cost: characters parsed, ms rendering, bytes allocated.
+  parseLimit: 300_000,
+  renderLimit: 2_000,
+  memoryLimit: 20_000_000,
+};
+
+const refuseFiles = (engine: Liquid) => {
+  for (const tag of ['include', 'render', 'layout']) {
+    engine.registerTag(tag, {
+      parse() {
+        throw new Error(`{% ${tag} %} is not available in message templates`);
+      },
+      render() {},
+    });
+  }
+  return engine;
+};
+
+/** HTML output escapes every value (a contact named <script> stays text); `| raw` opts out. */
+const engines: Record<'plain' | 'html', Liquid> = {
+  plain: refuseFiles(new Liquid(options)),
+  html: refuseFiles(new Liquid({ ...options, outputEscape: 'escape' })),
+};
+const engineFor = (field: ContentField) => engines[field === 'html' ? 'html' : 'plain'];
+
+const parse = (field: ContentField, source: string): Template[] => engineFor(field).parse(source);
+
+/** Why each field of the content does not compile, keyed `<prefix>.<field>`; empty when all do. */
+export const compileErrors = (content: Content, prefix = 'body'): FieldErrors => {
+  const errors: FieldErrors = {};
+  for (const field of contentFields) {
+    const source = content[field];
+    if (source === undefined) continue;
+    try {
+      parse(field, source);
+    } catch (error) {
+      errors[`${prefix}.${field}`] = [(error as Error).message];
+    }
+  }
+  return errors;
+};
+
+/** Renders every field present; throws on a template that does not compile or exceeds its limits. */
+export const renderContent = async (content: Content, variables: Record<string, unknown>): Promise<Content> => {
+  const rendered: Content = {};
+  for (const field of contentFields) {
+    const source = content[field];
+    if (source === undefined) continue;
+    const engine = engineFor(field);
+    rendered[field] = (await engine.render(parse(field, source), variables)) as string;
+  }
+  return rendered;
+};

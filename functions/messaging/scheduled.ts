@@ -1,0 +1,10 @@
+import * as z from 'zod';
+import { resumeDeferred } from './send.ts';
+
+const payload = z.object({ tenantId: z.string().min(1), messageId: z.string().min(1) });
+
+/** EventBridge Scheduler (or the local scheduler) at the end of a message's quiet hours: send it now. */
+export const handler = async (event: unknown) => {
+  const { tenantId, messageId } = payload.parse(event);
+  await resumeDeferred(tenantId, messageId);
+};

@@ -1,0 +1,106 @@
+import { normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
+import { conflict, invalid, notFound, preconditionFailed } from '../../shared/errors.ts';
+import type { RequestContext } from '../../shared/http/handler.ts';
+import { Reply } from '../../shared/http/reply.ts';
+import type { ServiceFor } from '../../shared/http/route.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import { messageStore } from './message-store.ts';
+import type { messagingRoutes } from './routes.ts';
+import type { MessageLog, SendChannel, Template } from './schemas.ts';
+import { SettingsChanged, settingsStore } from './settings.ts';
+import { suppressionStore } from './suppression-store.ts';
+import { TemplateChanged, templateStore } from './template-store.ts';
+import { compiledTemplate, createTemplate } from './templates.ts';
+import { changePreferences, showPreferences } from './unsubscribe.ts';
+
+/** What the API shows of a log item: not the request a deferred message keeps. */
+const messageView = ({ request: _, deferrals: __, ...view }: MessageLog) => view;
+
+const liveTemplate = async (tenantId: string, id: string, ifMatch?: number): Promise<Template> => {
+  const template = await templateStore.head(tenantId, id, true);
+  if (!template || template.deletedAt) throw notFound('template');
+  if (ifMatch !== undefined && ifMatch !== template.version) throw preconditionFailed();
+  return template;
+};
+
+/** A lost race on a template or settings: 412 when the client named a version, else 409 to retry. */
+const changedMeanwhile = (ifMatch: number | undefined) =>
+  ifMatch === undefined ? conflict('it changed while this request was applied; read it again and retry') : preconditionFailed();
+
+const normalizedAddress = (channel: SendChannel, address: string): string => {
+  const normalized = channel === 'email' ? normalizeEmail(address) : toE164(address);
+  if (!normalized) throw invalid('not a phone number', { 'path.address': ['must be a phone number in international format, e.g. +14155550123'] });
+  return normalized;
+};
+
+export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext> = {
+  async listMessages({ query }, ctx) {
+    const page = await messageStore.listByContact(ctx.tenantId, query.contactId, query.limit, query.cursor);
+    return { items: page.items.map(messageView), nextCursor: page.nextCursor };
+  },
+
+  createTemplate: ({ body }, ctx) => createTemplate(ctx.tenantId, body),
+
+  listTemplates: ({ query }, ctx) => templateStore.list(ctx.tenantId, query.limit, query.cursor),
+
+  getTemplate: ({ params }, ctx) => liveTemplate(ctx.tenantId, params.id),
+
+  async updateTemplate({ params, body, ifMatch }, ctx) {
+    const before = await liveTemplate(ctx.tenantId, params.id, ifMatch);
+    if (body.channel !== before.channel) throw invalid('a template keeps its channel', { 'body.channel': [`must stay ${before.channel}; create a new template instead`] });
+    const after: Template = { id: before.id, createdAt: before.createdAt, ...compiledTemplate(body), version: before.version + 1, updatedAt: clock().now().toISOString() };
+    try {
+      await templateStore.update(ctx.tenantId, before, after);
+    } catch (error) {
+      if (error instanceof TemplateChanged) throw changedMeanwhile(ifMatch);
+      throw error;
+    }
+    return after;
+  },
+
+  async getTemplateVersion({ params }, ctx) {
+    const version = await templateStore.version(ctx.tenantId, params.id, params.version);
+    if (!version) throw notFound('template version');
+    return version;
+  },
+
+  async deleteTemplate({ params, ifMatch }, ctx) {
+    const template = await liveTemplate(ctx.tenantId, params.id, ifMatch);
+    try {
+      await templateStore.delete(ctx.tenantId, template, clock().now().toISOString());
+    } catch (error) {
+      if (error instanceof TemplateChanged) throw changedMeanwhile(ifMatch);
+      throw error;
+    }
+    return undefined;
+  },
+
+  listSuppressions: ({ query }, ctx) => suppressionStore.list(ctx.tenantId, query.channel, query.limit, query.cursor),
+
+  async addSuppression({ body }, ctx) {
+    const { entry, created } = await suppressionStore.add(ctx.tenantId, { ...body, reason: 'manual', createdBy: ctx.userId, createdAt: clock().now().toISOString() });
+    return created ? entry : new Reply(200, entry);
+  },
+
+  async removeSuppression({ params }, ctx) {
+    if (!(await suppressionStore.remove(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address)))) throw notFound('suppression');
+    return undefined;
+  },
+
+  getMessagingSettings: (_request, ctx) => settingsStore.get(ctx.tenantId),
+
+  async updateMessagingSettings({ body, ifMatch }, ctx) {
+    const current = await settingsStore.get(ctx.tenantId, true);
+    if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed();
+    try {
+      return await settingsStore.replace(ctx.tenantId, body, current.version, clock().now().toISOString());
+    } catch (error) {
+      if (error instanceof SettingsChanged) throw changedMeanwhile(ifMatch);
+      throw error;
+    }
+  },
+
+  showPreferences: ({ params }) => showPreferences(params.token),
+
+  changePreferences: ({ params, body }) => changePreferences(params.token, body),
+};

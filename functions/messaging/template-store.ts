@@ -1,0 +1,82 @@
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '../../shared/db/client.ts';
+import { keys } from '../../shared/db/keys.ts';
+import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { put, putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import type { Template, TemplateVersion } from './schemas.ts';
+
+/** The template changed (or went) since it was read. */
+export class TemplateChanged extends Error {}
+
+const headItem = (tenantId: string, t: Template) => ({ ...keys.template(tenantId, t.id), ...keys.templateList(tenantId, t.id), entity: 'TEMPLATE', ...t });
+
+const versionItem = (tenantId: string, t: Template) => {
+  const { updatedAt: _, deletedAt: __, ...version } = t;
+  return { ...keys.templateVersion(tenantId, t.id, t.version), entity: 'TEMPLATE_VERSION', ...version, createdAt: t.updatedAt };
+};
+
+const write = async (items: Parameters<typeof writeWithEvents>[0]) => {
+  try {
+    await writeWithEvents(items, []);
+  } catch (error) {
+    if (error instanceof TransactionConflict) throw new TemplateChanged();
+    throw error;
+  }
+};
+
+/**
+ * Templates: a head item holding the latest version (what GET and unpinned
+ * sends read) and one immutable item per version beside it, so runs pinned to
+ * a version keep rendering it after edits, and after the template is deleted.
+ */
+export const templateStore = {
+  /** The template's head, deleted ones included (they carry deletedAt). */
+  async head(tenantId: string, id: string, consistent = false): Promise<Template | undefined> {
+    const item = await getItem(keys.template(tenantId, id), consistent);
+    return item && stripKeys<Template>(item);
+  },
+
+  async version(tenantId: string, id: string, version: number): Promise<TemplateVersion | undefined> {
+    const item = await getItem(keys.templateVersion(tenantId, id, version));
+    return item && stripKeys<TemplateVersion>(item);
+  },
+
+  async create(tenantId: string, t: Template) {
+    await write([putNew(headItem(tenantId, t)), putNew(versionItem(tenantId, t))]);
+  },
+
+  /** The next version: the head moves on if nobody else moved it meanwhile, the new version is added beside it. */
+  async update(tenantId: string, before: Template, after: Template) {
+    const head = put(headItem(tenantId, after), '#v = :v AND attribute_not_exists(deletedAt)', { '#v': 'version' }, { ':v': before.version });
+    await write([head, putNew(versionItem(tenantId, after))]);
+  },
+
+  /** Marks the head deleted and takes it off the list; the versions stay for runs pinned to them. */
+  async delete(tenantId: string, t: Template, at: string) {
+    try {
+      await db().send(
+        new UpdateCommand({
+          TableName: tableNameFromEnv(),
+          Key: keys.template(tenantId, t.id),
+          UpdateExpression: 'SET deletedAt = :at, updatedAt = :at REMOVE GSI1PK, GSI1SK',
+          ConditionExpression: '#v = :v AND attribute_not_exists(deletedAt)',
+          ExpressionAttributeNames: { '#v': 'version' },
+          ExpressionAttributeValues: { ':v': t.version, ':at': at },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') throw new TemplateChanged();
+      throw error;
+    }
+  },
+
+  async list(tenantId: string, limit: number, cursor?: string) {
+    const partition = keys.templateListPartition(tenantId);
+    const page = await queryPage(
+      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      { limit, cursor, scope: partition },
+    );
+    return { items: page.items.map((i) => stripKeys<Template>(i)), nextCursor: page.nextCursor };
+  },
+};

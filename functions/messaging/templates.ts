@@ -1,0 +1,22 @@
+import { invalid } from '../../shared/errors.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import { newId } from '../../shared/ports/ids.ts';
+import { compileErrors } from './liquid.ts';
+import type { Template, TemplateInput } from './schemas.ts';
+import { templateStore } from './template-store.ts';
+
+/** The stored fields of a template, refused (400, naming each field) when one does not compile. */
+export const compiledTemplate = (input: TemplateInput) => {
+  const errors = compileErrors(input);
+  if (Object.keys(errors).length) throw invalid('the template does not compile', errors);
+  const { name, channel, subject, html, text, body } = input;
+  return { name, channel, subject, html, text, body };
+};
+
+/** Creates a tenant's template at version 1: POST /templates, and other contexts installing starter content. */
+export const createTemplate = async (tenantId: string, input: TemplateInput): Promise<Template> => {
+  const now = clock().now().toISOString();
+  const template: Template = { id: newId(), version: 1, ...compiledTemplate(input), createdAt: now, updatedAt: now };
+  await templateStore.create(tenantId, template);
+  return template;
+};

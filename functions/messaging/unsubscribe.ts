@@ -1,0 +1,54 @@
+import { Reply } from '../../shared/http/reply.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { contactRepository } from '../contacts/repository.ts';
+import { changeConsent, type ConsentChange } from './consent-change.ts';
+import { choiceGroups, fieldName, linkInvalidPage, oneClickDonePage, preferencePage } from './preference-page.ts';
+import { readUnsubscribeToken, type UnsubscribeTarget } from './unsubscribe-link.ts';
+
+const page = (status: number, html: string) => new Reply(status, html, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+
+const actor = 'unsubscribe';
+
+const open = async (token: string): Promise<{ target: UnsubscribeTarget; contact: Contact } | undefined> => {
+  const target = await readUnsubscribeToken(token, clock().now());
+  const contact = target && (await contactRepository.get(target.tenantId, target.contactId, true));
+  return target && contact ? { target, contact } : undefined;
+};
+
+/** The choices the form asks for, as consent changes: only what differs from now; "Unsubscribe from all" clears every box. */
+const formChanges = (contact: Contact, fields: Record<string, string>): ConsentChange => {
+  const change: Record<string, Record<string, { granted: boolean; source: string }>> = {};
+  for (const group of choiceGroups(contact)) {
+    for (const choice of group.choices) {
+      const wanted = fields.all !== 'off' && fields[fieldName(group.channel, choice.purpose)] === 'on';
+      if (wanted !== choice.granted) (change[group.channel] ??= {})[choice.purpose] = { granted: wanted, source: wanted ? 'preference-page' : 'unsubscribe-link' };
+    }
+  }
+  return change;
+};
+
+/** GET /unsubscribe/{token}: the contact's channels and purposes with their current choices. */
+export const showPreferences = async (token: string) => {
+  const opened = await open(token);
+  return opened ? page(200, preferencePage(choiceGroups(opened.contact))) : page(404, linkInvalidPage());
+};
+
+/**
+ * POST /unsubscribe/{token}. The preference form (form=preferences) sets each
+ * choice; anything else is an RFC 8058 one-click unsubscribe
+ * (List-Unsubscribe=One-Click), which withdraws email consent for the
+ * purpose the link was made for. Repeating either changes nothing more.
+ */
+export const changePreferences = async (token: string, fields: Record<string, string> = {}) => {
+  const opened = await open(token);
+  if (!opened) return page(404, linkInvalidPage());
+  const { target, contact } = opened;
+  if (fields.form !== 'preferences') {
+    await changeConsent(target.tenantId, contact.id, { email: { [target.purpose]: { granted: false, source: 'unsubscribe-link' } } }, actor);
+    return page(200, oneClickDonePage());
+  }
+  const change = formChanges(contact, fields);
+  const updated = Object.keys(change).length ? await changeConsent(target.tenantId, contact.id, change, actor) : contact;
+  return page(200, preferencePage(choiceGroups(updated), true));
+};

@@ -1,0 +1,43 @@
+import { DomainError } from '../../shared/errors.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import type { ActivityRepository } from '../activities/repository.ts';
+import { recordActivity, type ContactLookup } from '../activities/timeline.ts';
+import type { SurveyRepository } from './repository.ts';
+import { scales } from './schemas.ts';
+
+/**
+ * Puts a survey response on the contact's timeline, from its survey.responded
+ * event, so a failure here is retried by the bus instead of being lost. The
+ * send remembers the entry it got, so a repeated delivery adds none; only a
+ * crash between writing the entry and noting it could leave two.
+ */
+export const responseToTimeline = (surveys: SurveyRepository, activities: ActivityRepository, findContact: ContactLookup) => async (event: DomainEvent) => {
+  const { tenantId } = event;
+  const send = await surveys.get(tenantId, String(event.data.sendId), true);
+  if (!send?.response || send.response.activityId) return;
+  const { score, comment } = send.response;
+  const { max } = scales[send.kind];
+  try {
+    const activity = await recordActivity(
+      activities,
+      findContact,
+      tenantId,
+      send.contactId,
+      {
+        type: 'survey',
+        channel: 'web',
+        direction: 'inbound',
+        occurredAt: send.response.respondedAt,
+        subject: `${send.kind.toUpperCase()} ${score}/${max}: ${send.question}`.slice(0, 300),
+        body: comment,
+        metadata: { kind: send.kind, score, comment: comment ?? null, sendId: send.id },
+      },
+      'surveys',
+    );
+    await surveys.linkActivity(tenantId, send.id, activity.id);
+  } catch (error) {
+    // The contact was deleted after answering: there is no timeline to write to.
+    if (error instanceof DomainError && error.kind === 'not-found') return;
+    throw error;
+  }
+};

@@ -1,0 +1,73 @@
+import { notFound, preconditionFailed } from '../../shared/errors.ts';
+import type { RequestContext } from '../../shared/http/handler.ts';
+import type { ServiceFor } from '../../shared/http/route.ts';
+import { clock } from '../../shared/ports/clock.ts';
+import type { ContactLookup } from '../activities/timeline.ts';
+import { taskCreator } from './create.ts';
+import { TaskWriteConflict, type TaskRepository } from './repository.ts';
+import type { taskRoutes } from './routes.ts';
+import type { Task, TaskPatch } from './schemas.ts';
+
+const maxWriteAttempts = 3;
+
+/** The task after a PATCH; completedAt follows the status. */
+export const patchTask = (before: Task, patch: TaskPatch, now: string): Task => {
+  const after: Task = { ...before, version: before.version + 1, updatedAt: now };
+  for (const [field, value] of Object.entries(patch)) {
+    if (value === null) delete after[field as keyof Task];
+    else if (value !== undefined) Object.assign(after, { [field]: value });
+  }
+  if (after.status === 'done' && before.status !== 'done') after.completedAt = now;
+  if (after.status === 'open') delete after.completedAt;
+  return after;
+};
+
+const unchanged = (before: Task, after: Task) =>
+  (Object.keys({ ...before, ...after }) as (keyof Task)[]).every((k) => ['version', 'updatedAt'].includes(k) || before[k] === after[k]);
+
+export const taskService = (repo: TaskRepository, findContact: ContactLookup) => {
+  const create = taskCreator(repo, findContact);
+
+  /** Read, check If-Match, write conditioned on the version read; without If-Match a lost race is retried. */
+  const change = async (tenantId: string, id: string, ifMatch: number | undefined, write: (before: Task) => Promise<Task | undefined>) => {
+    for (let attempt = 1; ; attempt++) {
+      const before = await repo.get(tenantId, id, true);
+      if (!before) throw notFound('task');
+      if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
+      try {
+        return await write(before);
+      } catch (error) {
+        if (!(error instanceof TaskWriteConflict) || error.reason !== 'VERSION') throw error;
+        if (ifMatch !== undefined) throw preconditionFailed();
+        if (attempt >= maxWriteAttempts) throw error;
+      }
+    }
+  };
+
+  const service: ServiceFor<typeof taskRoutes, RequestContext> = {
+    createTask: ({ body }, ctx) => create({ ...body, tenantId: ctx.tenantId, createdBy: ctx.userId, fallbackOwnerId: ctx.userId }),
+
+    listTasks: ({ query }, ctx) => repo.listByOwner(ctx.tenantId, query.ownerId ?? ctx.userId, query.status, query.limit, query.cursor),
+
+    async getTask({ params }, ctx) {
+      const task = await repo.get(ctx.tenantId, params.id);
+      if (!task) throw notFound('task');
+      return task;
+    },
+
+    updateTask: ({ params, body, ifMatch }, ctx) =>
+      change(ctx.tenantId, params.id, ifMatch, async (before) => {
+        const after = patchTask(before, body, clock().now().toISOString());
+        if (unchanged(before, after)) return before;
+        await repo.update(ctx.tenantId, before, after);
+        return after;
+      }),
+
+    deleteTask: ({ params, ifMatch }, ctx) =>
+      change(ctx.tenantId, params.id, ifMatch, async (task) => {
+        await repo.delete(ctx.tenantId, task);
+        return undefined;
+      }),
+  };
+  return service;
+};
