@@ -3,6 +3,7 @@ import { activityRoutes } from './activities/routes.ts';
 import { companyRoutes } from './companies/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
@@ -18,6 +19,7 @@ export const routes: Route[] = [
   companyRoutes,
   activityRoutes,
   eventRoutes,
+  journeyRoutes,
   messagingRoutes,
   surveyRoutes,
   taskRoutes,

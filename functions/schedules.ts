@@ -12,4 +12,4 @@ export interface RecurringJob {
   dailyAt: string;
 }
 
-export const recurringJobs: RecurringJob[] = [];
+export const recurringJobs: RecurringJob[] = [{ name: 'win-back-sweep', context: 'journeys', entry: 'sweep', dailyAt: '06:00' }];

@@ -1,4 +1,5 @@
 import type { EventType } from '../shared/events/catalog.ts';
+import { journeyEventTypes } from './journeys/event-types.ts';
 
 /**
  * Event subscriptions: which function receives which domain events from the
@@ -26,6 +27,7 @@ export type Subscription = {
 export const subscriptions: Subscription[] = [
   { name: 'contact-engagement', context: 'contacts', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
   { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
+  { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },
   { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },
   {
     name: 'ses-feedback',

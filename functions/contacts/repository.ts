@@ -4,7 +4,8 @@ import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, t
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { db } from '../../shared/db/client.ts';
 import { contactTouched, type Engagement } from './timeline-link.ts';
 import type { Contact } from './schemas.ts';
@@ -139,6 +140,24 @@ export const contactRepository = {
       { limit, cursor, scope: partition },
     );
     return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+  },
+
+  /** Contacts whose last engagement fell on `day` (YYYY-MM-DD), a page at a time: one GSI3 query per page, no Scan. */
+  async *engagedOn(tenantId: string, day: string): AsyncGenerator<Contact[]> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: tableNameFromEnv(),
+          IndexName: 'GSI3',
+          KeyConditionExpression: 'GSI3PK = :pk',
+          ExpressionAttributeValues: { ':pk': keys.engagementPartition(tenantId, day) },
+          ExclusiveStartKey,
+        }),
+      );
+      yield (page.Items ?? []).map((i) => stripKeys<Contact>(i));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   },
 
   /** Contacts whose search term starts with `prefix` (one query on the tenant's search partition, then one batch get). */

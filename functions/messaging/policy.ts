@@ -1,6 +1,6 @@
 import type { Contact } from '../contacts/schemas.ts';
 import type { MessagingSettings, Purpose, SendChannel, SkipReason } from './schemas.ts';
-import { instantAt, isoDay, isoWeek, minutesOf, nextDay, wallTime } from './zoned-time.ts';
+import { instantAt, isoDay, isoWeek, minutesOf, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 
 /**
  * The contact-pressure policy every sender goes through: address, consent,

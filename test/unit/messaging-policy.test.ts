@@ -3,7 +3,7 @@ import type { Contact } from '../../functions/contacts/schemas.ts';
 import { capCounters, decide, quietUntil } from '../../functions/messaging/policy.ts';
 import type { MessagingSettings } from '../../functions/messaging/schemas.ts';
 import { defaultSettings } from '../../functions/messaging/settings.ts';
-import { instantAt, isoWeek } from '../../functions/messaging/zoned-time.ts';
+import { instantAt, isoWeek } from '../../shared/domain/zoned-time.ts';
 
 const granted = { granted: true, source: 'test', at: '2026-01-01T00:00:00.000Z' };
 const withdrawn = { ...granted, granted: false };

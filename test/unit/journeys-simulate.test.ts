@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { simulateBody } from '../../functions/journeys/schemas.ts';
+import { simulate } from '../../functions/journeys/simulate.ts';
+import { builtInTemplates } from '../../functions/journeys/templates.ts';
+import { newId } from '../../shared/ports/ids.ts';
+import { start, version } from './journeys-fakes.ts';
+
+const ids = { welcome: newId(), second: newId(), offer: newId(), sms: newId() };
+const welcome = version(builtInTemplates.welcome.build(ids));
+const winBack = version(builtInTemplates['win-back'].build(ids));
+const run = (v: typeof welcome, input: unknown) => simulate(v, simulateBody.parse(input), start);
+const at = (days: number) => new Date(start.getTime() + days * 86_400_000).toISOString();
+const subscriber = { email: 'ada@example.com', consent: { email: { marketing: true } } };
+
+describe('journey dry run', () => {
+  it('plays the welcome journey: two emails when the contact does not engage', async () => {
+    const result = await run(welcome, { contact: subscriber, events: [{ type: 'contact.created', data: { consent: { email: { marketing: { granted: true } } } } }] });
+    expect(result).toMatchObject({ enrolled: true, result: 'completed' });
+    expect(result.messages).toEqual([
+      { at: start.toISOString(), stepId: 'welcome', channel: 'email', purpose: 'marketing', templateId: ids.welcome },
+      { at: at(3), stepId: 'second', channel: 'email', purpose: 'marketing', templateId: ids.second },
+    ]);
+    expect(result.path.map((p) => [p.stepId, p.outcome])).toEqual([
+      ['welcome', 'sent'],
+      ['engaged', 'waiting'],
+      ['engaged', 'timed_out'],
+      ['second', 'sent'],
+    ]);
+    expect(result.skipped).toEqual([{ stepId: 'done', reason: 'not reached: the run ended before it' }]);
+  });
+
+  it('stops after the first email when the contact replies, and writes nothing', async () => {
+    const result = await run(welcome, {
+      contact: subscriber,
+      events: [
+        { type: 'contact.created', data: { consent: { email: { marketing: { granted: true } } } } },
+        { type: 'activity.logged', data: { type: 'message', direction: 'inbound' }, at: at(1) },
+      ],
+    });
+    expect(result.messages.map((m) => m.stepId)).toEqual(['welcome']);
+    expect(result.path.at(-1)).toMatchObject({ stepId: 'done', outcome: 'exited' });
+    expect(result.skipped).toEqual([{ stepId: 'second', reason: 'not reached: the run ended before it' }]);
+  });
+
+  it('says why a contact is not enrolled', async () => {
+    const result = await run(welcome, { contact: { email: 'no@example.com' }, events: [{ type: 'contact.created', data: { consent: {} } }] });
+    expect(result).toMatchObject({ enrolled: false, result: 'not_enrolled', reason: 'no event matched the trigger', messages: [] });
+    expect((await run(winBack, { contact: { lifecycleStage: 'lead' } })).reason).toBe('the contact is not in the journey’s segment');
+  });
+
+  it('plays the win-back journey: skips the SMS without consent, and an order ends it on its goal', async () => {
+    const noSms = await run(winBack, { contact: { ...subscriber, phone: '+14155550123', lifecycleStage: 'customer' } });
+    expect(noSms.result).toBe('completed');
+    expect(noSms.messages.map((m) => m.stepId)).toEqual(['offer']);
+    expect(noSms.path.find((p) => p.stepId === 'sms-consent')).toMatchObject({ outcome: 'branched', detail: 'no condition matched: to grace' });
+
+    const sms = { ...subscriber, phone: '+14155550123', lifecycleStage: 'customer', consent: { email: { marketing: true }, sms: { marketing: true } } };
+    const ordered = await run(winBack, { contact: sms, events: [{ type: 'order.placed', data: { orderId: 'o1', total: { amount: 100, currency: 'EUR' } }, at: at(10) }] });
+    expect(ordered.messages.map((m) => [m.stepId, m.channel])).toEqual([
+      ['offer', 'email'],
+      ['sms', 'sms'],
+    ]);
+    expect(ordered).toMatchObject({ result: 'exited', reason: 'goal: order.placed' });
+    expect(ordered.skipped.map((s) => s.stepId)).toEqual(['churned', 'watch']);
+  });
+
+  it('tells a send the policy would skip', async () => {
+    const result = await run(winBack, { contact: { phone: '+14155550123', lifecycleStage: 'loyal' } });
+    expect(result.skipped[0]).toEqual({ stepId: 'offer', reason: 'the contact has no email address' });
+    expect(result.messages).toEqual([]);
+  });
+});
