@@ -1,3 +1,4 @@
+import { escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import type { SendChannel } from './schemas.ts';
 
@@ -28,16 +29,7 @@ export const choiceGroups = (contact: Contact): ChoiceGroup[] => {
 
 export const fieldName = (channel: SendChannel, purpose: ChoicePurpose) => `${channel}.${purpose}`;
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-const layout = (title: string, main: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escape(title)}</title>
-<style>
+const page = pageRenderer(`
   body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0; padding: 1rem; background: #f6f7f9; color: #1d2330; }
   main { max-width: 32rem; margin: 0 auto; background: #fff; border-radius: 12px; padding: 1.25rem 1.5rem; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
   h1 { font-size: 1.35rem; margin: 0 0 .5rem; }
@@ -50,15 +42,12 @@ const layout = (title: string, main: string) => `<!doctype html>
   button { font: inherit; min-height: 44px; padding: 0 1.25rem; border-radius: 8px; border: 1px solid #2b59c3; background: #2b59c3; color: #fff; cursor: pointer; }
   button.secondary { background: #fff; color: #2b59c3; }
   [role=status] { background: #e8f5ec; border-radius: 8px; padding: .75rem 1rem; }
-</style>
-</head>
-<body><main>${main}</main></body>
-</html>`;
+`);
 
 const groupHtml = (group: ChoiceGroup) => `
 <fieldset>
   <legend>${channelTitles[group.channel]}</legend>
-  <p class="address">${escape(group.address)}</p>
+  <p class="address">${escapeHtml(group.address)}</p>
   ${group.choices
     .map(
       (c) =>
@@ -73,7 +62,8 @@ const groupHtml = (group: ChoiceGroup) => `
  * post from an RFC 8058 one-click POST.
  */
 export const preferencePage = (groups: ChoiceGroup[], saved = false) =>
-  layout(
+  page(
+    200,
     'Your message preferences',
     `<h1>Your message preferences</h1>
 ${saved ? '<p role="status">Your choices are saved. You can change them again below at any time.</p>' : '<p>Choose what we may send you. Messages about your orders and account still reach you.</p>'}
@@ -87,7 +77,7 @@ ${saved ? '<p role="status">Your choices are saved. You can change them again be
 </form>`,
   );
 
-export const oneClickDonePage = () => layout('Unsubscribed', '<h1>You are unsubscribed</h1><p role="status">We will not send you these emails any more.</p>');
+export const oneClickDonePage = () => page(200, 'Unsubscribed', '<h1>You are unsubscribed</h1><p role="status">We will not send you these emails any more.</p>');
 
 export const linkInvalidPage = () =>
-  layout('Link not valid', '<h1>This link is not valid any more</h1><p>It may have expired. Use the link in our most recent message to manage your preferences.</p>');
+  page(404, 'Link not valid', '<h1>This link is not valid any more</h1><p>It may have expired. Use the link in our most recent message to manage your preferences.</p>');

@@ -1,4 +1,3 @@
-import { Reply } from '../../shared/http/reply.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
@@ -6,7 +5,6 @@ import { changeConsent, type ConsentChange } from './consent-change.ts';
 import { choiceGroups, fieldName, linkInvalidPage, oneClickDonePage, preferencePage } from './preference-page.ts';
 import { readUnsubscribeToken, type UnsubscribeTarget } from './unsubscribe-link.ts';
 
-const page = (status: number, html: string) => new Reply(status, html, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
 
 const actor = 'unsubscribe';
 
@@ -31,7 +29,7 @@ const formChanges = (contact: Contact, fields: Record<string, string>): ConsentC
 /** GET /unsubscribe/{token}: the contact's channels and purposes with their current choices. */
 export const showPreferences = async (token: string) => {
   const opened = await open(token);
-  return opened ? page(200, preferencePage(choiceGroups(opened.contact))) : page(404, linkInvalidPage());
+  return opened ? preferencePage(choiceGroups(opened.contact)) : linkInvalidPage();
 };
 
 /**
@@ -42,13 +40,13 @@ export const showPreferences = async (token: string) => {
  */
 export const changePreferences = async (token: string, fields: Record<string, string> = {}) => {
   const opened = await open(token);
-  if (!opened) return page(404, linkInvalidPage());
+  if (!opened) return linkInvalidPage();
   const { target, contact } = opened;
   if (fields.form !== 'preferences') {
     await changeConsent(target.tenantId, contact.id, { email: { [target.purpose]: { granted: false, source: 'unsubscribe-link' } } }, actor);
-    return page(200, oneClickDonePage());
+    return oneClickDonePage();
   }
   const change = formChanges(contact, fields);
   const updated = Object.keys(change).length ? await changeConsent(target.tenantId, contact.id, change, actor) : contact;
-  return page(200, preferencePage(choiceGroups(updated), true));
+  return preferencePage(choiceGroups(updated), true);
 };

@@ -1,10 +1,5 @@
-import { createHash } from 'node:crypto';
-import { Reply } from '../../shared/http/reply.ts';
+import { escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
 import { maxCommentChars, scales, scoresOf, type SurveyKind } from './schemas.ts';
-
-/** Every interpolated value goes through this: text and attribute values alike. */
-export const escapeHtml = (value: string | number) =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const style = `
 *{box-sizing:border-box}
@@ -31,33 +26,7 @@ button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 `;
 
-/** No scripts at all; the one inline stylesheet is allowed by its hash; forms post only back here. */
-const headers = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-};
-
-const layout = (title: string, body: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)}</title>
-<style>${style}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-
-export const htmlPage = (status: number, title: string, body: string) => new Reply(status, layout(title, body), headers);
+export const htmlPage = pageRenderer(style);
 
 /** A page that only tells the person something: thanks, already answered, expired… */
 export const noticePage = (status: number, title: string, message: string) => htmlPage(status, title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`);

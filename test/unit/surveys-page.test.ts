@@ -4,7 +4,8 @@ import { renderContent } from '../../functions/messaging/liquid.ts';
 import { surveyEmail } from '../../functions/surveys/email.ts';
 import { signLink } from '../../shared/crypto/signed.ts';
 import { readSurveyLink } from '../../functions/surveys/link.ts';
-import { escapeHtml, noticePage, surveyForm } from '../../functions/surveys/page.ts';
+import { noticePage, surveyForm } from '../../functions/surveys/page.ts';
+import { escapeHtml } from '../../shared/http/html-page.ts';
 import { parseScore } from '../../functions/surveys/service.ts';
 
 const html = (reply: { body?: unknown }) => String(reply.body);
