@@ -12,9 +12,11 @@ import { isProd, type StackSettings } from './settings.ts';
 export interface ContextFunctionProps {
   /** Bounded context: the folder under functions/. */
   context: string;
-  /** Which entry of the context: handler.ts (HTTP, relay) or subscriber.ts (bus rules). */
-  entry: 'handler' | 'subscriber';
+  /** Which entry of the context, without .ts: handler (HTTP, relay), subscriber (bus rules), scheduled, a recurring job's entry… */
+  entry: string;
   description: string;
+  /** A fixed name, for functions whose ARN must be known before they exist (scheduler targets); CloudFormation names the rest. */
+  functionName?: string;
   settings: Pick<StackSettings, 'stage'>;
   /** Resource names and ARNs the code reads (TABLE_NAME, EVENT_BUS_NAME, …). */
   environment: Record<string, string>;
@@ -27,30 +29,36 @@ export interface ContextFunctionProps {
  * it may write to its own log group and nothing else until a grant adds more.
  */
 export class ContextFunction extends Construct {
+  readonly context: string;
+  readonly entry: string;
   readonly function: NodejsFunction;
+  readonly role: Role;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: ContextFunctionProps) {
     super(scope, id);
+    this.context = props.context;
+    this.entry = props.entry;
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: isProd(props.settings) ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
       removalPolicy: removalPolicyFor(props.settings),
     });
-    const role = new Role(this, 'Role', {
+    this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Runs ${props.context}/${props.entry}.ts`,
     });
-    this.logGroup.grantWrite(role);
+    this.logGroup.grantWrite(this.role);
     this.function = new NodejsFunction(this, 'Function', {
       entry: functionEntry(props.context, props.entry),
       handler: 'handler',
+      functionName: props.functionName,
       description: props.description,
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       // Lambda's CPU share grows with memory; 1 GB is a starting point for bench/ to tune.
       memorySize: 1024,
       timeout: props.timeout ?? Duration.seconds(10),
-      role,
+      role: this.role,
       logGroup: this.logGroup,
       projectRoot: repoRoot,
       depsLockFilePath: lockFile,
@@ -68,3 +76,9 @@ export class ContextFunction extends Construct {
     });
   }
 }
+
+/** A readable, unique name of a function, e.g. "contacts-handler" (one function per context and entry). */
+export const functionLabel = (fn: Pick<ContextFunction, 'context' | 'entry'>) => `${fn.context}-${fn.entry}`;
+
+/** Builds a function for a context's entry with what every function running context code shares. */
+export type ContextFunctionFactory = (scope: Construct, id: string, props: Omit<ContextFunctionProps, 'settings' | 'environment'>) => ContextFunction;

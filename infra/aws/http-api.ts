@@ -22,8 +22,6 @@ import { isProd, type StackSettings } from './settings.ts';
 export interface RapportHttpApiProps {
   /** The route catalog (functions/routes.ts). */
   routes: readonly Route[];
-  /** The function serving each bounded context. */
-  functions: ReadonlyMap<string, IFunction>;
   jwtIssuer: string;
   jwtAudience: string[];
   settings: Pick<StackSettings, 'stage' | 'corsOrigins'>;
@@ -60,16 +58,21 @@ const routeKeyOf = (route: Pick<Route, 'method' | 'path'>) => `${route.method} $
  * The HTTP API: one route per catalog entry, a JWT authorizer on every route
  * that names roles (role checks themselves happen in the function, which sees
  * the verified claims), throttling and JSON access logs on the $default stage.
+ * The API and its URL come first (functions put the URL in links), the routes
+ * once the functions exist (`integrate`).
  */
 export class RapportHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
   readonly routes: HttpRoute[] = [];
+  private readonly catalog: readonly Route[];
+  private readonly authorizer: HttpJwtAuthorizer;
 
   constructor(scope: Construct, id: string, props: RapportHttpApiProps) {
     super(scope, id);
     const { settings } = props;
+    this.catalog = props.routes;
     this.api = new HttpApi(this, 'Api', {
       apiName: `rapport-${settings.stage}`,
       description: 'Rapport CRM API',
@@ -87,22 +90,26 @@ export class RapportHttpApi extends Construct {
       accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: accessLogFormat },
     });
 
-    const authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+    this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
+  }
+
+  /** Adds every catalog route, pointing at its context's function. */
+  integrate(functions: ReadonlyMap<string, IFunction>) {
     const integrations = new Map<string, HttpLambdaIntegration>();
     const integrationFor = (context: string) => {
-      const fn = props.functions.get(context);
+      const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
       if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
       return integrations.get(context)!;
     };
 
-    for (const route of props.routes) {
+    for (const route of this.catalog) {
       const isPublic = route.roles.length === 0;
       const httpRoute = new HttpRoute(this, `Route-${route.context}-${route.op}`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: integrationFor(route.context),
-        ...(isPublic ? {} : { authorizer }),
+        ...(isPublic ? {} : { authorizer: this.authorizer }),
       });
       if (isPublic) {
         Validations.of(httpRoute).acknowledge({

@@ -1,4 +1,6 @@
 import type { Node } from 'constructs';
+import { toE164 } from '../../shared/domain/normalize.ts';
+import { tenantPattern } from '../../shared/http/auth.ts';
 
 /** What `cdk synth -c key=value` (or cdk.json's context) can change. */
 export interface StackSettings {
@@ -10,6 +12,14 @@ export interface StackSettings {
   jwtAudience?: string[];
   /** Browser origins allowed by CORS; none means no CORS configuration. */
   corsOrigins: string[];
+  /**
+   * The From of every email (MAIL_FROM), `no-reply@mail.example.com` or `Acme <no-reply@mail.example.com>`.
+   * Its domain must be a verified SES identity in the stack's account and region; functions may send
+   * from that domain only. Required in prod; without it no function may send email.
+   */
+  mailFrom?: string;
+  /** Our SMS numbers (E.164) → tenant id, for inbound SMS (SMS_TENANT_BY_NUMBER); "*" names the tenant of any other number. */
+  smsTenants: Record<string, string>;
 }
 
 export const contextKeys = {
@@ -17,6 +27,8 @@ export const contextKeys = {
   jwtIssuer: 'jwtIssuer',
   jwtAudience: 'jwtAudience',
   corsOrigins: 'corsOrigins',
+  mailFrom: 'mailFrom',
+  smsTenants: 'smsTenants',
 } as const;
 
 /** `-c key=a,b` arrives as a string, cdk.json may hold an array. */
@@ -28,6 +40,37 @@ const list = (value: unknown): string[] => {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
+const mailbox = /^(?:[^<>]*<(?<inBrackets>[^<>\s]+)>|(?<bare>[^<>\s]+))$/;
+const address = /^[^\s@]+@(?<domain>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)$/i;
+
+/** The domain of a From (`a@mail.example.com` or `Name <a@mail.example.com>`): the SES identity that sends it. */
+export const mailFromDomain = (mailFrom: string): string => {
+  const groups = mailbox.exec(mailFrom.trim())?.groups;
+  const domain = address.exec(groups?.inBrackets ?? groups?.bare ?? '')?.groups?.domain;
+  if (!domain) throw new Error(`context mailFrom must be an address or "Name <address>": ${mailFrom}`);
+  return domain.toLowerCase();
+};
+
+/** `-c smsTenants='{"+12125550101":"acme"}'` arrives as JSON text, cdk.json may hold an object. */
+const smsTenantMap = (value: unknown): Record<string, string> => {
+  if (value === undefined || value === null || value === '') return {};
+  let map: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      map = JSON.parse(value);
+    } catch {
+      throw new Error(`context smsTenants is not JSON: ${value}`);
+    }
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error('context smsTenants must be a JSON object of numbers to tenant ids');
+  for (const [number, tenant] of Object.entries(map)) {
+    // Inbound SMS looks numbers up in E.164 form, so a key in any other form would never match.
+    if (number !== '*' && toE164(number) !== number) throw new Error(`context smsTenants: ${number} is not a phone number in E.164 form (e.g. +12125550101) or "*"`);
+    if (typeof tenant !== 'string' || !tenantPattern.test(tenant)) throw new Error(`context smsTenants: ${number} maps to an invalid tenant id ${String(tenant)}`);
+  }
+  return map as Record<string, string>;
+};
+
 export const isProd = (settings: Pick<StackSettings, 'stage'>) => settings.stage === 'prod';
 
 export const readSettings = (node: Node): StackSettings => {
@@ -38,9 +81,14 @@ export const readSettings = (node: Node): StackSettings => {
   if (jwtIssuer && !jwtIssuer.startsWith('https://')) throw new Error(`context jwtIssuer must be an https URL: ${jwtIssuer}`);
   if (jwtIssuer && jwtAudience.length === 0) throw new Error('context jwtAudience is required with jwtIssuer');
   if (!jwtIssuer && jwtAudience.length > 0) throw new Error('context jwtAudience needs jwtIssuer');
+  const mailFrom = text(node.tryGetContext(contextKeys.mailFrom));
+  if (mailFrom) mailFromDomain(mailFrom);
+  else if (isProd({ stage })) throw new Error('context mailFrom is required in prod: the From address of every email');
   return {
     stage,
     ...(jwtIssuer ? { jwtIssuer, jwtAudience } : {}),
     corsOrigins: list(node.tryGetContext(contextKeys.corsOrigins)),
+    ...(mailFrom ? { mailFrom } : {}),
+    smsTenants: smsTenantMap(node.tryGetContext(contextKeys.smsTenants)),
   };
 };
