@@ -33,6 +33,9 @@ const normalizedAddress = (channel: SendChannel, address: string): string => {
   return normalized;
 };
 
+/** The domain of an address, bare or as "Name <a@b>"; the stack may send only from MAIL_FROM's domain. */
+const domainOf = (address: string | undefined) => /@([^>\s]+)>?\s*$/.exec(address ?? '')?.[1]?.toLowerCase();
+
 export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext> = {
   async listMessages({ query }, ctx) {
     const page = await messageStore.listByContact(ctx.tenantId, query.contactId, query.limit, query.cursor);
@@ -90,6 +93,10 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   getMessagingSettings: (_request, ctx) => settingsStore.get(ctx.tenantId),
 
   async updateMessagingSettings({ body, ifMatch }, ctx) {
+    const sendingDomain = domainOf(process.env.MAIL_FROM);
+    if (body.from && sendingDomain && domainOf(body.from) !== sendingDomain) {
+      throw invalid('the sender must be on the verified sending domain', { 'body.from': [`must be an address at ${sendingDomain}`] });
+    }
     const current = await settingsStore.get(ctx.tenantId, true);
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed();
     try {

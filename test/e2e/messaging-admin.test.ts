@@ -94,4 +94,17 @@ describe('messaging settings', () => {
     expect(Object.keys(bad.body.errors).sort()).toEqual(['body.quietHours.start', 'body.timeZone']);
     expect((await api(tenant, 'analyst')('GET', '/messaging/settings')).status).toBe(403);
   });
+
+  it('keeps a tenant sender on the deployment’s verified sending domain', async () => {
+    const admin = api(uniqueTenant('msg-from'), 'admin');
+    process.env.MAIL_FROM = 'Rapport <no-reply@mail.rapport.example>';
+    try {
+      const foreign = await admin('PUT', '/messaging/settings', { from: 'Acme <news@acme.example>' });
+      expect(foreign.status).toBe(400);
+      expect(foreign.body.errors['body.from']).toEqual(['must be an address at mail.rapport.example']);
+      expect((await admin('PUT', '/messaging/settings', { from: 'Acme <acme@MAIL.rapport.example>' })).status).toBe(200);
+    } finally {
+      delete process.env.MAIL_FROM;
+    }
+  });
 });
