@@ -47,6 +47,9 @@ export interface SenderDeps {
 
 type Written = 'ok' | 'conflict' | 'capped';
 
+const settlePolls = 20;
+const settlePollMs = 100;
+
 /**
  * Sending, once per dedupe key. The log item moves through
  *   (new) → deferred → claimed → sent | failed,   or → skipped
@@ -74,6 +77,18 @@ export const createSender = (deps: SenderDeps) => {
   };
 
   const duplicate = (log: MessageLog): SendOutcome => ({ status: 'skipped', reason: 'duplicate', messageId: log.id });
+
+  /**
+   * What the first attempt with this dedupe key came to, so a retry (a journey
+   * step run twice) records the same outcome; `duplicate` only while the first
+   * attempt's fate is unknown (a claim still in flight, or abandoned).
+   */
+  const firstOutcome = (log: MessageLog): SendOutcome => {
+    if (['sent', 'delivered', 'bounced', 'complained'].includes(log.status)) return { status: 'sent', messageId: log.id };
+    if (log.status === 'skipped' && log.reason) return { status: 'skipped', reason: log.reason as SkipReason, messageId: log.id };
+    if (log.status === 'failed') return { status: 'failed', reason: log.reason ?? 'failed', messageId: log.id };
+    return duplicate(log);
+  };
 
   const schedule = (tenantId: string, log: Pick<MessageLog, 'id' | 'deferrals' | 'deferredUntil'>) =>
     deps.scheduler().schedule({ name: `msg-${log.id}-${log.deferrals ?? 1}`, at: new Date(log.deferredUntil!), target: 'messaging', payload: { tenantId, messageId: log.id } });
@@ -106,13 +121,19 @@ export const createSender = (deps: SenderDeps) => {
     const now = deps.clock().now();
     const stamp = now.toISOString();
 
+    /** Another attempt with this key wrote first: answer with what it came to. */
+    const lostRace = async (): Promise<SendOutcome> => {
+      const stored = expected ? await deps.store.get(tenantId, log.id) : await deps.store.byDedupeKey(tenantId, log.dedupeKey);
+      return stored ? firstOutcome(await settledLog(tenantId, stored)) : duplicate(log);
+    };
+
     const skip = async (reason: SkipReason): Promise<SendOutcome> =>
-      (await write(tenantId, log, expected, { status: 'skipped', reason, updatedAt: stamp }, [], [])) === 'ok' ? { status: 'skipped', reason, messageId: log.id } : duplicate(log);
+      (await write(tenantId, log, expected, { status: 'skipped', reason, updatedAt: stamp }, [], [])) === 'ok' ? { status: 'skipped', reason, messageId: log.id } : lostRace();
 
     const fail = async (reason: string, from = expected): Promise<SendOutcome> => {
       const event = domainEvent(tenantId, 'message.failed', { ...messageRef(log), reason });
       const written = await write(tenantId, log, from, { status: 'failed', reason, updatedAt: stamp }, [], [event]);
-      return written === 'conflict' ? duplicate(log) : { status: 'failed', reason, messageId: log.id };
+      return written === 'conflict' ? lostRace() : { status: 'failed', reason, messageId: log.id };
     };
 
     const contact = await deps.contact(tenantId, request.contactId);
@@ -125,7 +146,7 @@ export const createSender = (deps: SenderDeps) => {
     if (verdict.kind === 'skip') return skip(verdict.reason);
     if (verdict.kind === 'defer') {
       const deferred = { status: 'deferred' as const, deferredUntil: verdict.until.toISOString(), deferrals: (log.deferrals ?? 0) + 1, request, updatedAt: stamp };
-      if ((await write(tenantId, log, expected, deferred, [], [])) !== 'ok') return duplicate(log);
+      if ((await write(tenantId, log, expected, deferred, [], [])) !== 'ok') return lostRace();
       await schedule(tenantId, { id: log.id, ...deferred });
       return { status: 'deferred', messageId: log.id, until: deferred.deferredUntil };
     }
@@ -144,7 +165,7 @@ export const createSender = (deps: SenderDeps) => {
     const claim = { status: 'claimed' as const, claimedAt: stamp };
     const claimed = await write(tenantId, log, expected, { ...claim, to, subject, templateVersion: loaded.version, updatedAt: stamp }, verdict.caps, []);
     if (claimed === 'capped') return skip('frequency-cap');
-    if (claimed === 'conflict') return duplicate(log);
+    if (claimed === 'conflict') return lostRace();
 
     let providerMessageId: string;
     try {
@@ -167,7 +188,18 @@ export const createSender = (deps: SenderDeps) => {
     }
     const staleClaim = log.status === 'claimed' && now.getTime() - Date.parse(log.claimedAt!) > claimLeaseMs;
     if (staleClaim && log.purpose === 'transactional') return attempt(tenantId, request, log, { status: 'claimed', claimedAt: log.claimedAt });
-    return duplicate(log);
+    const settled = log.status === 'claimed' && !staleClaim ? await settledLog(tenantId, log) : log;
+    return firstOutcome(settled);
+  };
+
+  /** A concurrent first attempt is calling the provider: wait briefly for its answer rather than guess it. */
+  const settledLog = async (tenantId: string, log: MessageLog): Promise<MessageLog> => {
+    let current = log;
+    for (let i = 0; i < settlePolls && current.status === 'claimed'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, settlePollMs));
+      current = (await deps.store.get(tenantId, log.id)) ?? current;
+    }
+    return current;
   };
 
   return {

@@ -10,6 +10,7 @@ export type EventHandlers = Partial<Record<EventType, (event: DomainEvent) => Pr
  * handler must be idempotent; a throw makes EventBridge retry, then dead-letter.
  */
 export const eventHandler = (handlers: EventHandlers) => async (event: EventBridgeEvent<string, unknown>) => {
+  logger.resetKeys();
   const domain = eventEnvelope.parse(event.detail);
   const handle = handlers[domain.type as EventType];
   if (!handle) {

@@ -111,6 +111,25 @@ describe('journey definitions', () => {
 });
 
 describe('journey engine over the bus', () => {
+  it('counts every message it sends when the run’s own events race its steps', async () => {
+    const tenant = uniqueTenant('j-count');
+    const mail = await template(tenant, 'Counted');
+    const { body: journey } = await api(tenant)('POST', '/journeys', {
+      name: 'Counted',
+      trigger: onTag('count'),
+      steps: [
+        { id: 'stage', type: 'update_contact', lifecycleStage: 'prospect' },
+        { id: 'mail', type: 'send_email', templateId: mail },
+      ],
+    });
+    await api(tenant)('POST', `/journeys/${journey.id}/activate`);
+    const people = Array.from({ length: 12 }, (_, i) => `p${i}@count.example`);
+    await Promise.all(people.map((email) => contact(tenant, { email, tags: ['count'], consent: { email: { marketing: true } } })));
+    await rt.settle();
+    expect(people.map((email) => subjectsTo(email))).toEqual(people.map(() => ['Counted']));
+    expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 12, completed: 12, sent: 12 });
+  });
+
   it('enrols once when the same event is delivered again, even concurrently', async () => {
     const tenant = uniqueTenant('j-dupes');
     const mail = await template(tenant, 'Once');

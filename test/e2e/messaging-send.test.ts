@@ -42,9 +42,9 @@ describe('sending through the embedded runtime', () => {
     const request = { tenantId: tenant, contactId: contact.id, channel: 'email', purpose: 'marketing', templateId: template.id, dedupeKey: 'run-1.step-1', journeyId: 'j-1', runId: 'run-1' } as const;
     const [first, second] = await Promise.all([sendMessage(request), sendMessage(request)]);
     const third = await sendMessage(request);
-    const sent = [first, second].find((o) => o.status === 'sent') as { messageId: string };
-    expect(sent).toBeDefined();
-    expect([first, second, third].filter((o) => o.status === 'skipped' && o.reason === 'duplicate')).toHaveLength(2);
+    // Concurrent and later retries all learn the one outcome; only one email leaves.
+    const sent = first as { messageId: string };
+    expect([first, second, third]).toEqual([{ status: 'sent', messageId: sent.messageId }, { status: 'sent', messageId: sent.messageId }, { status: 'sent', messageId: sent.messageId }]);
 
     const mails = outboxFor('ana@send.example');
     expect(mails).toHaveLength(1);
