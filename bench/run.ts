@@ -12,6 +12,7 @@ import { functionSettings } from './lambda-config.ts';
 import { meterDynamo } from './dynamo-meter.ts';
 import { measureRouteUsage, routeUsageSection } from './dynamo-usage.ts';
 import { startBenchGateway, type BenchGateway } from './gateway.ts';
+import { measureJourneys } from './journeys.ts';
 import { mib, num, render, table, type Section } from './report.ts';
 import { measureThroughput, throughputSection } from './throughput.ts';
 
@@ -88,6 +89,13 @@ try {
     costSection(throughput, { memoryMb: lambda.memoryMb, memorySource: 'as infra/aws/context-function.ts configures every function' }),
     memory,
   );
+
+  // The journey figures run on a runtime of their own, on a manual clock, against the same DynamoDB Local.
+  await gateway.close();
+  gateway = undefined;
+  await runtime.stop();
+  runtime = undefined;
+  sections.push(...(await measureJourneys({ endpoint: engine.endpoint, tableName: 'rapport-bench', meter, log })));
 } finally {
   log('stopping…');
   await gateway?.close();
