@@ -25,7 +25,7 @@ export type Subscription = {
 );
 
 export const subscriptions: Subscription[] = [
-  { name: 'contact-engagement', context: 'contacts', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['order.placed'] } },
+  { name: 'contact-orders', context: 'contacts', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['order.placed', 'contact.deleted'] } },
   { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },
   { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },

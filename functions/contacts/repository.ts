@@ -4,11 +4,12 @@ import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, t
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteItems } from '../../shared/db/batch.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { db } from '../../shared/db/client.ts';
 import { contactTouched, type Engagement } from './timeline-link.ts';
-import type { Contact } from './schemas.ts';
+import type { Contact, OrderSummary } from './schemas.ts';
 
 /** What a failed contact write collided with. */
 export type ContactConflict = UniqueKind | 'COMPANY' | 'VERSION' | 'MISSING';
@@ -76,6 +77,43 @@ export const contactRepository = {
         if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 5) throw error;
       }
     }
+  },
+
+  /** Keeps an order's summary beside the contact; a redelivered event writes the same item again. */
+  async recordOrder(tenantId: string, contactId: string, order: OrderSummary) {
+    await db().send(new PutCommand({ TableName: tableNameFromEnv(), Item: { ...keys.order(tenantId, contactId, order.placedAt, order.orderId), entity: 'ORDER', ...order } }));
+  },
+
+  /** The contact's latest orders, newest first: one Query. */
+  async recentOrders(tenantId: string, contactId: string, limit = 5): Promise<OrderSummary[]> {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableNameFromEnv(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :o)',
+        ExpressionAttributeValues: { ':pk': keys.contact(tenantId, contactId).PK, ':o': keys.orderPrefix },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => stripKeys<OrderSummary>(i));
+  },
+
+  /** Removes a deleted contact's orders; safe to repeat. */
+  async deleteOrders(tenantId: string, contactId: string) {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db().send(
+        new QueryCommand({
+          TableName: tableNameFromEnv(),
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :o)',
+          ExpressionAttributeValues: { ':pk': keys.contact(tenantId, contactId).PK, ':o': keys.orderPrefix },
+          ProjectionExpression: 'PK, SK',
+          ExclusiveStartKey,
+        }),
+      );
+      await deleteItems((page.Items ?? []) as { PK: string; SK: string }[]);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   },
 
   async idByUnique(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {

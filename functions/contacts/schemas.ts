@@ -105,3 +105,11 @@ export const batchResult = z.object({
     }),
   ),
 });
+
+/** What templates see of a contact's orders (`recentOrders`), kept from order.placed events. */
+export interface OrderSummary {
+  orderId: string;
+  placedAt: string;
+  total: { amount: number; currency: string };
+  items?: { sku: string; name: string; quantity: number; price: { amount: number; currency: string } }[];
+}

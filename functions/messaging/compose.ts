@@ -1,6 +1,6 @@
 import type { Email, Sms } from '../../shared/ports/messages.ts';
 import type { Company } from '../companies/schemas.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact, OrderSummary } from '../contacts/schemas.ts';
 import { renderContent } from './liquid.ts';
 import type { Content, MessagingSettings, Purpose, SendChannel } from './schemas.ts';
 import { unsubscribeUrl } from './unsubscribe-link.ts';
@@ -14,6 +14,7 @@ export interface ComposeInput {
   variables?: Record<string, unknown>;
   contact: Contact;
   company?: Company;
+  recentOrders: OrderSummary[];
   to: string;
   settings: MessagingSettings;
   now: Date;
@@ -29,14 +30,13 @@ const contactVariable = ({ consentHistory: _, ...contact }: Contact) => contact;
 
 /**
  * Renders the message for its recipient. Templates see `contact`, `company`
- * (when linked), `recentOrders` (always empty: no order store exists yet,
- * order.placed only moves lastOrderAt) and `unsubscribeUrl`, after the
- * caller's own variables, which cannot override them.
+ * (when linked), `recentOrders` (the latest five, newest first) and
+ * `unsubscribeUrl`, after the caller's own variables, which cannot override them.
  */
 export const compose = async (input: ComposeInput): Promise<Outgoing> => {
   const { tenantId, messageId, contact, purpose, now } = input;
   const link = await unsubscribeUrl({ tenantId, contactId: contact.id, purpose: purpose === 'surveys' ? 'surveys' : 'marketing' }, now);
-  const variables = { ...input.variables, contact: contactVariable(contact), company: input.company, recentOrders: [], unsubscribeUrl: link };
+  const variables = { ...input.variables, contact: contactVariable(contact), company: input.company, recentOrders: input.recentOrders, unsubscribeUrl: link };
   const rendered = await renderContent(input.content, variables);
 
   if (input.channel === 'sms') {

@@ -21,6 +21,7 @@ const sender = createSender({
   store: messageStore,
   contact: findContact,
   company: (tenantId, id) => companyRepository.get(tenantId, id),
+  recentOrders: (tenantId, contactId) => contactRepository.recentOrders(tenantId, contactId),
   templates: templateStore,
   settings: (tenantId) => settingsStore.get(tenantId),
   suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),

@@ -8,7 +8,7 @@ import type { Messages } from '../../shared/ports/messages.ts';
 import type { Scheduler } from '../../shared/ports/scheduler.ts';
 import type { ActivityInput } from '../activities/schemas.ts';
 import type { Company } from '../companies/schemas.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact, OrderSummary } from '../contacts/schemas.ts';
 import { compose, type Outgoing } from './compose.ts';
 import { messageRef } from './message-ref.ts';
 import { claimLeaseMs, type Expected, type MessageStore } from './message-store.ts';
@@ -33,6 +33,7 @@ export interface SenderDeps {
   store: MessageStore;
   contact(tenantId: string, id: string): Promise<Contact | undefined>;
   company(tenantId: string, id: string): Promise<Company | undefined>;
+  recentOrders(tenantId: string, contactId: string): Promise<OrderSummary[]>;
   templates: {
     head(tenantId: string, id: string): Promise<Template | undefined>;
     version(tenantId: string, id: string, version: number): Promise<TemplateVersion | undefined>;
@@ -155,8 +156,8 @@ export const createSender = (deps: SenderDeps) => {
     if ('error' in loaded) return fail(loaded.error);
     let outgoing: Outgoing;
     try {
-      const company = contact.companyId ? await deps.company(tenantId, contact.companyId) : undefined;
-      outgoing = await compose({ tenantId, messageId: log.id, channel: request.channel, purpose: request.purpose, content: loaded.content, variables: request.variables, contact, company, to: to!, settings, now });
+      const [company, recentOrders] = await Promise.all([contact.companyId ? deps.company(tenantId, contact.companyId) : undefined, deps.recentOrders(tenantId, contact.id)]);
+      outgoing = await compose({ tenantId, messageId: log.id, channel: request.channel, purpose: request.purpose, content: loaded.content, variables: request.variables, contact, company, recentOrders, to: to!, settings, now });
     } catch (error) {
       return fail(`the message does not render: ${(error as Error).message}`);
     }

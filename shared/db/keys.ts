@@ -28,6 +28,9 @@ export const keys = {
   /** Timeline entries live in their contact's partition, newest first by id (ULID of the activity time). */
   activity: (tenantId: string, contactId: string, id: string) => ({ PK: `${t(tenantId)}#C#${contactId}`, SK: `A#${id}` }),
   activityPrefix: 'A#',
+  /** A contact's orders (from order.placed), in its partition after its own item; newest first for `recentOrders` in templates. */
+  order: (tenantId: string, contactId: string, placedAt: string, orderId: string) => ({ PK: `${t(tenantId)}#C#${contactId}`, SK: `O#${placedAt}#${orderId}` }),
+  orderPrefix: 'O#',
   /** GSI2: a company's timeline. */
   companyActivity: (tenantId: string, companyId: string, id: string) => ({
     GSI2PK: `${t(tenantId)}#CO#${companyId}#A`,
@@ -134,7 +137,7 @@ export type SearchField = 'N' | 'G';
 
 /** Item type marker stored on every item; the stream filter and tests key on it. */
 export const entityTypes = [
-  'CONTACT', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY',
+  'CONTACT', 'ORDER', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY',
   'MESSAGE', 'MESSAGE_GUARD', 'MESSAGE_EVENT', 'PRESSURE', 'SUPPRESSION', 'TEMPLATE', 'TEMPLATE_VERSION', 'MESSAGING_SETTINGS',
   'SURVEY_SEND', 'SURVEY_DEDUPE', 'TASK', 'TASK_DEDUPE',
   'JOURNEY', 'JOURNEY_VERSION', 'JOURNEY_STATS', 'JOURNEY_TRIGGER', 'JOURNEY_SCHEDULE', 'JOURNEY_TEMPLATE', 'JOURNEY_RUN', 'JOURNEY_STEP',

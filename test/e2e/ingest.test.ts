@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contactRepository } from '../../functions/contacts/repository.ts';
 import { uniqueTenant } from './api-client.ts';
 import { useRuntime } from './harness.ts';
 
@@ -37,8 +38,9 @@ describe('POST /events (trusted integrations)', () => {
     expect((await rt.api(tenant, 'sales')('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: contact.id } })).status).toBe(403);
   });
 
-  it('moves the contact’s engagement forward on orders and activities, never back', async () => {
-    const api = rt.api(uniqueTenant('engaged'), 'admin');
+  it('moves the contact’s engagement forward on orders and activities, never back, and keeps its orders until it is deleted', async () => {
+    const tenantId = uniqueTenant('engaged');
+    const api = rt.api(tenantId, 'admin');
     const { body: contact } = await api('POST', '/contacts', { email: 'e@example.com' });
     expect(contact.lastEngagedAt).toBe(contact.createdAt);
     const order = (orderId: string, occurredAt: string) => ({ type: 'order.placed', occurredAt, data: { orderId, contactId: contact.id, total: { amount: 100, currency: 'USD' } } });
@@ -50,5 +52,10 @@ describe('POST /events (trusted integrations)', () => {
     await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: '2099-01-01T12:00:00Z' });
     const afterCall = (await api('GET', `/contacts/${contact.id}`)).body;
     expect(afterCall).toMatchObject({ lastActivityAt: '2099-01-01T12:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
+
+    expect((await contactRepository.recentOrders(tenantId, contact.id)).map((o) => o.orderId)).toEqual(['o1', 'o0']);
+    await api('DELETE', `/contacts/${contact.id}`);
+    await rt.settle();
+    expect(await contactRepository.recentOrders(tenantId, contact.id)).toEqual([]);
   });
 });

@@ -32,6 +32,23 @@ const events = (tenant: string) => {
 const outboxFor = (address: string) => rt.outbox.messages().filter((m) => (m.channel === 'email' ? m.email.to : m.sms.to) === address);
 
 describe('sending through the embedded runtime', () => {
+  it('lets templates list the contact’s recent orders, newest first', async () => {
+    const tenant = uniqueTenant('msg-orders');
+    const contact = await newContact(tenant, { email: 'buyer@orders.example', firstName: 'Bo', consent: { email: { marketing: true } } });
+    const order = (orderId: string, occurredAt: string, amount: number) => ({ type: 'order.placed', occurredAt, data: { orderId, contactId: contact.id, total: { amount, currency: 'EUR' } } });
+    for (const o of [order('A-1', '2026-02-01T10:00:00Z', 1999), order('A-2', '2026-02-20T10:00:00Z', 4500)]) {
+      expect((await api(tenant, 'admin')('POST', '/events', o)).status).toBe(202);
+    }
+    await rt.settle();
+    const outcome = await sendMessage({
+      tenantId: tenant, contactId: contact.id, channel: 'email', purpose: 'marketing', dedupeKey: 'orders.1',
+      content: { subject: 'Thanks {{ contact.firstName }}', text: '{% for o in recentOrders %}{{ o.orderId }}:{{ o.total.amount }} {% endfor %}' },
+    });
+    expect(outcome.status).toBe('sent');
+    const mail = outboxFor('buyer@orders.example')[0];
+    expect(mail?.channel === 'email' && mail.email.text?.trim()).toBe('A-2:4500 A-1:1999');
+  });
+
   it('sends a templated email once per dedupe key, with log, timeline and message.sent', async () => {
     const tenant = uniqueTenant('msg-send');
     const seen = events(tenant);

@@ -107,6 +107,7 @@ const setup = () => {
     store,
     contact: async () => state.contact,
     company: async () => undefined,
+    recentOrders: async () => [],
     templates: {
       head: async (_t, id) => state.templates.get(id),
       version: async (_t, id, v) => (v === 1 ? { ...welcome, version: 1, subject: 'Old welcome' } : v === welcome.version ? welcome : undefined),
