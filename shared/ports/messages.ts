@@ -1,5 +1,3 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
 export interface Email {
   to: string;
@@ -31,12 +29,17 @@ export interface Messages {
   sendSms(sms: Sms): Promise<Sent>;
 }
 
+/**
+ * SES and SNS load on the first send, not at cold start: most invocations of
+ * the functions that may send (journey steps, template edits) never do.
+ */
 const awsMessages = (): Messages => {
-  const ses = new SESv2Client({});
-  const sns = new SNSClient({});
+  const ses = import('@aws-sdk/client-sesv2').then(({ SESv2Client, SendEmailCommand }) => ({ client: new SESv2Client({}), SendEmailCommand }));
+  const sns = import('@aws-sdk/client-sns').then(({ SNSClient, PublishCommand }) => ({ client: new SNSClient({}), PublishCommand }));
   return {
     async sendEmail(email) {
-      const out = await ses.send(
+      const { client, SendEmailCommand } = await ses;
+      const out = await client.send(
         new SendEmailCommand({
           FromEmailAddress: email.from,
           Destination: { ToAddresses: [email.to] },
@@ -57,7 +60,8 @@ const awsMessages = (): Messages => {
       return { messageId: out.MessageId! };
     },
     async sendSms(sms) {
-      const out = await sns.send(new PublishCommand({ PhoneNumber: sms.to, Message: sms.body }));
+      const { client, PublishCommand } = await sns;
+      const out = await client.send(new PublishCommand({ PhoneNumber: sms.to, Message: sms.body }));
       return { messageId: out.MessageId! };
     },
   };
