@@ -1,3 +1,5 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 
 export interface Email {
   to: string;
@@ -29,17 +31,12 @@ export interface Messages {
   sendSms(sms: Sms): Promise<Sent>;
 }
 
-/**
- * SES and SNS load on the first send, not at cold start: most invocations of
- * the functions that may send (journey steps, template edits) never do.
- */
 const awsMessages = (): Messages => {
-  const ses = import('@aws-sdk/client-sesv2').then(({ SESv2Client, SendEmailCommand }) => ({ client: new SESv2Client({}), SendEmailCommand }));
-  const sns = import('@aws-sdk/client-sns').then(({ SNSClient, PublishCommand }) => ({ client: new SNSClient({}), PublishCommand }));
+  const ses = new SESv2Client({});
+  const sns = new SNSClient({});
   return {
     async sendEmail(email) {
-      const { client, SendEmailCommand } = await ses;
-      const out = await client.send(
+      const out = await ses.send(
         new SendEmailCommand({
           FromEmailAddress: email.from,
           Destination: { ToAddresses: [email.to] },
@@ -60,8 +57,7 @@ const awsMessages = (): Messages => {
       return { messageId: out.MessageId! };
     },
     async sendSms(sms) {
-      const { client, PublishCommand } = await sns;
-      const out = await client.send(new PublishCommand({ PhoneNumber: sms.to, Message: sms.body }));
+      const out = await sns.send(new PublishCommand({ PhoneNumber: sms.to, Message: sms.body }));
       return { messageId: out.MessageId! };
     },
   };

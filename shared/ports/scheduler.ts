@@ -1,3 +1,4 @@
+import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
 
 /** A one-time job: at `at`, functions/<target>/scheduled.ts receives `payload` as its event. */
 export interface ScheduledJob {
@@ -46,14 +47,12 @@ const required = (name: string): string => {
 /** at() takes a UTC wall-clock time to the second, without zone or fraction. */
 const atExpression = (at: Date) => `at(${at.toISOString().slice(0, 19)})`;
 
-/** The Scheduler client loads on first use, not at cold start. */
 const eventBridgeScheduler = (): Scheduler => {
-  const sdk = import('@aws-sdk/client-scheduler').then((m) => ({ ...m, client: new m.SchedulerClient({}) }));
+  const client = new SchedulerClient({});
   const GroupName = process.env.SCHEDULER_GROUP;
   return {
     async schedule(job) {
       const Input = checkJob(job);
-      const { client, CreateScheduleCommand, ConflictException } = await sdk;
       const dlq = process.env.SCHEDULER_DLQ_ARN;
       try {
         await client.send(
@@ -72,7 +71,6 @@ const eventBridgeScheduler = (): Scheduler => {
       }
     },
     async cancel(name) {
-      const { client, DeleteScheduleCommand, ResourceNotFoundException } = await sdk;
       try {
         await client.send(new DeleteScheduleCommand({ Name: name, GroupName }));
       } catch (error) {
