@@ -6,9 +6,9 @@ import { fieldErrors } from '../../shared/http/problem.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { newId } from '../../shared/ports/ids.ts';
 import { mapLimited } from '../../shared/async.ts';
 import { applyConsent } from './consent.ts';
+import { newContact } from './new-contact.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { ContactWriteConflict, type ContactConflict, type ContactRepository } from './repository.ts';
 import type { contactRoutes } from './routes.ts';
@@ -46,20 +46,7 @@ export const contactService = (repo: ContactRepository) => {
   };
 
   const create = async (input: ContactInput, ctx: RequestContext): Promise<Contact> => {
-    const now = clock().now().toISOString();
-    const { consent, ...fields } = input;
-    const contact: Contact = {
-      id: newId(),
-      version: 1,
-      lifecycleStage: 'lead',
-      tags: [],
-      attributes: {},
-      ...fields,
-      ...applyConsent({ consent: {}, consentHistory: [] }, consent, `api:${ctx.userId}`, now),
-      createdAt: now,
-      updatedAt: now,
-      lastEngagedAt: now,
-    };
+    const contact = newContact(input, `api:${ctx.userId}`, clock().now().toISOString());
     try {
       await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', eventData(contact)));
     } catch (error) {

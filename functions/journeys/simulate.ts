@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { applyPatch } from '../../shared/domain/patch.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import { applyConsent } from '../contacts/consent.ts';
+import { newContact } from '../contacts/new-contact.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import { addressOf, hasConsent } from '../messaging/policy.ts';
 import type { Purpose } from '../messaging/schemas.ts';
@@ -21,21 +21,7 @@ const tenantId = 'simulation';
 /** Enough to play any real journey through; a loop with waits stops here instead of forever. */
 const maxWakeUps = 1000;
 
-const simulatedContact = (input: SimulateInput['contact'], at: string): Contact => {
-  const { consent, ...fields } = input;
-  return {
-    id: newId(),
-    version: 1,
-    lifecycleStage: 'lead',
-    tags: [],
-    attributes: {},
-    ...fields,
-    ...applyConsent({ consent: {}, consentHistory: [] }, consent, 'simulation', at),
-    lastEngagedAt: at,
-    createdAt: at,
-    updatedAt: at,
-  };
-};
+const simulatedContact = (input: SimulateInput['contact'], at: string): Contact => newContact(input, 'simulation', at);
 
 const skipReasons: Record<string, (channel: 'email' | 'sms', purpose: string) => string> = {
   'no-address': (channel) => `the contact has no ${channel === 'email' ? 'email address' : 'phone number'}`,
