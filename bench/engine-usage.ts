@@ -6,7 +6,7 @@ import type { ManualClock } from '../infra/local/manual-clock.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
 import { useBus } from '../shared/ports/bus.ts';
 import { unlabelled, withLabel, type Meter, type Usage } from './dynamo-meter.ts';
-import { activeJourney, consentedToEmail, emailTemplate, tenantApi } from './journey-api.ts';
+import { consentedToEmail, emailTemplate, tenantApi } from './journey-api.ts';
 import { labelCalls } from './label-calls.ts';
 import type { Section } from './report.ts';
 import { failures, since, snapshot, sum, usageTable } from './usage-table.ts';

@@ -1,15 +1,15 @@
 import { httpHandler } from '../../shared/http/handler.ts';
-import { checkTemplate } from '../messaging/send.ts';
-import { messagingService } from '../messaging/service.ts';
+import { checkTemplate, createTemplate } from '../messaging/templates.ts';
 import { journeyRepository } from './repository.ts';
 import { journeyRoutes } from './routes.ts';
 import { journeyService } from './service.ts';
 
+// Templates only: the journey API never sends, so it does not load the sender (SES, SNS, Scheduler).
 export const handler = httpHandler(
   journeyRoutes,
   journeyService({
     repo: journeyRepository,
     checkTemplate,
-    createTemplate: async (body, ctx) => ((await messagingService.createTemplate({ params: undefined, query: undefined, body }, ctx)) as { id: string }).id,
+    createTemplate: async (body, ctx) => (await createTemplate(ctx.tenantId, body)).id,
   }),
 );

@@ -5,9 +5,8 @@ import { activityRepository } from '../activities/repository.ts';
 import { recordActivity } from '../activities/timeline.ts';
 import { companyRepository } from '../companies/repository.ts';
 import { contactRepository } from '../contacts/repository.ts';
-import { compileErrors } from './liquid.ts';
 import { messageStore } from './message-store.ts';
-import type { SendChannel, SendOutcome, SendRequest } from './schemas.ts';
+import type { SendOutcome, SendRequest } from './schemas.ts';
 import { createSender } from './sender.ts';
 import { settingsStore } from './settings.ts';
 import { suppressionStore } from './suppression-store.ts';
@@ -43,11 +42,3 @@ export const sendMessage = (request: SendRequest): Promise<SendOutcome> => sende
 /** Sends a message deferred by quiet hours; functions/messaging/scheduled.ts calls it. */
 export const resumeDeferred = (tenantId: string, messageId: string) => sender.resume(tenantId, messageId);
 
-/** For journey validation: undefined if the stored template exists and compiles, else a message. */
-export const checkTemplate = async (tenantId: string, templateId: string, channel: SendChannel): Promise<string | undefined> => {
-  const template = await templateStore.head(tenantId, templateId);
-  if (!template || template.deletedAt) return `template ${templateId} does not exist`;
-  if (template.channel !== channel) return `template ${templateId} is an ${template.channel} template, not ${channel}`;
-  const errors = Object.entries(compileErrors(template, 'template'));
-  return errors.length ? `template ${templateId} does not compile: ${errors.map(([field, [message]]) => `${field}: ${message}`).join('; ')}` : undefined;
-};

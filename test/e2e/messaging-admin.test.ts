@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkTemplate, sendMessage } from '../../functions/messaging/send.ts';
+import { sendMessage } from '../../functions/messaging/send.ts';
+import { checkTemplate } from '../../functions/messaging/templates.ts';
 import type { Role } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
