@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
+import { decode } from './route-match.ts';
 
 /** An HTTP request as the gateway received it. */
 export interface ReceivedRequest {
@@ -26,14 +27,6 @@ export interface RequestIdentity {
 }
 
 const textType = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
-
-const decode = (s: string) => {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-};
 
 /** Duplicate headers are joined with commas; cookies move to their own list. */
 const collectHeaders = (rawHeaders: string[]) => {

@@ -20,7 +20,8 @@ const parse = (path: string): Segment[] =>
       return { kind: param[2] ? 'greedy' : 'param', name: param[1]! };
     });
 
-const decode = (s: string) => {
+/** Percent-decodes as API Gateway does, leaving a malformed escape as it is. */
+export const decode = (s: string) => {
   try {
     return decodeURIComponent(s);
   } catch {

@@ -16,6 +16,8 @@ interface Resolved {
   input: { params: unknown; query: unknown; body: unknown; ifMatch?: number };
   rawBody: string;
   idempotencyKey?: string;
+  /** Set once this request holds its Idempotency-Key: only then may a failure release it. */
+  claimedKey?: boolean;
 }
 type HttpContext = Context & { rapport?: Resolved };
 type Request = middy.Request<Event, Result, Error, HttpContext>;
@@ -91,7 +93,9 @@ const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => 
   before: async (request: Request) => {
     const r = request.context.rapport;
     if (!r?.idempotencyKey || !r.caller) return undefined;
-    return claimIdempotencyKey(r.caller.tenantId, r.idempotencyKey, r.route.op, r.rawBody);
+    const replay = await claimIdempotencyKey(r.caller.tenantId, r.idempotencyKey, r.route.op, r.rawBody);
+    r.claimedKey = !replay;
+    return replay;
   },
   after: async (request: Request) => {
     const r = request.context.rapport;
@@ -99,8 +103,7 @@ const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => 
   },
   onError: async (request: Request) => {
     const r = request.context.rapport;
-    const claimed = r?.idempotencyKey && r.caller && !(request.error instanceof Problem && [409, 422].includes(request.error.status));
-    if (claimed) await releaseIdempotencyKey(r.caller!.tenantId, r.idempotencyKey!);
+    if (r?.claimedKey && r.idempotencyKey && r.caller) await releaseIdempotencyKey(r.caller.tenantId, r.idempotencyKey);
   },
 });
 

@@ -81,6 +81,10 @@ describe('Idempotency-Key', () => {
 
     const reused = await api('POST', '/contacts', { email: 'other@example.com' }, key);
     expect(reused.status).toBe(422);
+    // Neither the refused reuse nor an invalid body under the same key releases the first result.
+    expect((await api('POST', '/contacts', '{"email":', key)).status).toBe(400);
+    const later = await api('POST', '/contacts', { email: 'once@example.com' }, key);
+    expect(later.body).toEqual(first.body);
     const failed = await api('POST', '/contacts', { email: 'bad' }, { 'idempotency-key': 'k2' });
     expect(failed.status).toBe(400);
     expect((await api('POST', '/contacts', { email: 'fixed@example.com' }, { 'idempotency-key': 'k2' })).status).toBe(201);
