@@ -2,6 +2,9 @@
 // Semantics follow the EventBridge user guide ("Event patterns", "Content filtering") and,
 // where the guide is silent, aws/event-ruler, the engine EventBridge runs.
 
+import { endsWithIgnoringCase, equalsIgnoringCase, startsWithIgnoringCase } from './ignore-case.ts';
+import { inCidr, parseCidr, sameIpAddress } from './ip-address.ts';
+
 export type EventPattern = Record<string, unknown>;
 
 type Validation = { ok: true } | { ok: false; error: string };
@@ -56,22 +59,26 @@ function matchLeaf(alternatives: unknown[], values: Leaf[]): boolean {
 }
 
 function matchValue(alt: unknown, value: Leaf): boolean {
-  if (!isObject(alt)) return alt === value;
-  const [op, arg] = Object.entries(alt)[0] ?? [];
   const str = typeof value === 'string' ? value : undefined;
+  // event-ruler compiles a string that is an IP address into that one address, so
+  // "2001:db8::1" also matches "2001:DB8:0:0:0:0:0:1".
+  if (!isObject(alt)) return alt === value || (typeof alt === 'string' && str !== undefined && sameIpAddress(alt, str));
+  const [op, arg] = Object.entries(alt)[0] ?? [];
   switch (op) {
     case 'prefix':
-      return str !== undefined && stringTest(arg, str, (v, p) => v.startsWith(p));
+      return str !== undefined && stringTest(arg, str, (v, p) => v.startsWith(p), startsWithIgnoringCase);
     case 'suffix':
-      return str !== undefined && stringTest(arg, str, (v, s) => v.endsWith(s));
+      return str !== undefined && stringTest(arg, str, (v, s) => v.endsWith(s), endsWithIgnoringCase);
     case 'equals-ignore-case':
-      return str !== undefined && typeof arg === 'string' && str.toLowerCase() === arg.toLowerCase();
+      return str !== undefined && typeof arg === 'string' && equalsIgnoringCase(str, arg);
     case 'wildcard':
       return str !== undefined && typeof arg === 'string' && wildcardMatch(arg, str);
     case 'numeric':
       return typeof value === 'number' && Array.isArray(arg) && numericMatch(arg, value);
-    case 'cidr':
-      return str !== undefined && typeof arg === 'string' && cidrMatch(arg, str);
+    case 'cidr': {
+      const range = typeof arg === 'string' ? parseCidr(arg) : undefined;
+      return str !== undefined && typeof range === 'object' && inCidr(range, str);
+    }
     case 'anything-but':
       return !excludedBy(arg, value);
     default:
@@ -79,11 +86,13 @@ function matchValue(alt: unknown, value: Leaf): boolean {
   }
 }
 
+type StringTest = (value: string, operand: string) => boolean;
+
 // prefix/suffix take either a string or {"equals-ignore-case": string}.
-function stringTest(arg: unknown, value: string, test: (value: string, operand: string) => boolean): boolean {
-  if (typeof arg === 'string') return test(value, arg);
-  const folded = isObject(arg) ? arg['equals-ignore-case'] : undefined;
-  return typeof folded === 'string' && test(value.toLowerCase(), folded.toLowerCase());
+function stringTest(arg: unknown, value: string, exact: StringTest, ignoringCase: StringTest): boolean {
+  if (typeof arg === 'string') return exact(value, arg);
+  const operand = isObject(arg) ? arg['equals-ignore-case'] : undefined;
+  return typeof operand === 'string' && ignoringCase(value, operand);
 }
 
 // anything-but matches every leaf value (of any type) that its argument does not exclude;
@@ -98,7 +107,7 @@ function excludedBy(arg: unknown, value: Leaf): boolean {
     if (typeof o !== 'string') return false;
     if (op === 'prefix') return value.startsWith(o);
     if (op === 'suffix') return value.endsWith(o);
-    if (op === 'equals-ignore-case') return value.toLowerCase() === o.toLowerCase();
+    if (op === 'equals-ignore-case') return equalsIgnoringCase(value, o);
     if (op === 'wildcard') return wildcardMatch(o, value);
     return false;
   });
@@ -158,33 +167,6 @@ function parseWildcard(pattern: string): string[] | string {
     segments[segments.length - 1] += literal;
   }
   return segments;
-}
-
-function cidrMatch(cidr: string, value: string): boolean {
-  const range = parseCidr(cidr);
-  const ip = parseIPv4(value);
-  if (typeof range === 'string' || ip === undefined) return false;
-  const shift = 32 - range.bits;
-  return range.bits === 0 || ip >>> shift === range.ip >>> shift;
-}
-
-function parseCidr(cidr: string): { ip: number; bits: number } | string {
-  const parts = cidr.split('/');
-  if (parts.length !== 2) return "malformed CIDR, one '/' required";
-  const [address = '', mask = ''] = parts;
-  if (!/^\d+$/.test(mask)) return 'malformed CIDR, mask bits must be a non-negative integer';
-  const ip = parseIPv4(address);
-  if (ip === undefined) return address.includes(':') ? 'IPv6 CIDR is not supported' : `invalid IPv4 address: ${address}`;
-  const bits = Number(mask);
-  // event-ruler (and so EventBridge) rejects /32; a single address is written as a plain string.
-  if (bits > 31) return 'IPv4 mask bits must be < 32';
-  return { ip, bits };
-}
-
-function parseIPv4(text: string): number | undefined {
-  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)?.slice(1).map(Number);
-  if (!octets || octets.some((o) => o > 255)) return undefined;
-  return octets.reduce((acc, o) => acc * 256 + o, 0);
 }
 
 // -------------------------------------------------------------- validation

@@ -113,6 +113,68 @@ describe('matchesPattern: prefix / suffix / equals-ignore-case', () => {
   ]);
 });
 
+// Vectors from aws/event-ruler's ByteMachineTest: each character of the operand may appear in
+// its lower- or upper-case form, and the value is not case-mapped.
+describe('matchesPattern: equals-ignore-case for case mappings of several code points', () => {
+  type Vector = { operand: string; matches: string[]; noMatches: string[] };
+  const forms = {
+    'equals-ignore-case': (operand: string) => ({ 'equals-ignore-case': operand }),
+    prefix: (operand: string) => ({ prefix: { 'equals-ignore-case': operand } }),
+    suffix: (operand: string) => ({ suffix: { 'equals-ignore-case': operand } }),
+  };
+  function vectors(form: keyof typeof forms, list: Vector[]) {
+    table(list.flatMap(({ operand, matches, noMatches }) => [
+      ...matches.map((v) => ({ name: `${form} ${operand} matches ${v}`, pattern: { v: [forms[form](operand)] }, event: { v }, match: true })),
+      ...noMatches.map((v) => ({ name: `${form} ${operand} does not match ${JSON.stringify(v)}`, pattern: { v: [forms[form](operand)] }, event: { v }, match: false })),
+    ]));
+  }
+  // Escaped so that no editor normalises them: the decomposed forms are the point. The last
+  // character of the operand is U+212A KELVIN SIGN, whose lower case is "k".
+  const greek = '\u03b0\u0240\u0250\u0390\u03b0\u1fc6\u212a';
+  const greekNoMatches = ['', '\u03a5\u0308\u0301\u023f\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342k', '\u03b0\u2c7e\u0250\u0399\u0308\u0301\u03b0\u1fc6\u212a'];
+  const greekForms = [
+    '\u03a5\u0308\u0301\u0240\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342k',
+    '\u03b0\u2c7f\u0250\u0399\u0308\u0301\u03b0\u1fc6\u212a',
+    '\u03a5\u0308\u0301\u2c7f\u2c6f\u0399\u0308\u0301\u03a5\u0308\u0301\u1fc6k',
+    '\u03b0\u0240\u0250\u0390\u03b0\u0397\u0342\u212a',
+  ];
+  const tail = '\u0308\u0301\u0240\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342';
+
+  vectors('equals-ignore-case', [
+    { operand: 'jAVa', matches: ['java', 'JAVA', 'Java', 'jAvA', 'jAVa', 'JaVa'], noMatches: ['JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'xJAVA', 'xjava'] },
+    { operand: '1#$^sS我ŐaBc', matches: ['1#$^sS我ŐaBc', '1#$^Ss我ŐAbC'], noMatches: ['', '2#$^sS我ŐaBc', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'] },
+    { operand: '12ⱥ34', matches: ['12ⱥ34', '12Ⱥ34'], noMatches: ['', '12a34', '12A34'] },
+    { operand: 'Ⱥ12', matches: ['ⱥ12', 'Ⱥ12'], noMatches: ['', 'a12', 'A12'] },
+    { operand: '12Ⱥ', matches: ['12ⱥ', '12Ⱥ'], noMatches: ['', '12a', '12A'] },
+    { operand: greek, matches: greekForms, noMatches: [...greekNoMatches, '\u03b0\u0240\u0250\u0390\u03b0\u1fc6K'] },
+    // Lower-casing the upper form, or composing it, gives strings that do not match.
+    { operand: '\u03b0', matches: ['\u03b0', '\u03a5\u0308\u0301'], noMatches: ['\u03cb\u0301', '\u03ab\u0301', '\u03a5'] },
+    { operand: '\u0390', matches: ['\u0390', '\u0399\u0308\u0301'], noMatches: ['\u03ca\u0301', '\u03aa\u0301', '\u0399'] },
+    { operand: 'ß', matches: ['ß', 'SS'], noMatches: ['ss', 'Ss', 'ẞ'] },
+    { operand: 'SS', matches: ['ss', 'SS', 'sS'], noMatches: ['ß', 'ẞ'] },
+  ]);
+  vectors('prefix', [
+    { operand: 'jAVa', matches: ['java', 'JAVA', 'jAvA', 'JavaScript', 'JAVAx'], noMatches: ['', 'JAV', 'ava', 'xjava'] },
+    { operand: '12Ⱥ34', matches: ['12ⱥ34', '12Ⱥ34', '12ⱥ3478', '12Ⱥ34aa', '12Ⱥ34ⱥȺ'], noMatches: ['', '12a34', '12A34'] },
+    { operand: '12ⱥ', matches: ['12ⱥ', '12Ⱥ', '12ⱥⱥⱥⱥⱥ', '12ȺȺȺȺ', '12ȺⱥⱥȺⱥⱥȺ'], noMatches: ['', '12a', '12A'] },
+    { operand: greek, matches: [...greekForms, `${greekForms[0]}A${tail}`, `${greekForms[1]}a${tail}`], noMatches: greekNoMatches },
+    { operand: 'ßa', matches: ['ßa', 'SSA', 'ßAb'], noMatches: ['ssa', 'SsA'] },
+  ]);
+  vectors('suffix', [
+    { operand: 'jAVa', matches: ['java', 'JAVA', 'Java', 'helloJAVA', 'hijava', 'jjjjjjJaVa'], noMatches: ['', 'JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'jAV', 'AVa'] },
+    { operand: '1#$^sS我ŐaBc', matches: ['aa1#$^sS我ŐaBc', '1111#$^Ss我ŐAbC', '我我1#$^Ss我ŐAbC'], noMatches: ['', '1#$^sS我ŐaBd', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'] },
+    { operand: 'ⱥ12', matches: ['ⱥ12', 'Ⱥ12', '34ⱥ12', 'abȺ12', 'ⱥⱥⱥ12', 'ⱥⱥȺ12'], noMatches: ['', 'a12', 'A12'] },
+    { operand: '12Ⱥ', matches: ['12ⱥ', '12Ⱥ', 'ⱥⱥⱥⱥ12ⱥ', 'ȺȺȺ12Ⱥ', 'ⱥⱥȺⱥⱥȺ12Ⱥ'], noMatches: ['', '12a', '12A'] },
+    { operand: greek, matches: [...greekForms, `A${tail}${greekForms[0]}`, `a${tail}${greekForms[1]}`], noMatches: greekNoMatches },
+    { operand: 'aß', matches: ['xaß', 'xASS'], noMatches: ['xass', 'xASs'] },
+  ]);
+
+  table([
+    { name: 'anything-but equals-ignore-case excludes the other case form', pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] }, event: { v: 'SS' }, match: false },
+    { name: 'anything-but equals-ignore-case keeps a lower-cased form it does not spell', pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] }, event: { v: 'ss' }, match: true },
+  ]);
+});
+
 describe('matchesPattern: anything-but', () => {
   table([
     { name: 'single string, different value', pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } }, event: ec2, match: true },
@@ -202,8 +264,52 @@ describe('matchesPattern: cidr', () => {
     ['host bits in the rule are ignored', '10.0.0.77/24', '10.0.0.1', true],
     ['non-IP string', '10.0.0.0/24', 'ten', false],
     ['number value', '10.0.0.0/24', 10, false],
+    ['IPv6 inside /35', '2600:1F14::/35', '2600:1f14:1fff:ffff:ffff:ffff:ffff:ffff', true],
+    ['IPv6 just above /35', '2600:1F14::/35', '2600:1f14:2000::', false],
+    ['IPv6 at the bottom of /35', '2600:1F14::/35', '2600:1F14:0:0:0:0:0:0', true],
+    ['IPv6 case does not matter', '2001:db8::ff00:42:8329/24', '2001:DB8::FF00:42:8329', true],
+    ['IPv6 outside /24', '2001:db8::/24', '2001:e00::1', false],
+    ['IPv6 leading zeros', '2001:db8::/32', '2001:0db8:0000::0001', true],
+    ['IPv6 /127', '2400:6500:FF00::36FB:1F80/127', '2400:6500:ff00::36fb:1f81', true],
+    ['IPv6 /127 outside', '2400:6500:FF00::36FB:1F80/127', '2400:6500:ff00::36fb:1f82', false],
+    ['IPv6 /0 matches any IPv6 address', '::/0', '::1', true],
+    ['IPv6 range does not match IPv4', '::/0', '10.0.0.1', false],
+    ['IPv4 range does not match IPv6', '0.0.0.0/0', '::1', false],
+    ['IPv4-mapped IPv6 address is its IPv4 address', '10.0.0.0/24', '::ffff:a00:1', true],
+    ['embedded dotted quad is not an address', '10.0.0.0/24', '::ffff:10.0.0.1', false],
+    ['zone id is not an address', 'fe80::/10', 'fe80::1%eth0', false],
+    ['two "::" is not an address', '::/0', '1::2::3', false],
+    ['nine groups is not an address', '::/0', '1:2:3:4:5:6:7:8:9', false],
+    ['"::" for no group is not an address', '::/0', '1:2:3:4:5:6:7:8::', false],
+    ['five hex digits is not an address', '::/0', '12345::', false],
   ];
   table(cases.map(([name, cidr, value, match]) => ({ name, pattern: { ip: [{ cidr }] }, event: { ip: value }, match })));
+});
+
+// aws/event-ruler's MachineTest.testIpExactMatch: a string that is an IP address matches that address.
+describe('matchesPattern: IP addresses as exact values', () => {
+  const addresses = [
+    '0011:2233:4455:6677:8899:aabb:ccdd:eeff', '2001:db8::ff00:42:8329', '::0', '::3', '::9', '::a', '::f',
+    '2400:6500:FF00::36FB:1F80', '2400:6500:FF00::36FB:1F85', '2400:6500:FF00::36FB:1F89', '2400:6500:FF00::36FB:1F8C',
+    '2400:6500:FF00::36FB:1F8F', '54.240.196.255', '255.255.255.255', '255.255.255.0', '255.255.255.5',
+    '255.255.255.10', '255.255.255.16', '255.255.255.26', '255.255.255.27',
+  ];
+  const neighbours = [
+    '0011:2233:4455:6677:8899:aabb:ccdd:eefe', '2001:db8::ff00:42:832a', '::1', '::4', '::8', '::b', '::e',
+    '2400:6500:FF00::36FB:1F81', '2400:6500:FF00::36FB:1F86', '2400:6500:FF00::36FB:1F8a', '2400:6500:FF00::36FB:1F8D',
+    '2400:6500:FF00::36FB:1F8E', '54.240.196.254', '255.255.255.254', '255.255.255.1', '255.255.255.6',
+    '255.255.255.11', '255.255.255.17', '255.255.255.28', '255.255.255.29',
+  ];
+  it.each(addresses.map((ip, i) => [ip, neighbours[i]!]))('%s matches itself, not %s', (ip, neighbour) => {
+    expect(matchesPattern({ ip: [ip] }, { ip })).toBe(true);
+    expect(matchesPattern({ ip: [ip] }, { ip: neighbour })).toBe(false);
+  });
+  table([
+    { name: 'another spelling of the same IPv6 address', pattern: { ip: ['2001:db8::1'] }, event: { ip: '2001:0DB8:0:0:0:0:0:1' }, match: true },
+    { name: 'IPv4-mapped spelling of an IPv4 address', pattern: { ip: ['10.0.0.1'] }, event: { ip: '::FFFF:a00:1' }, match: true },
+    { name: 'a non-address that looks like one stays a string', pattern: { a: ['08:23'] }, event: { a: '08:23' }, match: true },
+    { name: 'anything-but an address is a string comparison', pattern: { ip: [{ 'anything-but': '2001:db8::1' }] }, event: { ip: '2001:DB8::1' }, match: true },
+  ]);
 });
 
 describe('matchesPattern: $or', () => {
@@ -267,7 +373,7 @@ describe('validatePattern', () => {
       name: 'every operator',
       pattern: {
         a: ['x', 1, true, null, { prefix: 'p' }, { prefix: { 'equals-ignore-case': 'P' } }, { suffix: 's' }, { suffix: { 'equals-ignore-case': 'S' } }],
-        b: [{ 'equals-ignore-case': 'x' }, { wildcard: 'a*b\\*' }, { cidr: '10.0.0.0/24' }, { exists: false }],
+        b: [{ 'equals-ignore-case': 'x' }, { wildcard: 'a*b\\*' }, { cidr: '10.0.0.0/24' }, { cidr: '2600:1F14::/35' }, { exists: false }],
         c: [{ numeric: ['>', 0, '<=', 5] }, { numeric: ['=', 3] }, { numeric: ['<', 1] }, { numeric: ['>=', 1] }],
         d: [{ 'anything-but': 'x' }, { 'anything-but': 1 }, { 'anything-but': ['a', 'b'] }, { 'anything-but': [1, 2] }],
         e: [{ 'anything-but': { prefix: 'p' } }, { 'anything-but': { suffix: ['s', 't'] } }, { 'anything-but': { 'equals-ignore-case': 'X' } }, { 'anything-but': { wildcard: '*/lib/*' } }],
@@ -308,9 +414,13 @@ describe('validatePattern', () => {
     { name: 'cidr not a string', pattern: { ip: [{ cidr: 10 }] }, error: '$.ip[0].cidr: cidr must be a string' },
     { name: 'cidr without mask', pattern: { ip: [{ cidr: '10.0.0.0' }] }, error: "$.ip[0].cidr: malformed CIDR, one '/' required" },
     { name: 'cidr bad mask', pattern: { ip: [{ cidr: '10.0.0.0/x' }] }, error: '$.ip[0].cidr: malformed CIDR, mask bits must be a non-negative integer' },
-    { name: 'cidr bad address', pattern: { ip: [{ cidr: '10.0.0.256/24' }] }, error: '$.ip[0].cidr: invalid IPv4 address: 10.0.0.256' },
+    { name: 'cidr bad address', pattern: { ip: [{ cidr: '10.0.0.256/24' }] }, error: '$.ip[0].cidr: invalid IP address: 10.0.0.256' },
     { name: 'cidr /32', pattern: { ip: [{ cidr: '10.0.0.1/32' }] }, error: '$.ip[0].cidr: IPv4 mask bits must be < 32' },
-    { name: 'cidr IPv6', pattern: { ip: [{ cidr: '2001:db8::/32' }] }, error: '$.ip[0].cidr: IPv6 CIDR is not supported' },
+    { name: 'cidr IPv6 /128', pattern: { ip: [{ cidr: '2001:db8::1/128' }] }, error: '$.ip[0].cidr: IPv6 mask bits must be < 128' },
+    { name: 'cidr IPv6 /222', pattern: { ip: [{ cidr: '2400:6500:FF00::36FB:1F80/222' }] }, error: '$.ip[0].cidr: IPv6 mask bits must be < 128' },
+    { name: 'cidr IPv6 too many groups', pattern: { ip: [{ cidr: '2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80/122' }] }, error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80' },
+    { name: 'cidr IPv6 negative group', pattern: { ip: [{ cidr: '2400:6500:3:3:-5:3:3:3/122' }] }, error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:-5:3:3:3' },
+    { name: 'cidr IPv4-mapped address is IPv4', pattern: { ip: [{ cidr: '::ffff:a00:0/96' }] }, error: '$.ip[0].cidr: IPv4 mask bits must be < 32' },
     { name: 'wildcard not a string', pattern: { a: [{ wildcard: 1 }] }, error: '$.a[0].wildcard: wildcard must be a string' },
     { name: 'wildcard consecutive stars', pattern: { a: [{ wildcard: 'a**b' }] }, error: '$.a[0].wildcard: consecutive wildcard characters at position 1' },
     { name: 'wildcard bad escape', pattern: { a: [{ wildcard: 'a\\b' }] }, error: '$.a[0].wildcard: invalid escape character at position 1' },
