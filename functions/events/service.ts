@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
@@ -14,22 +15,37 @@ import type { eventRoutes } from './routes.ts';
 /**
  * Ingest: the event goes to the outbox in one transaction with a check that
  * its contact exists and, when the source gave an id, a guard that makes a
- * resend a no-op answering with the first event's id.
+ * resend a no-op answering with the first event's id. The guard keeps a hash
+ * of the body, so reusing the id for other content is refused (as with a reused
+ * Idempotency-Key) instead of being swallowed as a duplicate.
  */
 export const eventService: ServiceFor<typeof eventRoutes, RequestContext> = {
   async ingestEvent({ body }, ctx) {
     const occurredAt = body.occurredAt ? new Date(body.occurredAt) : clock().now();
     const event = domainEvent(ctx.tenantId, body.type, body.data as EventData<typeof body.type>, occurredAt);
     const guardKey = body.sourceId ? keys.unique(ctx.tenantId, 'EVENT', `${body.type}#${body.sourceId}`) : undefined;
-    const items = [contactExists(ctx.tenantId, body.data.contactId), ...(guardKey ? [putNew({ ...guardKey, entity: 'UNIQUE', eventId: event.id })] : [])];
+    const bodyHash = fingerprint(body);
+    const items = [contactExists(ctx.tenantId, body.data.contactId), ...(guardKey ? [putNew({ ...guardKey, entity: 'UNIQUE', eventId: event.id, bodyHash })] : [])];
     try {
       await writeWithEvents(items, [event]);
     } catch (error) {
       if (!(error instanceof TransactionConflict)) throw error;
       if (error.failed.includes(0)) throw unprocessable('the contact does not exist', { errors: { 'body.data.contactId': ['no contact with this id'] } });
       const first = guardKey && (await getItem(guardKey, true));
+      // Guards written before hashes were kept have none: they still answer as duplicates.
+      if (first?.bodyHash !== undefined && first.bodyHash !== bodyHash) {
+        throw unprocessable('this sourceId was already used with another payload; send the new fact with a new sourceId', {
+          errors: { 'body.sourceId': [`already used for event ${String(first.eventId)} with a different body`] },
+        });
+      }
       return new Reply(200, { id: String(first?.eventId), type: body.type, duplicate: true });
     }
     return { id: event.id, type: body.type, duplicate: false };
   },
 };
+
+/** SHA-256 of the body as JSON with sorted keys, so key order does not make two bodies differ. */
+const fingerprint = (body: unknown) => createHash('sha256').update(JSON.stringify(body, sortedKeys)).digest('base64url');
+
+const sortedKeys = (_key: string, value: unknown) =>
+  value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;

@@ -25,6 +25,31 @@ describe('POST /events (trusted integrations)', () => {
     expect(types).toEqual(['contact.created', 'order.placed']);
   });
 
+  it('refuses a sourceId reused with another body, and still recognises the same body in any key order', async () => {
+    const tenant = uniqueTenant('ingest-reuse');
+    const api = rt.api(tenant, 'admin');
+    const orders: unknown[] = [];
+    const stop = rt.onEvent((e) => e.detail.tenantId === tenant && e['detail-type'] === 'order.placed' && orders.push(e.detail.data));
+    const { body: contact } = await api('POST', '/contacts', { email: 'buyer@example.com' });
+    const order = { type: 'order.placed', sourceId: 'shop-2002', data: { orderId: '2002', contactId: contact.id, total: { amount: 1500, currency: 'EUR' } } };
+    const first = await api('POST', '/events', order);
+    expect(first.status).toBe(202);
+
+    const changed = await api('POST', '/events', { ...order, data: { ...order.data, total: { amount: 9900, currency: 'EUR' } } });
+    expect(changed.status).toBe(422);
+    expect(changed.headers.get('content-type')).toBe('application/problem+json');
+    expect(changed.body.detail).toMatch(/sourceId was already used with another payload/);
+    expect(Object.keys(changed.body.errors)).toEqual(['body.sourceId']);
+
+    const reordered = { data: { total: { currency: 'EUR', amount: 1500 }, contactId: contact.id, orderId: '2002' }, sourceId: 'shop-2002', type: 'order.placed' };
+    const resend = await api('POST', '/events', reordered);
+    expect(resend.status).toBe(200);
+    expect(resend.body).toEqual({ id: first.body.id, type: 'order.placed', duplicate: true });
+    await rt.settle();
+    stop();
+    expect(orders).toEqual([order.data]);
+  });
+
   it('refuses unknown types, bad data, unknown contacts and non-admins', async () => {
     const tenant = uniqueTenant('ingest-bad');
     const api = rt.api(tenant, 'admin');
@@ -49,9 +74,10 @@ describe('POST /events (trusted integrations)', () => {
     await rt.settle();
     const afterOrders = (await api('GET', `/contacts/${contact.id}`)).body;
     expect(afterOrders).toMatchObject({ lastOrderAt: '2099-01-02T00:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
-    await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: '2099-01-01T12:00:00Z' });
+    const inAMinute = new Date(Date.now() + 60_000).toISOString();
+    expect((await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: inAMinute })).status).toBe(201);
     const afterCall = (await api('GET', `/contacts/${contact.id}`)).body;
-    expect(afterCall).toMatchObject({ lastActivityAt: '2099-01-01T12:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
+    expect(afterCall).toMatchObject({ lastActivityAt: inAMinute, lastEngagedAt: '2099-01-02T00:00:00.000Z' });
 
     expect((await contactRepository.recentOrders(tenantId, contact.id)).map((o) => o.orderId)).toEqual(['o1', 'o0']);
     await api('DELETE', `/contacts/${contact.id}`);
