@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { attributes, id, isoDateTime, text } from '../../shared/domain/fields.ts';
+import { attributes, id, pastDateTime, text } from '../../shared/domain/fields.ts';
 
 export const activityTypes = ['call', 'email', 'meeting', 'note', 'message', 'survey'] as const;
 export const channels = ['phone', 'email', 'sms', 'whatsapp', 'chat', 'video', 'in-person', 'social', 'web', 'other'] as const;
@@ -8,7 +8,7 @@ export const logActivityBody = z.strictObject({
   type: z.enum(activityTypes),
   channel: z.enum(channels).optional(),
   direction: z.enum(['inbound', 'outbound']).optional(),
-  occurredAt: isoDateTime.optional(),
+  occurredAt: pastDateTime.optional(),
   subject: text(300).optional(),
   body: z.string().max(20_000).optional(),
   durationSeconds: z.number().int().min(0).max(86_400).optional(),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { clock } from '../ports/clock.ts';
 import { normalizeEmail, toE164 } from './normalize.ts';
 
 /** Field schemas every context shares, so a phone or an email means the same everywhere. */
@@ -13,6 +14,9 @@ export const phone = z.string().max(40).transform((value, ctx) => {
   return e164;
 });
 export const isoDateTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
+const clockSkewMs = 5 * 60_000;
+/** When something already happened: at most a few minutes of client clock skew ahead of the service clock. */
+export const pastDateTime = isoDateTime.refine((v) => Date.parse(v) <= clock().now().getTime() + clockSkewMs, 'must not be more than 5 minutes in the future');
 export const timeZone = z.string().max(64).refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

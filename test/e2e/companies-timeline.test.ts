@@ -68,6 +68,24 @@ describe('timeline', () => {
     expect(companyTimeline.body.items.map((a: { subject: string }) => a.subject)).toEqual(['#1', '#2', '#0', '#3']);
   });
 
+  it('refuses an activity dated more than 5 minutes ahead of the server clock, so it cannot move engagement into the future', async () => {
+    const api = rt.api(uniqueTenant('timeline-future'), 'support');
+    const { body: c } = await api('POST', '/contacts', { firstName: 'F' });
+    const future = await api('POST', `/contacts/${c.id}/activities`, { type: 'call', occurredAt: '2030-01-01T00:00:00Z' });
+    expect(future.status).toBe(400);
+    expect(future.headers.get('content-type')).toBe('application/problem+json');
+    expect(future.body.errors).toEqual({ 'body.occurredAt': ['must not be more than 5 minutes in the future'] });
+    const justAhead = await api('POST', `/contacts/${c.id}/activities`, { type: 'call', occurredAt: new Date(Date.now() + 6 * 60_000).toISOString() });
+    expect(justAhead.status).toBe(400);
+    const contact = (await api('GET', `/contacts/${c.id}`)).body;
+    expect(contact.lastEngagedAt).toBe(c.createdAt);
+    expect(contact.lastActivityAt).toBeUndefined();
+
+    const withinSkew = new Date(Date.now() + 2 * 60_000).toISOString();
+    expect((await api('POST', `/contacts/${c.id}/activities`, { type: 'call', occurredAt: withinSkew })).status).toBe(201);
+    expect((await api('GET', `/contacts/${c.id}`)).body.lastActivityAt).toBe(withinSkew);
+  });
+
   it('removes a deleted contact’s timeline from the company timeline too', async () => {
     const api = rt.api(uniqueTenant('timeline-delete'), 'admin');
     const { body: company } = await api('POST', '/companies', { name: 'Initech' });
