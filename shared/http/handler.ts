@@ -118,7 +118,7 @@ const problemResponses = (): MiddlewareObj<Event, Result, Error, HttpContext> =>
     if (problem && problem.status >= 500) logger.error('request failed', { error: request.error });
     if (!problem) logger.error('unhandled error', { error: request.error as Error });
     const shown = problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; the request may be retried');
-    return withCorrelation(request.event, problemResponse(shown, request.event.rawPath));
+    return problemResponse(shown, request.event.rawPath);
   },
 });
 
@@ -127,9 +127,6 @@ const correlate = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
     logger.resetKeys();
     logger.addContext(request.context);
     logger.appendKeys({ correlationId: correlationId(request.event), route: request.event.routeKey });
-  },
-  after: (request: Request) => {
-    request.response = withCorrelation(request.event, request.response ?? {});
   },
 });
 
@@ -154,7 +151,7 @@ export interface RequestContext extends Caller {}
  */
 export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, RequestContext>) => {
   const byKey = new Map(Object.values(routes).map((r) => [`${r.method} ${r.path}`, r]));
-  return middy<Event, Result, Error, HttpContext>()
+  const pipeline = middy<Event, Result, Error, HttpContext>()
     .use(correlate())
     .use(problemResponses())
     .use(resolveRequest(byKey))
@@ -164,4 +161,6 @@ export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, 
       const operation = service[route.op as keyof R] as (request: unknown, ctx: unknown) => Promise<unknown>;
       return render(route, event, await operation(input, caller));
     });
+  // Outside the middleware stack: an early return (an idempotent replay) skips every `after`, and it must carry the id too.
+  return async (event: Event, context: Context): Promise<Result> => withCorrelation(event, await pipeline(event, context));
 };
