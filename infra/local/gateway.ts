@@ -130,7 +130,7 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, host = p
         onError(error);
         return problemResponse(new Problem(500, 'Internal error', 'the function failed; see the runtime log'));
       })
-      .then((result) => writeResult(res, result, requestId, correlationId(req)))
+      .then((result) => writeResult(res, result, requestId, correlationId(req, requestId)))
       .catch(onError);
   });
   // What the parser still refuses (a request pipelined with raw UTF-8, a broken request line) gets a problem, not an empty 400.
