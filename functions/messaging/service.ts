@@ -85,6 +85,12 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
     return created ? entry : new Reply(200, entry);
   },
 
+  async getSuppression({ params }, ctx) {
+    const entry = await suppressionStore.get(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address));
+    if (!entry) throw notFound('suppression');
+    return entry;
+  },
+
   async removeSuppression({ params }, ctx) {
     if (!(await suppressionStore.remove(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address)))) throw notFound('suppression');
     return undefined;
