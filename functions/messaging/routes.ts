@@ -48,7 +48,7 @@ export const messagingRoutes = defineRoutes('messaging', {
     roles: messagingEditors, params: templateVersionParams, response: templateVersionResponse,
   },
   deleteTemplate: {
-    method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it)',
+    method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it); 409 naming the active or paused journeys that send it',
     roles: messagingEditors, params: templateIdParams, status: 204,
   },
 

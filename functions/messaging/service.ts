@@ -69,6 +69,11 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
 
   async deleteTemplate({ params, ifMatch }, ctx) {
     const template = await liveTemplate(ctx.tenantId, params.id, ifMatch);
+    const journeys = await templateStore.usedBy(ctx.tenantId, template.id);
+    if (journeys.length) {
+      const named = journeys.map((j) => `${j.name} (${j.id}, ${j.status})`).join(', ');
+      throw conflict(`the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`, { journeys });
+    }
     try {
       await templateStore.delete(ctx.tenantId, template, clock().now().toISOString());
     } catch (error) {
