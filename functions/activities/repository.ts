@@ -3,7 +3,7 @@ import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { queryPage, stripKeys } from '../../shared/db/query.ts';
+import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
@@ -35,6 +35,11 @@ export const activityRepository = {
       if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
       throw error;
     }
+  },
+
+  async get(tenantId: string, contactId: string, id: string): Promise<Activity | undefined> {
+    const item = await getItem(keys.activity(tenantId, contactId, id));
+    return item && stripKeys<Activity>(item);
   },
 
   /**

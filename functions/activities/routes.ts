@@ -5,11 +5,17 @@ import { defineRoutes } from '../../shared/http/route.ts';
 import { activityResponse, logActivityBody } from './schemas.ts';
 
 const byId = z.strictObject({ id });
+const entryParams = z.strictObject({ id, activityId: id });
 
 export const activityRoutes = defineRoutes('activities', {
   logActivity: {
     method: 'POST', path: '/contacts/{id}/activities', summary: "Log a call, email, meeting, note or message on a contact's timeline",
     roles: customerDataWriters, params: byId, body: logActivityBody, response: activityResponse, status: 201,
+    location: { path: '/contacts/{id}/activities/{activityId}', fields: { id: 'contactId', activityId: 'id' } },
+  },
+  getActivity: {
+    method: 'GET', path: '/contacts/{id}/activities/{activityId}', summary: "One entry of a contact's timeline",
+    roles: everyone, params: entryParams, response: activityResponse,
   },
   contactTimeline: {
     method: 'GET', path: '/contacts/{id}/activities', summary: "A contact's timeline, newest first",

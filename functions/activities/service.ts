@@ -9,6 +9,12 @@ export const activityService = (repo: ActivityRepository, findContact: ContactLo
   const service: ServiceFor<typeof activityRoutes, RequestContext> = {
     logActivity: ({ params, body }, ctx) => recordActivity(repo, findContact, ctx.tenantId, params.id, body, ctx.userId),
 
+    async getActivity({ params }, ctx) {
+      const activity = await repo.get(ctx.tenantId, params.id, params.activityId);
+      if (!activity) throw notFound('activity');
+      return activity;
+    },
+
     async contactTimeline({ params, query }, ctx) {
       const page = await repo.contactTimeline(ctx.tenantId, params.id, query.limit, query.cursor);
       if (!page) throw notFound('contact');

@@ -6,7 +6,7 @@ import { companyIdParams, companyResponse, createCompanyBody, updateCompanyBody 
 export const companyRoutes = defineRoutes('companies', {
   createCompany: {
     method: 'POST', path: '/companies', summary: 'Create a company (409 with the existing id when the domain is taken)',
-    roles: customerDataWriters, body: createCompanyBody, response: companyResponse, status: 201,
+    roles: customerDataWriters, body: createCompanyBody, response: companyResponse, status: 201, location: '/companies/{id}',
   },
   listCompanies: { method: 'GET', path: '/companies', summary: 'List companies', roles: everyone, query: listQuery, response: page(companyResponse) },
   getCompany: { method: 'GET', path: '/companies/{id}', summary: 'Get a company', roles: everyone, params: companyIdParams, response: companyResponse },

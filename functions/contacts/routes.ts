@@ -16,7 +16,7 @@ import {
 export const contactRoutes = defineRoutes('contacts', {
   createContact: {
     method: 'POST', path: '/contacts', summary: 'Create a contact (409 with the existing id when the email or phone is taken)',
-    roles: customerDataWriters, body: createContactBody, response: contactResponse, status: 201,
+    roles: customerDataWriters, body: createContactBody, response: contactResponse, status: 201, location: '/contacts/{id}',
   },
   batchCreateContacts: {
     method: 'POST', path: '/contacts/batch', summary: 'Create up to 100 contacts, with a result per item',
@@ -38,11 +38,12 @@ export const contactRoutes = defineRoutes('contacts', {
   },
   upsertContactByEmail: {
     method: 'PUT', path: '/contacts/by-email/{email}', summary: 'Create or update the contact with this email (201 or 200)',
-    roles: customerDataWriters, params: z.strictObject({ email }), body: upsertContactBody, response: contactResponse,
+    roles: customerDataWriters, params: z.strictObject({ email }), body: upsertContactBody, response: contactResponse, location: '/contacts/{id}',
   },
   upsertContactByExternalId: {
     method: 'PUT', path: '/contacts/by-external-id/{externalId}', summary: 'Create or update the contact with this external id (201 or 200)',
     roles: customerDataWriters, params: z.strictObject({ externalId: z.string().min(1).max(128).regex(/^[^#]+$/) }), body: upsertContactBody, response: contactResponse,
+    location: '/contacts/{id}',
   },
   listCompanyContacts: {
     method: 'GET', path: '/companies/{id}/contacts', summary: "List a company's contacts",

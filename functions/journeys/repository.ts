@@ -51,13 +51,28 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
   return triggerTypes(j.trigger).map((type) => ({ ...keys.journeyTrigger(tenantId, type, j.id), entity: 'JOURNEY_TRIGGER', journeyId: j.id, version: j.version, filter }));
 };
 
+/** The templates an active or paused journey sends, each as a reference beside the template: messaging refuses to delete one in use. */
+const templateUses = (tenantId: string, j: Journey): Record<string, unknown>[] => {
+  if (j.status !== 'active' && j.status !== 'paused') return [];
+  const templateIds = new Set(j.steps.flatMap((s) => ('templateId' in s ? [s.templateId] : [])));
+  return [...templateIds].map((templateId) => ({ ...keys.templateUse(tenantId, templateId, j.id), entity: 'TEMPLATE_USE', templateId, journeyId: j.id, journeyName: j.name, status: j.status }));
+};
+
+/** A template newly referenced must still be there: a delete that ran since the journey was validated makes the save fail. */
+const templateLive = (tenantId: string, templateId: unknown): TransactItem => ({
+  ConditionCheck: { TableName: tableNameFromEnv(), Key: keys.template(tenantId, String(templateId)), ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)' },
+});
+
 /** Index writes taking a journey from `before` to `after`: drop what no longer applies, put what does. */
 const indexChanges = (tenantId: string, before: Journey, after: Journey): TransactItem[] => {
   const id = (i: Record<string, unknown>) => `${String(i.PK)}|${String(i.SK)}`;
-  const next = indexItems(tenantId, after);
+  const previous = [...indexItems(tenantId, before), ...templateUses(tenantId, before)];
+  const next = [...indexItems(tenantId, after), ...templateUses(tenantId, after)];
   const kept = new Set(next.map(id));
-  const dropped = indexItems(tenantId, before).filter((i) => !kept.has(id(i)));
-  return [...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })), ...next.map((i) => put(i))];
+  const had = new Set(previous.map(id));
+  const dropped = previous.filter((i) => !kept.has(id(i)));
+  const newUses = next.filter((i) => i.entity === 'TEMPLATE_USE' && !had.has(id(i)));
+  return [...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })), ...next.map((i) => put(i)), ...newUses.map((i) => templateLive(tenantId, i.templateId))];
 };
 
 const write = async (items: TransactItem[], reasons: ('VERSION' | 'TEMPLATE')[]) => {

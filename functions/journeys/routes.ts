@@ -20,7 +20,7 @@ const readers: readonly Role[] = ['admin', 'marketing', 'analyst'];
 export const journeyRoutes = defineRoutes('journeys', {
   createJourney: {
     method: 'POST', path: '/journeys', summary: 'Create a journey (a draft); an invalid one is refused naming the step',
-    roles: editors, body: journeyBody, response: journeyResponse, status: 201,
+    roles: editors, body: journeyBody, response: journeyResponse, status: 201, location: '/journeys/{id}',
   },
   listJourneys: { method: 'GET', path: '/journeys', summary: 'List journeys', roles: readers, query: listQuery, response: page(journeyResponse) },
   getJourney: { method: 'GET', path: '/journeys/{id}', summary: 'Get a journey (its current version)', roles: readers, params: journeyIdParams, response: journeyResponse },
@@ -61,6 +61,6 @@ export const journeyRoutes = defineRoutes('journeys', {
   installJourneyTemplate: {
     method: 'POST', path: '/journeys/templates/{name}/install',
     summary: 'Install a built-in journey as an editable draft (once per tenant; 409 with the existing id); its messages use the given template ids or starter templates created in messaging',
-    roles: editors, params: templateParams, body: installBody, response: journeyResponse, status: 201,
+    roles: editors, params: templateParams, body: installBody, response: journeyResponse, status: 201, location: '/journeys/{id}',
   },
 });

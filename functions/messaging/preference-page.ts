@@ -1,4 +1,4 @@
-import { escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
+import { brokenLink, escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import type { SendChannel } from './schemas.ts';
 
@@ -79,5 +79,7 @@ ${saved ? '<p role="status">Your choices are saved. You can change them again be
 
 export const oneClickDonePage = () => page(200, 'Unsubscribed', '<h1>You are unsubscribed</h1><p role="status">We will not send you these emails any more.</p>');
 
-export const linkInvalidPage = () =>
+export const linkExpiredPage = () =>
   page(404, 'Link not valid', '<h1>This link is not valid any more</h1><p>It may have expired. Use the link in our most recent message to manage your preferences.</p>');
+
+export const brokenLinkPage = () => page(brokenLink.status, brokenLink.title, `<h1>${brokenLink.title}</h1><p>${brokenLink.message}</p>`);

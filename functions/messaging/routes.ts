@@ -31,7 +31,7 @@ export const messagingRoutes = defineRoutes('messaging', {
 
   createTemplate: {
     method: 'POST', path: '/templates', summary: 'Create a Liquid template (email: subject, html, text; SMS: body); refused when it does not compile',
-    roles: messagingEditors, body: createTemplateBody, response: templateResponse, status: 201,
+    roles: messagingEditors, body: createTemplateBody, response: templateResponse, status: 201, location: '/templates/{id}',
   },
   listTemplates: {
     method: 'GET', path: '/templates', summary: 'List templates', roles: messagingEditors, query: listQuery, response: page(templateResponse),
@@ -48,7 +48,7 @@ export const messagingRoutes = defineRoutes('messaging', {
     roles: messagingEditors, params: templateVersionParams, response: templateVersionResponse,
   },
   deleteTemplate: {
-    method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it)',
+    method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it); 409 naming the active or paused journeys that send it',
     roles: messagingEditors, params: templateIdParams, status: 204,
   },
 
@@ -58,7 +58,11 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   addSuppression: {
     method: 'POST', path: '/suppressions', summary: 'Suppress an email address or phone number (200 with the existing entry when already listed)',
-    roles: messagingEditors, body: suppressionBody, response: suppressionResponse, status: 201,
+    roles: messagingEditors, body: suppressionBody, response: suppressionResponse, status: 201, location: '/suppressions/{channel}/{address}',
+  },
+  getSuppression: {
+    method: 'GET', path: '/suppressions/{channel}/{address}', summary: 'One entry of the suppression list',
+    roles: messagingEditors, params: suppressionParams, response: suppressionResponse,
   },
   removeSuppression: {
     method: 'DELETE', path: '/suppressions/{channel}/{address}', summary: 'Take an address off the suppression list',

@@ -190,7 +190,8 @@ export type MessagingSettings = z.infer<typeof settingsResponse>;
 
 // ------------------------------------------------------------- unsubscribe
 
-export const unsubscribeParams = z.strictObject({ token: z.string().min(10).max(1024) });
+/** Any token reaches the service, which answers a person with a page, never a problem document. */
+export const unsubscribeParams = z.strictObject({ token: z.string().min(1).max(2048) });
 /** Form fields of the preference page (`email.marketing=on`…) or the RFC 8058 one-click body. */
 export const unsubscribeBody = z
   .record(z.string().max(64), z.string().max(64))

@@ -69,6 +69,11 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
 
   async deleteTemplate({ params, ifMatch }, ctx) {
     const template = await liveTemplate(ctx.tenantId, params.id, ifMatch);
+    const journeys = await templateStore.usedBy(ctx.tenantId, template.id);
+    if (journeys.length) {
+      const named = journeys.map((j) => `${j.name} (${j.id}, ${j.status})`).join(', ');
+      throw conflict(`the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`, { journeys });
+    }
     try {
       await templateStore.delete(ctx.tenantId, template, clock().now().toISOString());
     } catch (error) {
@@ -83,6 +88,12 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   async addSuppression({ body }, ctx) {
     const { entry, created } = await suppressionStore.add(ctx.tenantId, { ...body, reason: 'manual', createdBy: ctx.userId, createdAt: clock().now().toISOString() });
     return created ? entry : new Reply(200, entry);
+  },
+
+  async getSuppression({ params }, ctx) {
+    const entry = await suppressionStore.get(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address));
+    if (!entry) throw notFound('suppression');
+    return entry;
   },
 
   async removeSuppression({ params }, ctx) {

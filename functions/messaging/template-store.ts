@@ -1,10 +1,17 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { Template, TemplateVersion } from './schemas.ts';
+
+/** A journey that sends a template, as a refused delete names it. */
+export interface TemplateUse {
+  id: string;
+  name: string;
+  status: string;
+}
 
 /** The template changed (or went) since it was read. */
 export class TemplateChanged extends Error {}
@@ -50,6 +57,22 @@ export const templateStore = {
   async update(tenantId: string, before: Template, after: Template) {
     const head = put(headItem(tenantId, after), '#v = :v AND attribute_not_exists(deletedAt)', { '#v': 'version' }, { ':v': before.version });
     await write([head, putNew(versionItem(tenantId, after))]);
+  },
+
+  /** The active and paused journeys that send the template (the journeys context keeps these references). */
+  async usedBy(tenantId: string, id: string): Promise<TemplateUse[]> {
+    const { PK } = keys.template(tenantId, id);
+    const page = await db().send(
+      new QueryCommand({
+        TableName: tableNameFromEnv(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :use)',
+        ExpressionAttributeValues: { ':pk': PK, ':use': keys.templateUsePrefix },
+        ProjectionExpression: 'journeyId, journeyName, #status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ConsistentRead: true,
+      }),
+    );
+    return (page.Items ?? []).map((i) => ({ id: String(i.journeyId), name: String(i.journeyName), status: String(i.status) }));
   },
 
   /** Marks the head deleted and takes it off the list; the versions stay for runs pinned to them. */

@@ -1,17 +1,19 @@
+import type { Reply } from '../../shared/http/reply.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
 import { changeConsent, type ConsentChange } from './consent-change.ts';
-import { choiceGroups, fieldName, linkInvalidPage, oneClickDonePage, preferencePage } from './preference-page.ts';
+import { brokenLinkPage, choiceGroups, fieldName, linkExpiredPage, oneClickDonePage, preferencePage } from './preference-page.ts';
 import { readUnsubscribeToken, type UnsubscribeTarget } from './unsubscribe-link.ts';
-
 
 const actor = 'unsubscribe';
 
-const open = async (token: string): Promise<{ target: UnsubscribeTarget; contact: Contact } | undefined> => {
+/** The link's target and contact, or the page to show instead: mangled, expired, or the contact is gone. */
+const open = async (token: string): Promise<{ target: UnsubscribeTarget; contact: Contact } | { page: Reply }> => {
   const target = await readUnsubscribeToken(token, clock().now());
-  const contact = target && (await contactRepository.get(target.tenantId, target.contactId, true));
-  return target && contact ? { target, contact } : undefined;
+  if (target === 'invalid') return { page: brokenLinkPage() };
+  const contact = target !== 'expired' && (await contactRepository.get(target.tenantId, target.contactId, true));
+  return target !== 'expired' && contact ? { target, contact } : { page: linkExpiredPage() };
 };
 
 /** The choices the form asks for, as consent changes: only what differs from now; "Unsubscribe from all" clears every box. */
@@ -29,7 +31,7 @@ const formChanges = (contact: Contact, fields: Record<string, string>): ConsentC
 /** GET /unsubscribe/{token}: the contact's channels and purposes with their current choices. */
 export const showPreferences = async (token: string) => {
   const opened = await open(token);
-  return opened ? preferencePage(choiceGroups(opened.contact)) : linkInvalidPage();
+  return 'page' in opened ? opened.page : preferencePage(choiceGroups(opened.contact));
 };
 
 /**
@@ -40,7 +42,7 @@ export const showPreferences = async (token: string) => {
  */
 export const changePreferences = async (token: string, fields: Record<string, string> = {}) => {
   const opened = await open(token);
-  if (!opened) return linkInvalidPage();
+  if ('page' in opened) return opened.page;
   const { target, contact } = opened;
   if (fields.form !== 'preferences') {
     await changeConsent(target.tenantId, contact.id, { email: { [target.purpose]: { granted: false, source: 'unsubscribe-link' } } }, actor);

@@ -1,6 +1,7 @@
 import { notFound } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
+import { brokenLink } from '../../shared/http/html-page.ts';
 import type { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
@@ -25,9 +26,7 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
   const open = async (token: string): Promise<{ tenantId: string; send: SurveySend } | { page: Reply }> => {
     const link = await readSurveyLink(token, clock().now());
     if (link.status === 'expired') return { page: noticePage(410, 'This survey has closed', 'The link has expired. Thank you for your time all the same.') };
-    if (link.status === 'invalid') {
-      return { page: noticePage(400, 'This link does not work', 'The link looks incomplete or changed. Please open it again from the email, or copy the whole address.') };
-    }
+    if (link.status === 'invalid') return { page: noticePage(brokenLink.status, brokenLink.title, brokenLink.message) };
     const send = await repo.get(link.tenantId, link.sendId, true);
     if (!send) return { page: noticePage(404, 'This survey is no longer available', 'There is nothing to answer here any more.') };
     return { tenantId: link.tenantId, send };

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { errors } from 'jose';
 import { problemResponse, Problem } from '../../shared/http/problem.ts';
 import type { Route } from '../../shared/http/route.ts';
 import type { Invoke } from './functions.ts';
 import { httpApiEvent, type ReceivedRequest } from './http-event.ts';
+import { acceptRawUtf8 } from './raw-utf8.ts';
 import { routeMatcher } from './route-match.ts';
 import { verifyDevToken } from './token.ts';
 
@@ -52,14 +54,17 @@ const unauthorized = (detail: string): APIGatewayProxyResultV2 => {
   return { ...response, headers: { ...response.headers, 'www-authenticate': `Bearer error="invalid_token", error_description="${detail}"` } };
 };
 
+/** What the handlers echo as X-Correlation-Id; the gateway's own answers (401, 404, 405, 413) carry it too. */
+const correlationId = (req: IncomingMessage, requestId: string) => String(req.headers['x-correlation-id'] ?? requestId).slice(0, 128);
+
 /** API Gateway's reading of a payload 2.0 response: a bare value becomes a 200 JSON body. */
-const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, requestId: string) => {
+const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, requestId: string, correlation: string) => {
   const structured = typeof result === 'object' && result !== null && 'statusCode' in result;
   if (!structured) {
-    res.writeHead(200, { 'content-type': 'application/json', 'apigw-requestid': requestId });
+    res.writeHead(200, { 'content-type': 'application/json', 'apigw-requestid': requestId, 'x-correlation-id': correlation });
     return res.end(typeof result === 'string' ? result : JSON.stringify(result));
   }
-  const headers: Record<string, string | number | string[]> = { 'apigw-requestid': requestId };
+  const headers: Record<string, string | number | string[]> = { 'apigw-requestid': requestId, 'x-correlation-id': correlation };
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   res.writeHead(result.statusCode ?? 200, headers);
@@ -117,16 +122,25 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, host = p
     return (await invoke(found.route.context, 'handler', event, integrationTimeoutMs)) as APIGatewayProxyResultV2;
   };
 
-  const server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     const requestId = randomUUID();
+    track(req, res);
     respond(req, requestId)
       .catch((error: unknown) => {
         onError(error);
         return problemResponse(new Problem(500, 'Internal error', 'the function failed; see the runtime log'));
       })
-      .then((result) => writeResult(res, result, requestId))
+      .then((result) => writeResult(res, result, requestId, correlationId(req, requestId)))
       .catch(onError);
   });
+  // What the parser still refuses (a request pipelined with raw UTF-8, a broken request line) gets a problem, not an empty 400.
+  http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return socket.destroy();
+    const { statusCode, headers, body } = problemResponse(new Problem(400, 'Malformed request', `the request could not be parsed (${error.code ?? error.message}); percent-encode characters outside ASCII in the URL`));
+    const head = Object.entries({ ...headers, 'content-length': Buffer.byteLength(body!), connection: 'close', 'x-correlation-id': randomUUID() }).map(([k, v]) => `${k}: ${v}\r\n`);
+    socket.end(`HTTP/1.1 ${statusCode} Bad Request\r\n${head.join('')}\r\n${body}`);
+  });
+  const { server, track, close } = acceptRawUtf8(http);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -135,10 +149,6 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, host = p
   const { port: bound } = server.address() as AddressInfo;
   return {
     url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${bound}`,
-    close: () =>
-      new Promise((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close,
   };
 };

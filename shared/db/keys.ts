@@ -70,6 +70,9 @@ export const keys = {
   template: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: 'TPL' }),
   /** Every version of a template, kept beside its head: GetItem by id + version. */
   templateVersion: (tenantId: string, id: string, version: number) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: `V#${String(version).padStart(8, '0')}` }),
+  /** A template in use by an active or paused journey, beside the template's head: one Query before a delete names the journeys. */
+  templateUse: (tenantId: string, templateId: string, journeyId: string) => ({ PK: `${t(tenantId)}#TPL#${templateId}`, SK: `USE#${journeyId}` }),
+  templateUsePrefix: 'USE#',
   /** GSI1: a tenant's templates (not deleted), oldest first. */
   templateList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#TPL`, GSI1SK: id }),
   templateListPartition: (tenantId: string) => `${t(tenantId)}#TPL`,
@@ -138,7 +141,7 @@ export type SearchField = 'N' | 'G';
 /** Item type marker stored on every item; the stream filter and tests key on it. */
 export const entityTypes = [
   'CONTACT', 'ORDER', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY',
-  'MESSAGE', 'MESSAGE_GUARD', 'MESSAGE_EVENT', 'PRESSURE', 'SUPPRESSION', 'TEMPLATE', 'TEMPLATE_VERSION', 'MESSAGING_SETTINGS',
+  'MESSAGE', 'MESSAGE_GUARD', 'MESSAGE_EVENT', 'PRESSURE', 'SUPPRESSION', 'TEMPLATE', 'TEMPLATE_VERSION', 'TEMPLATE_USE', 'MESSAGING_SETTINGS',
   'SURVEY_SEND', 'SURVEY_DEDUPE', 'TASK', 'TASK_DEDUPE',
   'JOURNEY', 'JOURNEY_VERSION', 'JOURNEY_STATS', 'JOURNEY_TRIGGER', 'JOURNEY_SCHEDULE', 'JOURNEY_TEMPLATE', 'JOURNEY_RUN', 'JOURNEY_STEP',
   'JOURNEY_CONTACT_RUN', 'JOURNEY_ENROLMENT', 'JOURNEY_ENROLMENT_EVENT',

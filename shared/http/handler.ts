@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyS
 import { maxBodyBytes } from '../config.ts';
 import { authorize, callerFrom, type Caller } from './auth.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
+import { locationOf } from './location.ts';
 import { fieldErrors, Problem, problemResponse, toProblem, validationProblem } from './problem.ts';
 import { Reply } from './reply.ts';
 import type { Route, Routes, ServiceFor } from './route.ts';
@@ -118,7 +119,7 @@ const problemResponses = (): MiddlewareObj<Event, Result, Error, HttpContext> =>
     if (problem && problem.status >= 500) logger.error('request failed', { error: request.error });
     if (!problem) logger.error('unhandled error', { error: request.error as Error });
     const shown = problem ?? new Problem(500, 'Internal error', 'something went wrong on our side; the request may be retried');
-    return withCorrelation(request.event, problemResponse(shown, request.event.rawPath));
+    return problemResponse(shown, request.event.rawPath);
   },
 });
 
@@ -128,21 +129,16 @@ const correlate = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
     logger.addContext(request.context);
     logger.appendKeys({ correlationId: correlationId(request.event), route: request.event.routeKey });
   },
-  after: (request: Request) => {
-    request.response = withCorrelation(request.event, request.response ?? {});
-  },
 });
 
-const render = (route: Route, event: Event, result: unknown): Result => {
+const render = (route: Route, result: unknown): Result => {
   const reply = result instanceof Reply ? result : new Reply(route.status ?? (route.method === 'POST' ? 201 : 200), result);
   const headers: Record<string, string> = { ...reply.headers };
   if (reply.status === 204) return { statusCode: 204, headers };
   if (typeof reply.body === 'string' && headers['content-type']) return { statusCode: reply.status, headers, body: reply.body };
-  const body = reply.body as { id?: unknown; version?: unknown } | undefined;
+  const body = reply.body as { version?: unknown } | undefined;
   if (body && typeof body.version === 'number') headers.etag = `"${body.version}"`;
-  if (reply.status === 201 && body && typeof body.id === 'string' && route.method === 'POST' && !headers.location) {
-    headers.location = `${event.rawPath.replace(/\/$/, '')}/${body.id}`;
-  }
+  if (reply.status === 201 && route.location) headers.location = locationOf(route.location, reply.body as Record<string, unknown>);
   return { statusCode: reply.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(reply.body ?? null) };
 };
 
@@ -154,14 +150,16 @@ export interface RequestContext extends Caller {}
  */
 export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, RequestContext>) => {
   const byKey = new Map(Object.values(routes).map((r) => [`${r.method} ${r.path}`, r]));
-  return middy<Event, Result, Error, HttpContext>()
+  const pipeline = middy<Event, Result, Error, HttpContext>()
     .use(correlate())
     .use(problemResponses())
     .use(resolveRequest(byKey))
     .use(idempotentPosts())
-    .handler(async (event, context) => {
+    .handler(async (_event, context) => {
       const { route, caller, input } = context.rapport!;
       const operation = service[route.op as keyof R] as (request: unknown, ctx: unknown) => Promise<unknown>;
-      return render(route, event, await operation(input, caller));
+      return render(route, await operation(input, caller));
     });
+  // Outside the middleware stack: an early return (an idempotent replay) skips every `after`, and it must carry the id too.
+  return async (event: Event, context: Context): Promise<Result> => withCorrelation(event, await pipeline(event, context));
 };

@@ -5,6 +5,13 @@ import { Reply } from './reply.ts';
 export const escapeHtml = (value: string | number) =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** What a person reads when a link from a message arrives mangled (truncated, changed): every page route says the same. */
+export const brokenLink = {
+  status: 400,
+  title: 'This link does not work',
+  message: 'The link looks incomplete or changed. Please open it again from the email, or copy the whole address.',
+} as const;
+
 /**
  * Pages served to people (survey, preferences): mobile-friendly, no scripts at
  * all, the one inline stylesheet allowed by its hash, forms post only back to

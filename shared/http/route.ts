@@ -23,6 +23,12 @@ export interface RouteSpec {
   accepts?: 'form';
   /** Success media type when not JSON (pages served to people); the service returns a Reply with the text. */
   produces?: 'text/html';
+  /**
+   * What the Location header of a 201 names: the path of a GET route of the
+   * catalog, each {param} filled from the response body's field of that name,
+   * or of the field `fields` maps it to. Every route that can answer 201 has one.
+   */
+  location?: string | { path: string; fields: Record<string, string> };
 }
 
 export interface Route<S extends RouteSpec = RouteSpec> extends RouteSpec {

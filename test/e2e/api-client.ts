@@ -8,7 +8,7 @@ export interface ApiResponse {
   body: any;
 }
 
-export const apiClient = (baseUrl: string, token?: string): Api => async (method, path, body, headers = {}) => {
+const send = async (baseUrl: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
     headers: {
@@ -26,6 +26,17 @@ export const apiClient = (baseUrl: string, token?: string): Api => async (method
     // non-JSON bodies stay text
   }
   return { status: res.status, headers: res.headers, body: parsed };
+};
+
+/** Every 201 any e2e test sees is checked: its Location must name something a GET of the same caller can read. */
+export const apiClient = (baseUrl: string, token?: string): Api => async (method, path, body, headers = {}) => {
+  const res = await send(baseUrl, token, method, path, body, headers);
+  if (res.status !== 201) return res;
+  const location = res.headers.get('location');
+  if (!location) throw new Error(`${method} ${path} answered 201 without a Location`);
+  const followed = await send(baseUrl, token, 'GET', location);
+  if (followed.status !== 200) throw new Error(`${method} ${path} answered 201 with Location ${location}, where GET answers ${followed.status}`);
+  return res;
 };
 
 let counter = 0;

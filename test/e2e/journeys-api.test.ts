@@ -39,6 +39,33 @@ describe('journey definitions', () => {
     expect((await api(tenant)('GET', '/journeys')).body.items).toEqual([]);
   });
 
+  it('refuses to delete a template an active or paused journey sends, naming the journeys', async () => {
+    const tenant = uniqueTenant('j-tpl-use');
+    const [kept, swapped, spare] = [await template(tenant, 'Kept'), await template(tenant, 'Swapped'), await template(tenant, 'Spare')];
+    const steps = (...ids: string[]) => ids.map((templateId, i) => ({ id: `mail${i}`, type: 'send_email', templateId }));
+    const { body: journey } = await api(tenant)('POST', '/journeys', { name: 'Uses two', trigger: onTag('use'), steps: steps(kept, swapped, kept) });
+    await api(tenant)('POST', '/journeys', { name: 'Draft only', trigger: onTag('use'), steps: steps(spare) });
+    expect((await api(tenant)('POST', `/journeys/${journey.id}/activate`)).status).toBe(200);
+
+    const refused = await api(tenant)('DELETE', `/templates/${kept}`);
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+    expect(refused.body.journeys).toEqual([{ id: journey.id, name: 'Uses two', status: 'active' }]);
+    expect(refused.body.detail).toContain('Uses two');
+    expect((await api(tenant)('GET', `/templates/${kept}`)).status).toBe(200);
+
+    // An edit that stops sending a template frees it; pausing keeps the others held.
+    const edited = await api(tenant)('PUT', `/journeys/${journey.id}`, { name: 'Uses one', trigger: onTag('use'), steps: steps(kept) });
+    expect(edited.status).toBe(200);
+    expect((await api(tenant)('DELETE', `/templates/${swapped}`)).status).toBe(204);
+    await api(tenant)('POST', `/journeys/${journey.id}/pause`);
+    expect((await api(tenant)('DELETE', `/templates/${kept}`)).body.journeys).toEqual([{ id: journey.id, name: 'Uses one', status: 'paused' }]);
+    // A draft holds nothing (activating it checks its templates again); an archived journey lets go.
+    expect((await api(tenant)('DELETE', `/templates/${spare}`)).status).toBe(204);
+    await api(tenant)('POST', `/journeys/${journey.id}/archive`);
+    expect((await api(tenant)('DELETE', `/templates/${kept}`)).status).toBe(204);
+  });
+
   it('versions edits: runs finish on the version they entered, new ones start on the latest', async () => {
     const tenant = uniqueTenant('j-versions');
     const [first, second] = [await template(tenant, 'First draft'), await template(tenant, 'Second draft')];

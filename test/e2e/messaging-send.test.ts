@@ -120,3 +120,17 @@ describe('sending through the embedded runtime', () => {
     expect(rt.scheduler.deadLetters).toEqual([]);
   });
 });
+
+describe('a mangled preference link', () => {
+  it('opens the same “this link does not work” page the survey link gives, never a problem document', async () => {
+    const person = apiClient(rt.url);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    for (const token of ['junk', 'x', 'not.signed', 'x'.repeat(1500)]) {
+      for (const res of [await person('GET', `/unsubscribe/${token}`), await person('POST', `/unsubscribe/${token}`, 'List-Unsubscribe=One-Click', form)]) {
+        expect(res.status, token).toBe(400);
+        expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+        expect(res.body).toContain('<h1>This link does not work</h1>');
+      }
+    }
+  });
+});

@@ -77,6 +77,9 @@ describe('Idempotency-Key', () => {
     expect(retry.status).toBe(201);
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const traced = await api('POST', '/contacts', { email: 'once@example.com' }, { ...key, 'x-correlation-id': 'retry-trace' });
+    expect(traced.headers.get('idempotent-replayed')).toBe('true');
+    expect(traced.headers.get('x-correlation-id')).toBe('retry-trace');
     expect((await api('GET', '/contacts')).body.items).toHaveLength(1);
 
     const reused = await api('POST', '/contacts', { email: 'other@example.com' }, key);

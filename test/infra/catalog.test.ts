@@ -1,10 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { httpContexts, routes } from '../../functions/routes.ts';
 import { recurringJobs } from '../../functions/schedules.ts';
 import { subscriptions } from '../../functions/subscriptions.ts';
 import { messageSendingContexts } from '../../infra/aws/message-sending.ts';
 import { dailyAt } from '../../infra/aws/recurring-jobs.ts';
+import { locationTarget } from '../../shared/http/location.ts';
 
 const functionsDir = new URL('../../functions/', import.meta.url);
 const repoRoot = new URL('../../', import.meta.url);
@@ -122,5 +124,21 @@ describe('message-sending contexts', () => {
 
   it('has an inbound SMS entry exporting a handler function', async () => {
     expect(await exportsHandler('messaging', 'inbound-sms')).toBe('function');
+  });
+});
+
+describe('no Location naming a route that does not exist', () => {
+  it('declares one on every route that answers 201: a GET route of the catalog whose parameters the response carries', () => {
+    const gets = new Set(routes.filter((r) => r.method === 'GET').map((r) => r.path));
+    const creating = routes.filter((r) => r.status === 201 || r.location);
+    expect(creating.length).toBeGreaterThan(8);
+    for (const route of creating) {
+      const name = `${route.method} ${route.path}`;
+      expect(route.location, name).toBeDefined();
+      const { path, params } = locationTarget(route.location!);
+      expect(gets.has(path), `${name} → GET ${path}`).toBe(true);
+      const fields = Object.keys((route.response as z.ZodObject | undefined)?.shape ?? {});
+      for (const { field } of params) expect(fields, `${name}: the response field for its Location`).toContain(field);
+    }
   });
 });

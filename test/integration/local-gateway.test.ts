@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { connect } from 'node:net';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type Gateway } from '../../infra/local/gateway.ts';
@@ -102,5 +103,69 @@ describe('the local gateway', () => {
 
   it('answers 500 problem+json when the handler throws', async () => {
     await expectProblem(await get('/boom'), 500);
+  });
+});
+
+/** Sends bytes as they are, as curl does with `curl 'localhost:3000/things?q=王小'`: no client percent-encodes them first. */
+const rawRequest = (head: string, keepAlive = false): Promise<{ status: number; headers: string; body: string }> =>
+  new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(gateway.url);
+    const socket = connect(Number(port), hostname, () => socket.write(Buffer.from(`${head}\r\nHost: local\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`, 'utf8')));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    socket.on('end', () => {
+      const [headers = '', body = ''] = received.split('\r\n\r\n');
+      resolve({ status: Number(headers.split(' ')[1]), headers: headers.toLowerCase(), body });
+    });
+    socket.on('error', reject);
+  });
+
+describe('raw UTF-8 in the URL', () => {
+  it('decodes it as UTF-8, as API Gateway does, in the query and in the path', async () => {
+    const res = await rawRequest('GET /open?q=王小&tag=café HTTP/1.1');
+    expect(res.status).toBe(200);
+    expect(invoked.at(-1)!.event.queryStringParameters).toEqual({ q: '王小', tag: 'café' });
+    expect((await rawRequest('GET /things/王小 HTTP/1.1')).status).toBe(401);
+  });
+
+  it('keeps bodies byte for byte and encodes each request line of a kept-alive connection', async () => {
+    const token = await signDevToken(secret, { tenant: 'acme', roles: ['sales'] });
+    const { hostname, port } = new URL(gateway.url);
+    const socket = connect(Number(port), hostname);
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+    const answered = async (count: number) => {
+      while (received.split('HTTP/1.1 200').length <= count) await new Promise((resolve) => setTimeout(resolve, 5));
+    };
+    const body = '{"name":"王小 ✓"}';
+    const head = `Host: local\r\nAuthorization: Bearer ${token}\r\n`;
+    socket.write(`POST /things HTTP/1.1\r\n${head}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await answered(1);
+    expect(invoked.at(-1)!.event.body).toBe(body);
+    socket.write(`GET /things/王小 HTTP/1.1\r\n${head}\r\n`);
+    await answered(2);
+    expect(invoked.at(-1)!.event.pathParameters).toEqual({ id: '王小' });
+    socket.write(`GET /things/小王 HTTP/1.1\r\n${head}\r\n`);
+    await answered(3);
+    expect(invoked.at(-1)!.event.pathParameters).toEqual({ id: '小王' });
+    socket.destroy();
+  });
+
+  it('answers problem+json, not an empty 400, to a request line the parser refuses', async () => {
+    const res = await rawRequest('GET /open?q=a\u0001b HTTP/1.1');
+    expect(res.status).toBe(400);
+    expect(res.headers).toContain('content-type: application/problem+json');
+    expect(JSON.parse(res.body)).toMatchObject({ status: 400, title: 'Malformed request' });
+  });
+});
+
+describe('X-Correlation-Id on the gateway’s own answers', () => {
+  it('echoes it on 401, 404 and 405, or supplies one', async () => {
+    const sent = { 'x-correlation-id': 'trace-gw' };
+    expect((await fetch(`${gateway.url}/things/42`, { headers: sent })).headers.get('x-correlation-id')).toBe('trace-gw');
+    expect((await fetch(`${gateway.url}/nowhere`, { headers: sent })).headers.get('x-correlation-id')).toBe('trace-gw');
+    expect((await fetch(`${gateway.url}/open`, { method: 'DELETE', headers: sent })).headers.get('x-correlation-id')).toBe('trace-gw');
+    const unnamed = await fetch(`${gateway.url}/nowhere`);
+    expect(unnamed.headers.get('x-correlation-id')).toBe(unnamed.headers.get('apigw-requestid'));
   });
 });
