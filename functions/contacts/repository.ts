@@ -1,10 +1,11 @@
-import { keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
+import { contactDeletionDays, keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
 import { getItem, getItems, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { acceptedPage } from '../../shared/db/accepted-page.ts';
 import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { db } from '../../shared/db/client.ts';
@@ -38,6 +39,82 @@ const contactItem = (tenantId: string, c: Contact) => ({
   entity: 'CONTACT',
   ...c,
 });
+
+const facetsItem = (tenantId: string, c: Contact) => ({
+  ...keys.contactFacets(tenantId, c.id),
+  ...(c.ownerId ? keys.contactByOwner(tenantId, c.ownerId, c.id) : {}),
+  ...keys.contactByStage(tenantId, c.lifecycleStage, c.id),
+  ...keys.contactUpdate(tenantId, c.updatedAt, c.id),
+  entity: 'CONTACT_FACETS',
+  contactId: c.id,
+});
+
+const deletionItem = (tenantId: string, contactId: string, deletedAt: string) => ({
+  ...keys.contactFacets(tenantId, contactId),
+  ...keys.contactDeletion(tenantId, deletedAt, contactId),
+  entity: 'CONTACT_DELETION',
+  contactId,
+  deletedAt,
+  expiresAt: Math.floor(Date.parse(deletedAt) / 1000) + contactDeletionDays * 86_400,
+});
+
+/** Where a contact listing reads: the whole list, a company, an owner, a stage, the update feed, a name prefix or a tag. */
+export type ContactSource = { order?: 'asc' | 'desc' } & (
+  | { kind: 'all' }
+  | { kind: 'company'; companyId: string }
+  | { kind: 'owner'; ownerId: string }
+  | { kind: 'stage'; stage: string }
+  | { kind: 'updated'; since?: string }
+  | { kind: 'name'; prefix: string }
+  | { kind: 'tag'; tag: string }
+);
+type SourceOf<K extends ContactSource['kind']> = Extract<ContactSource, { kind: K }>;
+
+/** The query of a source; `entries` is set when it reads index entries naming a contact, and says which entry stands for it. */
+type SourceQuery = {
+  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>;
+  partition: string;
+  entries?: (entry: Record<string, unknown>, c: Contact) => boolean;
+};
+
+const onIndex = (IndexName: 'GSI1' | 'GSI2' | 'GSI3', partition: string, entries?: SourceQuery['entries']): SourceQuery => ({
+  query: { IndexName, KeyConditionExpression: `${IndexName}PK = :pk`, ExpressionAttributeValues: { ':pk': partition } },
+  partition,
+  entries,
+});
+
+const anyEntry = () => true;
+const termOf = (entry: Record<string, unknown>) => (entry.SK as string).slice(2, -((entry.contactId as string).length + 1));
+
+const searchSource = (partition: string, prefix: string, entries: SourceQuery['entries']): SourceQuery => ({
+  query: { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix } },
+  partition: `${partition}|${prefix}`,
+  entries,
+});
+
+const sources: { [K in ContactSource['kind']]: (tenantId: string, s: SourceOf<K>) => SourceQuery } = {
+  all: (tenantId) => onIndex('GSI1', keys.contactListPartition(tenantId)),
+  company: (tenantId, s) => onIndex('GSI2', keys.companyMemberPartition(tenantId, s.companyId)),
+  owner: (tenantId, s) => onIndex('GSI1', keys.contactByOwnerPartition(tenantId, s.ownerId), anyEntry),
+  stage: (tenantId, s) => onIndex('GSI2', keys.contactByStagePartition(tenantId, s.stage), anyEntry),
+  updated: (tenantId, s) => {
+    const source = onIndex('GSI3', keys.contactUpdatePartition(tenantId), anyEntry);
+    if (!s.since) return source;
+    return {
+      ...source,
+      query: { ...source.query, KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': source.partition, ':since': s.since } },
+    };
+  },
+  // A contact has an entry per name term, and several may start with the prefix: only the
+  // first of them (in a fixed order) stands for the contact, so a walk gives each contact once.
+  // An entry the contact no longer has (renamed meanwhile) stands for nothing.
+  name: (tenantId, s) =>
+    searchSource(keys.searchPartition(tenantId), `N#${s.prefix}`, (entry, c) => {
+      const matching = nameTerms(c.firstName, c.lastName).filter((t) => t.startsWith(s.prefix)).sort();
+      return matching[0] === termOf(entry);
+    }),
+  tag: (tenantId, s) => searchSource(keys.searchPartition(tenantId), `G#${s.tag}#`, (_entry, c) => c.tags.includes(s.tag)),
+};
 
 const same = ([a, b]: [string, string], [c, d]: [string, string]) => a === c && b === d;
 const minus = <T extends [string, string]>(xs: T[], ys: T[]) => xs.filter((x) => !ys.some((y) => same(x, y)));
@@ -125,6 +202,7 @@ export const contactRepository = {
     await write(
       [
         { reason: 'VERSION', item: putNew(contactItem(tenantId, c)) },
+        { reason: 'VERSION', item: put(facetsItem(tenantId, c)) },
         ...uniques(c).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, c.id)) })),
         ...(c.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, c.companyId) }] : []),
         ...searchTerms(c).map((t) => ({ reason: 'VERSION' as const, item: put(searchItem(tenantId, t, c.id)) })),
@@ -141,6 +219,7 @@ export const contactRepository = {
     await write(
       [
         { reason: 'VERSION', item: put(contactItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version }) },
+        { reason: 'VERSION', item: put(facetsItem(tenantId, after)) },
         ...minus(oldU, newU).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value), owned, { ':id': before.id }) })),
         ...minus(newU, oldU).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, after.id)) })),
         ...(after.companyId && after.companyId !== before.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, after.companyId) }] : []),
@@ -151,33 +230,16 @@ export const contactRepository = {
     );
   },
 
-  async delete(tenantId: string, c: Contact, event: DomainEvent) {
+  async delete(tenantId: string, c: Contact, event: DomainEvent, at: string) {
     await write(
       [
         { reason: 'VERSION', item: remove(keys.contact(tenantId, c.id), ...atVersion(c.version)) },
+        { reason: 'VERSION', item: put(deletionItem(tenantId, c.id, at)) },
         ...uniques(c).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value)) })),
         ...searchTerms(c).map(([field, term]) => ({ reason: 'VERSION' as const, item: remove(keys.search(tenantId, field, term, c.id)) })),
       ],
       event,
     );
-  },
-
-  async list(tenantId: string, limit: number, cursor?: string) {
-    const partition = keys.contactListPartition(tenantId);
-    const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
-  },
-
-  async listByCompany(tenantId: string, companyId: string, limit: number, cursor?: string) {
-    const partition = keys.companyMemberPartition(tenantId, companyId);
-    const page = await queryPage(
-      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
   },
 
   /** Contacts whose last engagement fell on `day` (YYYY-MM-DD), a page at a time: one GSI3 query per page, no Scan. */
@@ -198,16 +260,38 @@ export const contactRepository = {
     } while (ExclusiveStartKey);
   },
 
-  /** Contacts whose search term starts with `prefix` (one query on the tenant's search partition, then one batch get). */
-  async search(tenantId: string, field: SearchField, prefix: string, limit: number, cursor?: string) {
-    const partition = keys.searchPartition(tenantId);
+  /**
+   * A page of the contacts a source lists that `accept` takes, `limit` of them
+   * unless the listing ends; `filterKey` names the filters, so a cursor resumes
+   * only the listing that made it.
+   */
+  async page(tenantId: string, source: ContactSource, accept: (c: Contact) => boolean, page: { limit: number; cursor?: string; filterKey: string }) {
+    const { query, partition, entries } = sources[source.kind](tenantId, source as never);
+    const input = { ...query, ScanIndexForward: source.order !== 'desc' };
+    const scope = `${partition}|${page.filterKey}`;
+    if (!entries) return acceptedPage(input, { ...page, scope }, async (items) => items.map((i) => stripKeys<Contact>(i)).map((c) => (accept(c) ? c : undefined)));
+    return acceptedPage(input, { ...page, scope }, async (items) => {
+      const found = await getItems([...new Set(items.map((i) => i.contactId as string))].map((id) => keys.contact(tenantId, id)));
+      const byId = new Map(found.map((i) => [i.id as string, stripKeys<Contact>(i)]));
+      return items.map((entry) => {
+        const c = byId.get(entry.contactId as string);
+        return c && entries(entry, c) && accept(c) ? c : undefined;
+      });
+    });
+  },
+
+  /** Deleted contacts by deletion time, oldest first, from `since` on. */
+  async deletions(tenantId: string, since: string | undefined, limit: number, cursor?: string) {
+    const partition = keys.contactDeletionPartition(tenantId);
     const page = await queryPage(
-      { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': `${field}#${prefix}` } },
-      { limit, cursor, scope: `${partition}|${field}|${prefix}` },
+      {
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
+        ExpressionAttributeValues: { ':pk': partition, ':since': since ?? '' },
+      },
+      { limit, cursor, scope: `${partition}|${since ?? ''}` },
     );
-    const ids = [...new Set(page.items.map((i) => i.contactId as string))];
-    const items = await getItems(ids.map((id) => keys.contact(tenantId, id)));
-    return { items: items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+    return { items: page.items.map((i) => ({ id: i.contactId as string, deletedAt: i.deletedAt as string })), nextCursor: page.nextCursor };
   },
 };
 export type ContactRepository = typeof contactRepository;
