@@ -19,9 +19,11 @@ const maxRounds = 10;
  * A page of up to `limit` accepted results of a query whose items are not all
  * results: index entries naming another item, several entries of one item, or
  * items a further filter refuses. `resolve` turns the items one query read into
- * results (undefined = not one). Queries again until the page is full or the
- * query ends; a page that fills mid-read ends at the last item it took, so the
- * signed cursor resumes right after it and no item is skipped or given twice.
+ * results (undefined = not one). The first read asks for `limit` items, so a
+ * listing that takes every item costs one query as before; later reads ask for
+ * more than they need. Queries again until the page is full or the query
+ * ends; a page that fills mid-read ends at the last item it took, so the signed
+ * cursor resumes right after it and no item is skipped or given twice.
  */
 export const acceptedPage = async <T>(
   input: Input,
@@ -33,7 +35,7 @@ export const acceptedPage = async <T>(
   for (let round = 0; round < maxRounds; round++) {
     const need = page.limit - results.length;
     const out = await db().send(
-      new QueryCommand({ ...input, TableName: tableNameFromEnv(), ExclusiveStartKey: start, Limit: Math.min(100, Math.max(2 * need, 10)) }),
+      new QueryCommand({ ...input, TableName: tableNameFromEnv(), ExclusiveStartKey: start, Limit: round === 0 ? need : Math.min(100, Math.max(2 * need, 10)) }),
     );
     const read = out.Items ?? [];
     const resolved = await resolve(read);
