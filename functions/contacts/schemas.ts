@@ -147,6 +147,7 @@ export const batchResult = z.object({
       id: z.string().optional(),
       existingId: z.string().optional(),
       errors: z.record(z.string(), z.array(z.string())).optional(),
+      warnings: z.array(z.string()).optional(),
     }),
   ),
 });

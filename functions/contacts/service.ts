@@ -111,7 +111,8 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
         const parsed = createContactBody.safeParse(raw);
         if (!parsed.success) return { index, status: 400, errors: fieldErrors(parsed.error, `contacts.${index}`) };
         try {
-          return { index, status: 201, id: (await create(parsed.data, ctx)).id };
+          const warnings = consentWarnings(parsed.data.consent);
+          return { index, status: 201, id: (await create(parsed.data, ctx)).id, ...(warnings.length ? { warnings } : {}) };
         } catch (error) {
           const extra = (error as { extra?: { existingId?: string; errors?: Record<string, string[]> } }).extra;
           if (extra?.existingId) return { index, status: 409, existingId: extra.existingId };

@@ -154,6 +154,8 @@ describe('consent purposes', () => {
     expect(known.status).toBe(200);
     expect(known.body).not.toHaveProperty('warnings');
     expect((await api('GET', `/contacts/${typo.body.id}`)).body).not.toHaveProperty('warnings');
+    const batch = await api('POST', '/contacts/batch', { contacts: [{ email: 'q@example.com', consent: { sms: { surveyz: true } } }] });
+    expect(batch.body.results[0]).toMatchObject({ status: 201, warnings: [expect.stringContaining('consent.sms.surveyz')] });
   });
 });
 
