@@ -284,11 +284,9 @@ export const contactRepository = {
   async deletions(tenantId: string, since: string | undefined, limit: number, cursor?: string) {
     const partition = keys.contactDeletionPartition(tenantId);
     const page = await queryPage(
-      {
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
-        ExpressionAttributeValues: { ':pk': partition, ':since': since ?? '' },
-      },
+      since
+        ? { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': partition, ':since': since } }
+        : { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: `${partition}|${since ?? ''}` },
     );
     return { items: page.items.map((i) => ({ id: i.contactId as string, deletedAt: i.deletedAt as string })), nextCursor: page.nextCursor };

@@ -89,6 +89,8 @@ describe('contact search and filters', () => {
     const deleted = await api('GET', `/contacts/deleted?since=${since}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body.items).toEqual([{ id: b.id, deletedAt: expect.any(String) }]);
+    expect((await api('GET', '/contacts/deleted')).body.items).toEqual(deleted.body.items);
+    expect((await api('GET', `/contacts/deleted?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items).toEqual([]);
   });
 
   it('refuses combinations it cannot serve with 400 naming the parameters', async () => {
