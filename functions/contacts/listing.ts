@@ -1,6 +1,6 @@
 import { invalid } from '../../shared/errors.ts';
 import { foldText, nameTerms } from '../../shared/domain/normalize.ts';
-import type { ContactSource } from './repository.ts';
+import type { ContactSource } from './sources.ts';
 import type { Contact, ContactSearch } from './schemas.ts';
 
 /** What a contact listing reads (one index query) and what it keeps of it. */

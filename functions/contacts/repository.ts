@@ -5,7 +5,8 @@ import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, t
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { contactSources, type ContactSource } from './sources.ts';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { db } from '../../shared/db/client.ts';
@@ -57,64 +58,6 @@ const deletionItem = (tenantId: string, contactId: string, deletedAt: string) =>
   deletedAt,
   expiresAt: Math.floor(Date.parse(deletedAt) / 1000) + contactDeletionDays * 86_400,
 });
-
-/** Where a contact listing reads: the whole list, a company, an owner, a stage, the update feed, a name prefix or a tag. */
-export type ContactSource = { order?: 'asc' | 'desc' } & (
-  | { kind: 'all' }
-  | { kind: 'company'; companyId: string }
-  | { kind: 'owner'; ownerId: string }
-  | { kind: 'stage'; stage: string }
-  | { kind: 'updated'; since?: string }
-  | { kind: 'name'; prefix: string }
-  | { kind: 'tag'; tag: string }
-);
-type SourceOf<K extends ContactSource['kind']> = Extract<ContactSource, { kind: K }>;
-
-/** The query of a source; `entries` is set when it reads index entries naming a contact, and says which entry stands for it. */
-type SourceQuery = {
-  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>;
-  partition: string;
-  entries?: (entry: Record<string, unknown>, c: Contact) => boolean;
-};
-
-const onIndex = (IndexName: 'GSI1' | 'GSI2' | 'GSI3', partition: string, entries?: SourceQuery['entries']): SourceQuery => ({
-  query: { IndexName, KeyConditionExpression: `${IndexName}PK = :pk`, ExpressionAttributeValues: { ':pk': partition } },
-  partition,
-  entries,
-});
-
-const anyEntry = () => true;
-const termOf = (entry: Record<string, unknown>) => (entry.SK as string).slice(2, -((entry.contactId as string).length + 1));
-
-const searchSource = (partition: string, prefix: string, entries: SourceQuery['entries']): SourceQuery => ({
-  query: { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix } },
-  partition: `${partition}|${prefix}`,
-  entries,
-});
-
-const sources: { [K in ContactSource['kind']]: (tenantId: string, s: SourceOf<K>) => SourceQuery } = {
-  all: (tenantId) => onIndex('GSI1', keys.contactListPartition(tenantId)),
-  company: (tenantId, s) => onIndex('GSI2', keys.companyMemberPartition(tenantId, s.companyId)),
-  owner: (tenantId, s) => onIndex('GSI1', keys.contactByOwnerPartition(tenantId, s.ownerId), anyEntry),
-  stage: (tenantId, s) => onIndex('GSI2', keys.contactByStagePartition(tenantId, s.stage), anyEntry),
-  updated: (tenantId, s) => {
-    const source = onIndex('GSI3', keys.contactUpdatePartition(tenantId), anyEntry);
-    if (!s.since) return source;
-    return {
-      ...source,
-      query: { ...source.query, KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': source.partition, ':since': s.since } },
-    };
-  },
-  // A contact has an entry per name term, and several may start with the prefix: only the
-  // first of them (in a fixed order) stands for the contact, so a walk gives each contact once.
-  // An entry the contact no longer has (renamed meanwhile) stands for nothing.
-  name: (tenantId, s) =>
-    searchSource(keys.searchPartition(tenantId), `N#${s.prefix}`, (entry, c) => {
-      const matching = nameTerms(c.firstName, c.lastName).filter((t) => t.startsWith(s.prefix)).sort();
-      return matching[0] === termOf(entry);
-    }),
-  tag: (tenantId, s) => searchSource(keys.searchPartition(tenantId), `G#${s.tag}#`, (_entry, c) => c.tags.includes(s.tag)),
-};
 
 const same = ([a, b]: [string, string], [c, d]: [string, string]) => a === c && b === d;
 const minus = <T extends [string, string]>(xs: T[], ys: T[]) => xs.filter((x) => !ys.some((y) => same(x, y)));
@@ -266,7 +209,7 @@ export const contactRepository = {
    * only the listing that made it.
    */
   async page(tenantId: string, source: ContactSource, accept: (c: Contact) => boolean, page: { limit: number; cursor?: string; filterKey: string }) {
-    const { query, partition, entries } = sources[source.kind](tenantId, source as never);
+    const { query, partition, entries } = contactSources[source.kind](tenantId, source as never);
     const input = { ...query, ScanIndexForward: source.order !== 'desc' };
     const scope = `${partition}|${page.filterKey}`;
     if (!entries) return acceptedPage(input, { ...page, scope }, async (items) => items.map((i) => stripKeys<Contact>(i)).map((c) => (accept(c) ? c : undefined)));
