@@ -44,6 +44,7 @@ export const contactListing = (query: Omit<ContactSearch, 'limit' | 'cursor' | '
       ...narrowing,
     ]);
   }
+  if (query.updatedSince && query.sort && !query.sort.endsWith('updatedAt')) throw refuse('updatedSince lists by update time; sort it by updatedAt or -updatedAt', ['updatedSince', 'sort']);
   if (query.sort && (name || query.tag)) throw refuse('name and tag results come in index order and take no sort', ['sort', name ? 'q' : 'tag']);
   const order = query.sort?.startsWith('-') ? 'desc' : 'asc';
   const source: ContactSource = name

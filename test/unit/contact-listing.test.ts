@@ -37,6 +37,8 @@ describe('contact listings', () => {
     expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', companyId: '01J00000000000000000000000' }))).toEqual(['query.companyId', 'query.updatedSince']);
     expect(refused(() => contactListing({ sort: 'updatedAt' }, 'bob'))).toEqual(['query.q', 'query.sort']);
     expect(refused(() => contactListing({ sort: 'createdAt', tag: 'vip' }))).toEqual(['query.sort', 'query.tag']);
+    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', sort: '-createdAt' }))).toEqual(['query.sort', 'query.updatedSince']);
+    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', sort: '-updatedAt' }))).toEqual([]);
     expect(refused(() => contactListing({ sort: '-updatedAt' }))).toEqual([]);
   });
 });
