@@ -6,6 +6,7 @@ import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { Company } from './schemas.ts';
+import { foldText } from '../../shared/domain/normalize.ts';
 
 /** The domain guard collided (`DOMAIN`) or the company changed meanwhile (`VERSION`). */
 export class CompanyWriteConflict extends Error {
@@ -14,7 +15,13 @@ export class CompanyWriteConflict extends Error {
   }
 }
 
-const companyItem = (tenantId: string, c: Company) => ({ ...keys.company(tenantId, c.id), ...keys.companyList(tenantId, c.id), entity: 'COMPANY', ...c });
+const companyItem = (tenantId: string, c: Company) => ({
+  ...keys.company(tenantId, c.id),
+  ...keys.companyList(tenantId, c.id),
+  ...keys.companyName(tenantId, foldText(c.name), c.id),
+  entity: 'COMPANY',
+  ...c,
+});
 const domainGuard = (tenantId: string, domain: string, companyId: string) => ({ ...keys.unique(tenantId, 'DOMAIN', domain), entity: 'UNIQUE', companyId });
 
 const write = async (items: Parameters<typeof writeWithEvents>[0], reasons: ('DOMAIN' | 'VERSION')[], event: DomainEvent) => {
@@ -76,6 +83,16 @@ export const companyRepository = {
     const page = await queryPage(
       { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: partition },
+    );
+    return { items: page.items.map((i) => stripKeys<Company>(i)), nextCursor: page.nextCursor };
+  },
+
+  /** Companies whose folded name starts with `prefix`, in name order: one GSI2 query. */
+  async searchByName(tenantId: string, prefix: string, limit: number, cursor?: string) {
+    const partition = keys.companyNamePartition(tenantId);
+    const page = await queryPage(
+      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix } },
+      { limit, cursor, scope: `${partition}|${prefix}` },
     );
     return { items: page.items.map((i) => stripKeys<Company>(i)), nextCursor: page.nextCursor };
   },

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { attributes, id, phone, tag, text } from '../../shared/domain/fields.ts';
+import { attributes, id, listQuery, phone, tag, text } from '../../shared/domain/fields.ts';
 import { normalizeDomain } from '../../shared/domain/normalize.ts';
 
 const domain = z.string().max(300).transform((value, ctx) => {
@@ -57,3 +57,8 @@ export type CompanyInput = z.output<typeof createCompanyBody>;
 export type CompanyPatch = z.output<typeof updateCompanyBody>;
 
 export const companyIdParams = z.strictObject({ id });
+export const companySearchQuery = listQuery.extend({
+  /** A prefix of the company's name, folded like contact names (case, width, accents). */
+  q: z.string().trim().min(1).max(200).optional(),
+  domain: domain.optional(),
+});

@@ -8,6 +8,7 @@ import { CompanyWriteConflict, type CompanyRepository } from './repository.ts';
 import type { companyRoutes } from './routes.ts';
 import type { Company } from './schemas.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
+import { foldText } from '../../shared/domain/normalize.ts';
 
 const maxWriteAttempts = 3;
 
@@ -30,7 +31,16 @@ export const companyService = (repo: CompanyRepository) => {
       return company;
     },
 
-    listCompanies: ({ query }, ctx) => repo.list(ctx.tenantId, query.limit, query.cursor),
+    async listCompanies({ query }, ctx) {
+      const { limit, cursor, q, domain } = query;
+      const prefix = q && foldText(q);
+      if (domain) {
+        const id = await repo.idByDomain(ctx.tenantId, domain);
+        const company = id && (await repo.get(ctx.tenantId, id));
+        return { items: company && (!prefix || foldText(company.name).startsWith(prefix)) ? [company] : [] };
+      }
+      return prefix ? repo.searchByName(ctx.tenantId, prefix, limit, cursor) : repo.list(ctx.tenantId, limit, cursor);
+    },
 
     async getCompany({ params }, ctx) {
       const company = await repo.get(ctx.tenantId, params.id);

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Contact } from './schemas.ts';
 import type { consentInput } from './schemas.ts';
+import { consentPurposes, isKnownPurpose } from '../../shared/domain/consent-purposes.ts';
 
 type ConsentInput = z.output<typeof consentInput>;
 
@@ -22,6 +23,14 @@ export const applyConsent = (contact: Pick<Contact, 'consent' | 'consentHistory'
   }
   return { consent, consentHistory: consentHistory.slice(-maxHistory) };
 };
+
+/** A warning per unknown purpose a write names: it is stored, but no sender asks for it. */
+export const consentWarnings = (input: ConsentInput | undefined): string[] =>
+  Object.entries(input ?? {}).flatMap(([channel, purposes]) =>
+    Object.keys(purposes ?? {})
+      .filter((p) => !isKnownPurpose(p))
+      .map((p) => `consent.${channel}.${p}: "${p}" is not a known purpose (${consentPurposes.join(', ')}); it is stored but no message is sent for it`),
+  );
 
 /** Keeps the item well under DynamoDB's 400 KB; the full trail also lives in the event archive. */
 const maxHistory = 200;

@@ -1,10 +1,12 @@
-import { keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
+import { contactDeletionDays, keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
 import { getItem, getItems, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { acceptedPage } from '../../shared/db/accepted-page.ts';
 import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { contactSources, type ContactSource } from './sources.ts';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { db } from '../../shared/db/client.ts';
@@ -37,6 +39,24 @@ const contactItem = (tenantId: string, c: Contact) => ({
   ...keys.engagement(tenantId, c.id, c.lastEngagedAt),
   entity: 'CONTACT',
   ...c,
+});
+
+const facetsItem = (tenantId: string, c: Contact) => ({
+  ...keys.contactFacets(tenantId, c.id),
+  ...(c.ownerId ? keys.contactByOwner(tenantId, c.ownerId, c.id) : {}),
+  ...keys.contactByStage(tenantId, c.lifecycleStage, c.id),
+  ...keys.contactUpdate(tenantId, c.updatedAt, c.id),
+  entity: 'CONTACT_FACETS',
+  contactId: c.id,
+});
+
+const deletionItem = (tenantId: string, contactId: string, deletedAt: string) => ({
+  ...keys.contactFacets(tenantId, contactId),
+  ...keys.contactDeletion(tenantId, deletedAt, contactId),
+  entity: 'CONTACT_DELETION',
+  contactId,
+  deletedAt,
+  expiresAt: Math.floor(Date.parse(deletedAt) / 1000) + contactDeletionDays * 86_400,
 });
 
 const same = ([a, b]: [string, string], [c, d]: [string, string]) => a === c && b === d;
@@ -125,6 +145,7 @@ export const contactRepository = {
     await write(
       [
         { reason: 'VERSION', item: putNew(contactItem(tenantId, c)) },
+        { reason: 'VERSION', item: put(facetsItem(tenantId, c)) },
         ...uniques(c).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, c.id)) })),
         ...(c.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, c.companyId) }] : []),
         ...searchTerms(c).map((t) => ({ reason: 'VERSION' as const, item: put(searchItem(tenantId, t, c.id)) })),
@@ -141,6 +162,7 @@ export const contactRepository = {
     await write(
       [
         { reason: 'VERSION', item: put(contactItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version }) },
+        { reason: 'VERSION', item: put(facetsItem(tenantId, after)) },
         ...minus(oldU, newU).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value), owned, { ':id': before.id }) })),
         ...minus(newU, oldU).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, after.id)) })),
         ...(after.companyId && after.companyId !== before.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, after.companyId) }] : []),
@@ -151,33 +173,16 @@ export const contactRepository = {
     );
   },
 
-  async delete(tenantId: string, c: Contact, event: DomainEvent) {
+  async delete(tenantId: string, c: Contact, event: DomainEvent, at: string) {
     await write(
       [
         { reason: 'VERSION', item: remove(keys.contact(tenantId, c.id), ...atVersion(c.version)) },
+        { reason: 'VERSION', item: put(deletionItem(tenantId, c.id, at)) },
         ...uniques(c).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value)) })),
         ...searchTerms(c).map(([field, term]) => ({ reason: 'VERSION' as const, item: remove(keys.search(tenantId, field, term, c.id)) })),
       ],
       event,
     );
-  },
-
-  async list(tenantId: string, limit: number, cursor?: string) {
-    const partition = keys.contactListPartition(tenantId);
-    const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
-  },
-
-  async listByCompany(tenantId: string, companyId: string, limit: number, cursor?: string) {
-    const partition = keys.companyMemberPartition(tenantId, companyId);
-    const page = await queryPage(
-      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
   },
 
   /** Contacts whose last engagement fell on `day` (YYYY-MM-DD), a page at a time: one GSI3 query per page, no Scan. */
@@ -198,16 +203,36 @@ export const contactRepository = {
     } while (ExclusiveStartKey);
   },
 
-  /** Contacts whose search term starts with `prefix` (one query on the tenant's search partition, then one batch get). */
-  async search(tenantId: string, field: SearchField, prefix: string, limit: number, cursor?: string) {
-    const partition = keys.searchPartition(tenantId);
+  /**
+   * A page of the contacts a source lists that `accept` takes, `limit` of them
+   * unless the listing ends; `filterKey` names the filters, so a cursor resumes
+   * only the listing that made it.
+   */
+  async page(tenantId: string, source: ContactSource, accept: (c: Contact) => boolean, page: { limit: number; cursor?: string; filterKey: string }) {
+    const { query, partition, entries } = contactSources[source.kind](tenantId, source as never);
+    const input = { ...query, ScanIndexForward: source.order !== 'desc' };
+    const scope = `${partition}|${page.filterKey}`;
+    if (!entries) return acceptedPage(input, { ...page, scope }, async (items) => items.map((i) => stripKeys<Contact>(i)).map((c) => (accept(c) ? c : undefined)));
+    return acceptedPage(input, { ...page, scope }, async (items) => {
+      const found = await getItems([...new Set(items.map((i) => i.contactId as string))].map((id) => keys.contact(tenantId, id)));
+      const byId = new Map(found.map((i) => [i.id as string, stripKeys<Contact>(i)]));
+      return items.map((entry) => {
+        const c = byId.get(entry.contactId as string);
+        return c && entries(entry, c) && accept(c) ? c : undefined;
+      });
+    });
+  },
+
+  /** Deleted contacts by deletion time, oldest first, from `since` on. */
+  async deletions(tenantId: string, since: string | undefined, limit: number, cursor?: string) {
+    const partition = keys.contactDeletionPartition(tenantId);
     const page = await queryPage(
-      { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': `${field}#${prefix}` } },
-      { limit, cursor, scope: `${partition}|${field}|${prefix}` },
+      since
+        ? { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': partition, ':since': since } }
+        : { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
+      { limit, cursor, scope: `${partition}|${since ?? ''}` },
     );
-    const ids = [...new Set(page.items.map((i) => i.contactId as string))];
-    const items = await getItems(ids.map((id) => keys.contact(tenantId, id)));
-    return { items: items.map((i) => stripKeys<Contact>(i)), nextCursor: page.nextCursor };
+    return { items: page.items.map((i) => ({ id: i.contactId as string, deletedAt: i.deletedAt as string })), nextCursor: page.nextCursor };
   },
 };
 export type ContactRepository = typeof contactRepository;

@@ -7,7 +7,12 @@ import {
   batchResult,
   contactIdParams,
   contactResponse,
+  contactSettingsBody,
+  contactSettingsResponse,
+  contactWriteResponse,
   createContactBody,
+  deletionsPage,
+  deletionsQuery,
   searchQuery,
   updateContactBody,
   upsertContactBody,
@@ -16,33 +21,44 @@ import {
 export const contactRoutes = defineRoutes('contacts', {
   createContact: {
     method: 'POST', path: '/contacts', summary: 'Create a contact (409 with the existing id when the email or phone is taken)',
-    roles: customerDataWriters, body: createContactBody, response: contactResponse, status: 201, location: '/contacts/{id}',
+    roles: customerDataWriters, body: createContactBody, response: contactWriteResponse, status: 201, location: '/contacts/{id}',
   },
   batchCreateContacts: {
     method: 'POST', path: '/contacts/batch', summary: 'Create up to 100 contacts, with a result per item',
     roles: customerDataWriters, body: batchCreateBody, response: batchResult, status: 200,
   },
   listContacts: {
-    method: 'GET', path: '/contacts', summary: 'List contacts, or search them by email, phone, name prefix (q) or tag',
+    method: 'GET', path: '/contacts', summary: 'List contacts, search them (q, tag) or filter them (companyId, ownerId, lifecycleStage, updatedSince)',
     roles: everyone, query: searchQuery, response: page(contactResponse),
+  },
+  listDeletedContacts: {
+    method: 'GET', path: '/contacts/deleted', summary: 'Contacts deleted since a time, oldest first (kept 30 days), for incremental sync',
+    roles: everyone, query: deletionsQuery, response: deletionsPage,
+  },
+  getContactSettings: {
+    method: 'GET', path: '/contacts/settings', summary: 'Contact settings (the default region of national phone numbers)',
+    roles: everyone, response: contactSettingsResponse,
+  },
+  updateContactSettings: {
+    method: 'PUT', path: '/contacts/settings', summary: 'Replace the contact settings', roles: ['admin'], body: contactSettingsBody, response: contactSettingsResponse,
   },
   getContact: {
     method: 'GET', path: '/contacts/{id}', summary: 'Get a contact', roles: everyone, params: contactIdParams, response: contactResponse,
   },
   updateContact: {
     method: 'PATCH', path: '/contacts/{id}', summary: 'Change some fields of a contact (If-Match for optimistic locking)',
-    roles: customerDataWriters, params: contactIdParams, body: updateContactBody, response: contactResponse,
+    roles: customerDataWriters, params: contactIdParams, body: updateContactBody, response: contactWriteResponse,
   },
   deleteContact: {
     method: 'DELETE', path: '/contacts/{id}', summary: 'Delete a contact', roles: customerDataAdmins, params: contactIdParams, status: 204,
   },
   upsertContactByEmail: {
     method: 'PUT', path: '/contacts/by-email/{email}', summary: 'Create or update the contact with this email (201 or 200)',
-    roles: customerDataWriters, params: z.strictObject({ email }), body: upsertContactBody, response: contactResponse, location: '/contacts/{id}',
+    roles: customerDataWriters, params: z.strictObject({ email }), body: upsertContactBody, response: contactWriteResponse, location: '/contacts/{id}',
   },
   upsertContactByExternalId: {
     method: 'PUT', path: '/contacts/by-external-id/{externalId}', summary: 'Create or update the contact with this external id (201 or 200)',
-    roles: customerDataWriters, params: z.strictObject({ externalId: z.string().min(1).max(128).regex(/^[^#]+$/) }), body: upsertContactBody, response: contactResponse,
+    roles: customerDataWriters, params: z.strictObject({ externalId: z.string().min(1).max(128).regex(/^[^#]+$/) }), body: upsertContactBody, response: contactWriteResponse,
     location: '/contacts/{id}',
   },
   listCompanyContacts: {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { attributes, email, id, locale, phone, tag, text, timeZone } from '../../shared/domain/fields.ts';
+import { attributes, email, id, isoDateTime, locale, page, tag, text, timeZone } from '../../shared/domain/fields.ts';
+import { isPhoneRegion, toE164 } from '../../shared/domain/normalize.ts';
 
 export const lifecycleStages = ['lead', 'prospect', 'customer', 'loyal', 'at-risk', 'churned'] as const;
 export const consentChannels = ['email', 'sms', 'phone', 'whatsapp', 'push', 'post'] as const;
@@ -8,11 +9,33 @@ const purpose = z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'purposes are lower-
 const consentGrant = z.union([z.boolean(), z.strictObject({ granted: z.boolean(), source: text(120).optional() })]);
 export const consentInput = z.partialRecord(z.enum(consentChannels), z.record(purpose, consentGrant));
 
+export const phoneRegion = z
+  .string()
+  .transform((r) => r.toUpperCase())
+  .refine(isPhoneRegion, 'must be an ISO 3166 country code such as CN or US');
+
+/** Digits as people write a number at home: (212) 555-0100, 138 0013 8001. */
+export const nationalNumber = /^[\d(][\d\s().-]{4,}$/;
+
+/**
+ * A phone: E.164 when it carries its country code; a national number stays as
+ * written until the service reads it in `phoneRegion` or the tenant's default region.
+ */
+const contactPhone = z.string().max(40).transform((value, ctx) => {
+  const e164 = toE164(value);
+  if (e164) return e164;
+  if (nationalNumber.test(value.trim())) return value.trim();
+  ctx.addIssue({ code: 'custom', message: 'must be a phone number: +14155550123, or a national number with phoneRegion' });
+  return z.NEVER;
+});
+
 const contactFields = {
   firstName: text(100),
   lastName: text(100),
   email,
-  phone,
+  phone: contactPhone,
+  /** Not stored: the region a national `phone` is read in. */
+  phoneRegion,
   externalId: text(128).regex(/^[^#]+$/, 'must not contain #'),
   lifecycleStage: z.enum(lifecycleStages),
   ownerId: text(128),
@@ -39,6 +62,7 @@ export const updateContactBody = z
     lastName: contactFields.lastName.nullable(),
     email: contactFields.email.nullable(),
     phone: contactFields.phone.nullable(),
+    phoneRegion: contactFields.phoneRegion,
     externalId: contactFields.externalId.nullable(),
     ownerId: contactFields.ownerId.nullable(),
     companyId: contactFields.companyId.nullable(),
@@ -83,16 +107,37 @@ export const contactResponse = z.object({
   updatedAt: z.string(),
 });
 export type Contact = z.infer<typeof contactResponse>;
+/** What a write answers: the contact, and `warnings` when the body named consent purposes no sender knows. */
+export const contactWriteResponse = contactResponse.extend({ warnings: z.array(z.string()).optional() });
 export type ContactInput = z.output<typeof upsertContactBody>;
 export type ContactPatch = z.output<typeof updateContactBody>;
 
 export const contactIdParams = z.strictObject({ id });
+export const contactSorts = ['createdAt', '-createdAt', 'updatedAt', '-updatedAt'] as const;
 export const searchQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(2048).optional(),
   q: z.string().trim().min(1).max(200).optional(),
+  /** The region a national phone number in `q` is read in (else the tenant's default region). */
+  phoneRegion: phoneRegion.optional(),
   tag: tag.optional(),
+  companyId: id.optional(),
+  ownerId: text(128).optional(),
+  lifecycleStage: z.enum(lifecycleStages).optional(),
+  updatedSince: isoDateTime.optional(),
+  sort: z.enum(contactSorts).optional(),
 });
+export type ContactSearch = z.output<typeof searchQuery>;
+
+export const contactSettingsBody = z.strictObject({ defaultRegion: phoneRegion.nullable() });
+export const contactSettingsResponse = z.object({ defaultRegion: z.string().optional() });
+
+export const deletionsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  cursor: z.string().max(2048).optional(),
+  since: isoDateTime.optional(),
+});
+export const deletionsPage = page(z.object({ id, deletedAt: z.string() }));
 
 export const batchResult = z.object({
   results: z.array(
@@ -102,6 +147,7 @@ export const batchResult = z.object({
       id: z.string().optional(),
       existingId: z.string().optional(),
       errors: z.record(z.string(), z.array(z.string())).optional(),
+      warnings: z.array(z.string()).optional(),
     }),
   ),
 });

@@ -1,5 +1,7 @@
-import { conflict, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
-import { foldText, normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
+import { conflict, DomainError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
+import { normalizeEmail, toE164, type PhoneRegion } from '../../shared/domain/normalize.ts';
+import { contactListing, contactMatches } from './listing.ts';
+import { contactSettingsStore, type ContactSettingsStore } from './settings.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { fieldErrors } from '../../shared/http/problem.ts';
@@ -7,7 +9,7 @@ import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { mapLimited } from '../../shared/async.ts';
-import { applyConsent } from './consent.ts';
+import { applyConsent, consentWarnings } from './consent.ts';
 import { newContact } from './new-contact.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { ContactWriteConflict, type ContactConflict, type ContactRepository } from './repository.ts';
@@ -16,6 +18,16 @@ import { createContactBody, type Contact, type ContactInput, type ContactPatch }
 
 const conflictField: Partial<Record<ContactConflict, string>> = { EMAIL: 'email', PHONE: 'phone', EXT: 'externalId' };
 const maxWriteAttempts = 3;
+
+/** A contact as a write answers it: with `warnings` when the body named consent purposes no sender knows. */
+const withWarnings = (body: { consent?: ContactInput['consent'] }, contact: Contact) => {
+  const warnings = consentWarnings(body.consent);
+  return warnings.length ? { ...contact, warnings } : contact;
+};
+
+/** A body field error (`body.phone`) renamed to the batch item it belongs to (`contacts.3.phone`). */
+const inBatch = (errors: Record<string, string[]>, index: number) =>
+  Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field.replace(/^body\./, `contacts.${index}.`), messages]));
 
 const eventData = (c: Contact) => ({
   contactId: c.id,
@@ -30,7 +42,7 @@ const eventData = (c: Contact) => ({
   consent: c.consent,
 });
 
-export const contactService = (repo: ContactRepository) => {
+export const contactService = (repo: ContactRepository, settings: ContactSettingsStore = contactSettingsStore) => {
   /** Turns a collision into the answer a client can act on: 409 with the existing id, 412 or 422. */
   const explain = async (error: unknown, tenantId: string, c: Contact, ifMatch?: number): Promise<never> => {
     if (!(error instanceof ContactWriteConflict)) throw error;
@@ -46,7 +58,7 @@ export const contactService = (repo: ContactRepository) => {
   };
 
   const create = async (input: ContactInput, ctx: RequestContext): Promise<Contact> => {
-    const contact = newContact(input, `api:${ctx.userId}`, clock().now().toISOString());
+    const contact = newContact(await withE164Phone(ctx.tenantId, input), `api:${ctx.userId}`, clock().now().toISOString());
     try {
       await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', eventData(contact)));
     } catch (error) {
@@ -56,7 +68,8 @@ export const contactService = (repo: ContactRepository) => {
   };
 
   /** Read-modify-write guarded by the version; without If-Match a lost race is retried on fresh data. */
-  const update = async (tenantId: string, id: string, patch: ContactPatch, ctx: RequestContext, ifMatch?: number): Promise<Contact> => {
+  const update = async (tenantId: string, id: string, input: ContactPatch, ctx: RequestContext, ifMatch?: number): Promise<Contact> => {
+    const patch = await withE164Phone(tenantId, input);
     for (let attempt = 1; ; attempt++) {
       const before = await repo.get(tenantId, id, true);
       if (!before) throw notFound('contact');
@@ -80,9 +93,9 @@ export const contactService = (repo: ContactRepository) => {
     const value = String(key.email ?? key.externalId);
     for (let attempt = 1; ; attempt++) {
       const existingId = await repo.idByUnique(ctx.tenantId, kind, value);
-      if (existingId) return new Reply(200, await update(ctx.tenantId, existingId, { ...body, ...key }, ctx, ifMatch));
+      if (existingId) return new Reply(200, withWarnings(body, await update(ctx.tenantId, existingId, { ...body, ...key }, ctx, ifMatch)));
       try {
-        return new Reply(201, await create({ ...body, ...key }, ctx));
+        return new Reply(201, withWarnings(body, await create({ ...body, ...key }, ctx)));
       } catch (error) {
         const raced = (error as { extra?: { field?: string } }).extra?.field === (kind === 'EMAIL' ? 'email' : 'externalId');
         if (!raced || attempt >= maxWriteAttempts) throw error;
@@ -91,17 +104,19 @@ export const contactService = (repo: ContactRepository) => {
   };
 
   const service: ServiceFor<typeof contactRoutes, RequestContext> = {
-    createContact: ({ body }, ctx) => create(body, ctx),
+    createContact: async ({ body }, ctx) => withWarnings(body, await create(body, ctx)),
 
     async batchCreateContacts({ body }, ctx) {
       const results = await mapLimited(body.contacts, 10, async (raw, index) => {
         const parsed = createContactBody.safeParse(raw);
         if (!parsed.success) return { index, status: 400, errors: fieldErrors(parsed.error, `contacts.${index}`) };
         try {
-          return { index, status: 201, id: (await create(parsed.data, ctx)).id };
+          const warnings = consentWarnings(parsed.data.consent);
+          return { index, status: 201, id: (await create(parsed.data, ctx)).id, ...(warnings.length ? { warnings } : {}) };
         } catch (error) {
           const extra = (error as { extra?: { existingId?: string; errors?: Record<string, string[]> } }).extra;
           if (extra?.existingId) return { index, status: 409, existingId: extra.existingId };
+          if (error instanceof DomainError && error.kind === 'validation') return { index, status: 400, errors: inBatch(extra?.errors ?? {}, index) };
           if (extra?.errors) return { index, status: 422, errors: extra.errors };
           throw error;
         }
@@ -110,20 +125,23 @@ export const contactService = (repo: ContactRepository) => {
     },
 
     async listContacts({ query }, ctx) {
-      const { limit, cursor, q, tag } = query;
-      if (tag) return repo.search(ctx.tenantId, 'G', `${tag}#`, limit, cursor);
-      if (!q) return repo.list(ctx.tenantId, limit, cursor);
-      if (q.includes('@')) return byId(ctx.tenantId, await repo.idByUnique(ctx.tenantId, 'EMAIL', normalizeEmail(q)));
-      const e164 = /^[+\d][\d\s().-]{5,}$/.test(q) ? toE164(q) : undefined;
-      if (e164) return byId(ctx.tenantId, await repo.idByUnique(ctx.tenantId, 'PHONE', e164));
-      const [first, ...rest] = foldText(q).split(' ');
-      const page = await repo.search(ctx.tenantId, 'N', first!, limit, cursor);
-      if (!rest.length) return page;
-      const matchesAll = (c: Contact) => {
-        const words = foldText(`${c.firstName ?? ''} ${c.lastName ?? ''}`).split(' ');
-        return rest.every((r) => words.some((w) => w.startsWith(r)));
-      };
-      return { items: page.items.filter(matchesAll), nextCursor: page.nextCursor };
+      const { limit, cursor, q, phoneRegion, ...filters } = query;
+      const exact = q && (await exactMatch(ctx.tenantId, q, phoneRegion));
+      if (exact) {
+        const contact = exact.id ? await repo.get(ctx.tenantId, exact.id) : undefined;
+        return { items: contact && contactMatches(filters)(contact) ? [contact] : [] };
+      }
+      const { source, accept, filterKey } = contactListing(filters, q);
+      return repo.page(ctx.tenantId, source, accept, { limit, cursor, filterKey });
+    },
+
+    listDeletedContacts: ({ query }, ctx) => repo.deletions(ctx.tenantId, query.since, query.limit, query.cursor),
+
+    getContactSettings: (_request, ctx) => settings.get(ctx.tenantId),
+
+    async updateContactSettings({ body }, ctx) {
+      const next = body.defaultRegion ? { defaultRegion: body.defaultRegion } : {};
+      return settings.replace(ctx.tenantId, next, clock().now().toISOString());
     },
 
     async getContact({ params }, ctx) {
@@ -132,14 +150,14 @@ export const contactService = (repo: ContactRepository) => {
       return contact;
     },
 
-    updateContact: ({ params, body, ifMatch }, ctx) => update(ctx.tenantId, params.id, body, ctx, ifMatch),
+    updateContact: async ({ params, body, ifMatch }, ctx) => withWarnings(body, await update(ctx.tenantId, params.id, body, ctx, ifMatch)),
 
     async deleteContact({ params, ifMatch }, ctx) {
       const contact = await repo.get(ctx.tenantId, params.id, true);
       if (!contact) throw notFound('contact');
       if (ifMatch !== undefined && ifMatch !== contact.version) throw preconditionFailed();
       try {
-        await repo.delete(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.deleted', { contactId: contact.id }));
+        await repo.delete(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.deleted', { contactId: contact.id }), clock().now().toISOString());
       } catch (error) {
         return explain(error, ctx.tenantId, contact, ifMatch ?? contact.version);
       }
@@ -156,12 +174,27 @@ export const contactService = (repo: ContactRepository) => {
       return upsert('EXT', { externalId: params.externalId }, body, ctx, ifMatch);
     },
 
-    listCompanyContacts: ({ params, query }, ctx) => repo.listByCompany(ctx.tenantId, params.id, query.limit, query.cursor),
+    listCompanyContacts: ({ params, query }, ctx) =>
+      repo.page(ctx.tenantId, { kind: 'company', companyId: params.id }, () => true, { ...query, filterKey: '' }),
   };
 
-  const byId = async (tenantId: string, id: string | undefined) => {
-    const contact = id ? await repo.get(tenantId, id) : undefined;
-    return { items: contact ? [contact] : [] };
+  /** An email or a phone number in q names at most one contact, through its guard; undefined when q is a name. */
+  const exactMatch = async (tenantId: string, q: string, phoneRegion?: PhoneRegion) => {
+    if (q.includes('@')) return { id: await repo.idByUnique(tenantId, 'EMAIL', normalizeEmail(q)) };
+    if (!/^[+\d(][\d\s().-]{5,}$/.test(q)) return undefined;
+    const e164 = toE164(q) ?? toE164(q, phoneRegion ?? (await settings.get(tenantId)).defaultRegion);
+    return e164 ? { id: await repo.idByUnique(tenantId, 'PHONE', e164) } : undefined;
+  };
+
+  /** A national phone number read in the request's region or the tenant's default one; 400 when neither makes it valid. */
+  const withE164Phone = async <T extends { phone?: string | null; phoneRegion?: PhoneRegion }>(tenantId: string, input: T): Promise<Omit<T, 'phoneRegion'>> => {
+    const { phoneRegion, ...rest } = input;
+    if (!rest.phone || rest.phone.startsWith('+')) return rest;
+    const region = phoneRegion ?? (await settings.get(tenantId)).defaultRegion;
+    const e164 = region && toE164(rest.phone, region);
+    if (e164) return { ...rest, phone: e164 };
+    const why = region ? `not a valid phone number in ${region}` : 'a national number needs its region: give phoneRegion, set the default region (PUT /contacts/settings) or write it as +<country code>';
+    throw invalid('the phone number is not valid', { 'body.phone': [why] });
   };
 
   return service;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { attributes, id, isoDateTime, tag, text } from '../../shared/domain/fields.ts';
 import type { EventType } from '../../shared/events/catalog.ts';
+import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 import { lifecycleStages, upsertContactBody } from '../contacts/schemas.ts';
 import { isDuration } from './duration.ts';
 import { journeyEventTypes } from './event-types.ts';
@@ -20,7 +21,7 @@ export const stepId = z.string().regex(/^[A-Za-z0-9_-]{1,24}$/, 'step ids are 1-
 const duration = z.string().refine(isDuration, 'must be a positive ISO 8601 duration such as P3D or PT2H');
 /** A messaging template (functions/messaging): its id. */
 const templateId = id;
-const purpose = z.enum(['marketing', 'transactional', 'surveys']);
+const purpose = z.enum(consentPurposes);
 /** Where a step goes next; by default, the step after it in the list. */
 const next = stepId.optional();
 

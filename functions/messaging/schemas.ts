@@ -1,9 +1,10 @@
 import { tenantPattern } from '../../shared/http/auth.ts';
 import * as z from 'zod';
 import { email, id, listQuery, phone, text, timeZone } from '../../shared/domain/fields.ts';
+import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 
 export const sendChannels = ['email', 'sms'] as const;
-export const purposes = ['marketing', 'transactional', 'surveys'] as const;
+export const purposes = consentPurposes;
 export type SendChannel = (typeof sendChannels)[number];
 export type Purpose = (typeof purposes)[number];
 

@@ -1,16 +1,36 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 
 /** Emails compare case-insensitively after Unicode normalisation; the local part is kept otherwise intact. */
 export const normalizeEmail = (email: string): string => email.normalize('NFC').trim().toLowerCase();
 
-/** E.164, or undefined when the number is not a valid phone number. */
-export const toE164 = (phone: string): string | undefined => {
-  const parsed = parsePhoneNumberFromString(phone.trim());
+/** An ISO 3166 country code ('CN', 'US') that national numbers without a +country prefix are read in. */
+export type PhoneRegion = CountryCode;
+export const isPhoneRegion = (value: string): value is PhoneRegion => isSupportedCountry(value);
+
+/** E.164, or undefined when the number is not a valid phone number (national numbers need their region). */
+export const toE164 = (phone: string, region?: PhoneRegion): string | undefined => {
+  const parsed = parsePhoneNumberFromString(phone.trim(), region);
   return parsed?.isValid() ? parsed.number : undefined;
 };
 
-/** Lower-case, width- and compatibility-folded text for search terms (full-width and CJK compatibility forms fold too). */
-export const foldText = (text: string): string => text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, ' ');
+/** Letters written without their accent in folded text; these do not decompose under NFKD. */
+const unaccented: Record<string, string> = { ß: 'ss', ø: 'o', ł: 'l', đ: 'd', æ: 'ae', œ: 'oe' };
+
+/**
+ * Lower-case, width-, compatibility- and accent-folded text for search terms:
+ * full-width and CJK compatibility forms fold, and Latin, Greek and Cyrillic
+ * diacritics drop (Zoë → zoe). Only the combining diacritical marks block is
+ * stripped, so kana voicing marks (が) and Hangul stay as written.
+ */
+export const foldText = (text: string): string =>
+  text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .normalize('NFC')
+    .trim()
+    .toLowerCase()
+    .replace(/[ßøłđæœ]/g, (ch) => unaccented[ch]!)
+    .replace(/\s+/g, ' ');
 
 const maxNameTerms = 4;
 const cjk = /\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}/u;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, nameTerms, normalizeDomain, normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
+import { foldText, isPhoneRegion, nameTerms, normalizeDomain, normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
 
 describe('normalisation for dedupe and search', () => {
   it('folds email case so the same mailbox dedupes', () => {
@@ -12,6 +12,25 @@ describe('normalisation for dedupe and search', () => {
     expect(toE164('+86 138 0013 8000')).toBe('+8613800138000');
     expect(toE164('12')).toBeUndefined();
     expect(toE164('not a phone')).toBeUndefined();
+  });
+
+  it('reads national numbers in a region, and only there', () => {
+    expect(toE164('13800138001')).toBeUndefined();
+    expect(toE164('13800138001', 'CN')).toBe('+8613800138001');
+    expect(toE164('(212) 555-0100', 'US')).toBe('+12125550100');
+    expect(toE164('+44 20 7946 0958', 'US')).toBe('+442079460958');
+    expect(toE164('555', 'US')).toBeUndefined();
+    expect(isPhoneRegion('CN')).toBe(true);
+    expect(isPhoneRegion('XX')).toBe(false);
+  });
+
+  it('folds accents but keeps CJK, kana voicing and Hangul as written', () => {
+    expect(foldText('Zoë Señor')).toBe('zoe senor');
+    expect(foldText('ZOË')).toBe(foldText('zoe'));
+    expect(foldText('Straße Øre Łódź')).toBe('strasse ore lodz');
+    expect(foldText('Ωμέγα')).toBe('ωμεγα');
+    expect(foldText('王小明 がぎ 한국')).toBe('王小明 がぎ 한국');
+    expect(nameTerms('Zoë', 'Dupré')).toEqual(['zoe', 'dupre']);
   });
 
   it('indexes each word of a name and CJK names written together', () => {
