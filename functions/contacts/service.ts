@@ -8,6 +8,7 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { mapLimited } from '../../shared/async.ts';
 import { applyConsent } from './consent.ts';
+import { contactEventData } from './event-data.ts';
 import { newContact } from './new-contact.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { ContactWriteConflict, type ContactConflict, type ContactRepository } from './repository.ts';
@@ -16,19 +17,6 @@ import { createContactBody, type Contact, type ContactInput, type ContactPatch }
 
 const conflictField: Partial<Record<ContactConflict, string>> = { EMAIL: 'email', PHONE: 'phone', EXT: 'externalId' };
 const maxWriteAttempts = 3;
-
-const eventData = (c: Contact) => ({
-  contactId: c.id,
-  email: c.email,
-  phone: c.phone,
-  firstName: c.firstName,
-  lastName: c.lastName,
-  lifecycleStage: c.lifecycleStage,
-  ownerId: c.ownerId,
-  companyId: c.companyId,
-  tags: c.tags,
-  consent: c.consent,
-});
 
 export const contactService = (repo: ContactRepository) => {
   /** Turns a collision into the answer a client can act on: 409 with the existing id, 412 or 422. */
@@ -48,7 +36,7 @@ export const contactService = (repo: ContactRepository) => {
   const create = async (input: ContactInput, ctx: RequestContext): Promise<Contact> => {
     const contact = newContact(input, `api:${ctx.userId}`, clock().now().toISOString());
     try {
-      await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', eventData(contact)));
+      await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', contactEventData(contact)));
     } catch (error) {
       return explain(error, ctx.tenantId, contact);
     }
@@ -66,7 +54,7 @@ export const contactService = (repo: ContactRepository) => {
       const changed = changedFields(before, after);
       if (!changed.length) return before;
       try {
-        await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...eventData(after), changed }));
+        await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...contactEventData(after), changed }));
         return after;
       } catch (error) {
         const lostRace = error instanceof ContactWriteConflict && error.reason === 'VERSION' && ifMatch === undefined;

@@ -1,4 +1,6 @@
 import { httpHandler } from '../../shared/http/handler.ts';
+import { settingsStore } from '../messaging/settings.ts';
+import { suppressionStore } from '../messaging/suppression-store.ts';
 import { checkTemplate, createTemplate } from '../messaging/templates.ts';
 import { journeyRepository } from './repository.ts';
 import { journeyRoutes } from './routes.ts';
@@ -11,5 +13,6 @@ export const handler = httpHandler(
     repo: journeyRepository,
     checkTemplate,
     createTemplate: async (body, ctx) => (await createTemplate(ctx.tenantId, body)).id,
+    messaging: { settings: (tenantId) => settingsStore.get(tenantId), suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address) },
   }),
 );
