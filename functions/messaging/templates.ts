@@ -6,8 +6,8 @@ import type { SendChannel, Template, TemplateInput } from './schemas.ts';
 import { templateStore } from './template-store.ts';
 
 /** The stored fields of a template, refused (400, naming each field) when one does not compile. */
-export const compiledTemplate = (input: TemplateInput) => {
-  const errors = compileErrors(input);
+export const compiledTemplate = async (input: TemplateInput) => {
+  const errors = await compileErrors(input);
   if (Object.keys(errors).length) throw invalid('the template does not compile', errors);
   const { name, channel, subject, html, text, body } = input;
   return { name, channel, subject, html, text, body };
@@ -16,7 +16,7 @@ export const compiledTemplate = (input: TemplateInput) => {
 /** Creates a tenant's template at version 1: POST /templates, and other contexts installing starter content. */
 export const createTemplate = async (tenantId: string, input: TemplateInput): Promise<Template> => {
   const now = clock().now().toISOString();
-  const template: Template = { id: newId(), version: 1, ...compiledTemplate(input), createdAt: now, updatedAt: now };
+  const template: Template = { id: newId(), version: 1, ...(await compiledTemplate(input)), createdAt: now, updatedAt: now };
   await templateStore.create(tenantId, template);
   return template;
 };
@@ -26,6 +26,6 @@ export const checkTemplate = async (tenantId: string, templateId: string, channe
   const template = await templateStore.head(tenantId, templateId);
   if (!template || template.deletedAt) return `template ${templateId} does not exist`;
   if (template.channel !== channel) return `template ${templateId} is an ${template.channel} template, not ${channel}`;
-  const errors = Object.entries(compileErrors(template, 'template'));
+  const errors = Object.entries(await compileErrors(template, 'template'));
   return errors.length ? `template ${templateId} does not compile: ${errors.map(([field, [message]]) => `${field}: ${message}`).join('; ')}` : undefined;
 };
