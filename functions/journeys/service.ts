@@ -17,7 +17,7 @@ export interface JourneyServiceDeps {
   repo: JourneyRepository;
   /** Messaging's checkTemplate. */
   checkTemplate: TemplateCheck;
-  /** Creates a messaging template (messaging's own service); gives its id. */
+  /** Stores a built-in starter template in messaging (its content compiles: a unit test checks it); gives its id. */
   createTemplate: (input: TemplateInput, ctx: RequestContext) => Promise<string>;
   /** Messaging's settings and suppression list, which the dry run reads. */
   messaging: {
