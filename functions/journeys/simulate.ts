@@ -57,25 +57,31 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
   const skipped: SimulationResult['skipped'] = [];
   let refusal: string | undefined;
 
-  const sent = new Map<string, Message>();
+  const reports = new Map<string, Message>();
   const capCounts = new Map<string, number>();
 
   /** What messaging would do with the send now; a deferred one is played through at the end of the quiet hours, as messaging resumes it. */
   const send = async (stepId: string, channel: SendChannel, purpose: Purpose, detail: Partial<Message>): Promise<SendOutcome> => {
-    const messageId = `simulated-${sent.size + 1}`;
+    const messageId = `simulated-${reports.size + 1}`;
     const to = addressOf(contact, channel);
     const policy = { channel, purpose, contact, suppressed: to ? await messaging.suppressed(channel, to) : false, settings: messaging.settings };
     const verdict = decide({ ...policy, now });
-    const resumed = verdict.kind === 'defer' ? decide({ ...policy, now: verdict.until }) : verdict;
-    const full = resumed.kind === 'send' ? resumed.caps.find((cap) => (capCounts.get(cap.bucket) ?? 0) >= cap.limit) : undefined;
-    const report: Message = { at: now.toISOString(), stepId, channel, purpose, ...detail, status: 'sent' };
-    if (resumed.kind === 'skip') Object.assign(report, { status: 'skipped', reason: skipReasons[resumed.reason](channel, purpose) });
-    else if (full) Object.assign(report, { status: 'skipped', reason: capReached(purpose, full) });
-    else if (verdict.kind === 'defer') Object.assign(report, { status: 'deferred', until: verdict.until.toISOString(), reason: 'quiet hours' });
-    if (resumed.kind === 'send' && !full) for (const cap of resumed.caps) capCounts.set(cap.bucket, (capCounts.get(cap.bucket) ?? 0) + 1);
+    const until = verdict.kind === 'defer' ? verdict.until.toISOString() : undefined;
+    const final = verdict.kind === 'defer' ? decide({ ...policy, now: verdict.until }) : verdict;
+    const full = final.kind === 'send' ? final.caps.find((cap) => (capCounts.get(cap.bucket) ?? 0) >= cap.limit) : undefined;
+    if (final.kind === 'send' && !full) for (const cap of final.caps) capCounts.set(cap.bucket, (capCounts.get(cap.bucket) ?? 0) + 1);
+
+    const held = until ? `held by quiet hours until ${until}, then ` : '';
+    const fate: Pick<Message, 'status' | 'until' | 'reason'> =
+      final.kind === 'skip' ? { status: 'skipped', reason: skipReasons[final.reason](channel, purpose) }
+      : full ? { status: 'skipped', reason: `${held}${capReached(purpose, full)}` }
+      : until ? { status: 'deferred', until, reason: 'quiet hours' }
+      : { status: 'sent' };
+    const report: Message = { at: now.toISOString(), stepId, channel, purpose, ...detail, ...fate };
     messages.push(report);
-    sent.set(messageId, report);
-    if (verdict.kind === 'defer') return { status: 'deferred', messageId, until: verdict.until.toISOString() };
+    reports.set(messageId, report);
+    // The engine hears what messaging answers at the time of the send.
+    if (until) return { status: 'deferred', messageId, until };
     if (verdict.kind === 'skip') return { status: 'skipped', reason: verdict.reason, messageId };
     return full ? { status: 'skipped', reason: 'frequency-cap', messageId } : { status: 'sent', messageId };
   };
@@ -113,7 +119,7 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
       return;
     }
     const { status, reason, goto, messageId } = result.state;
-    const message = messageId ? sent.get(messageId) : undefined;
+    const message = messageId ? reports.get(messageId) : undefined;
     const detail = message ? (message.until ? `${message.reason}: sent at ${message.until}` : message.reason) : reason && goto ? `${reason}: to ${goto}` : reason;
     path.push({ at, stepId: step.id, type: step.type, outcome: status, ...(detail ? { detail } : {}) });
     if (status === 'skipped') skipped.push({ stepId: step.id, reason: detail ?? 'skipped' });

@@ -110,4 +110,14 @@ describe('journey dry run', () => {
     ]);
     expect(capped.path.at(-1)).toMatchObject({ stepId: 'second', outcome: 'skipped', detail: 'the marketing frequency cap of 1 per week is reached' });
   });
+
+  it('counts a send held by quiet hours against the cap of the day it leaves', async () => {
+    const twice = version({ name: 'twice', trigger: { type: 'event', eventType: 'contact.created' }, steps: [{ id: 'a', type: 'send_email', templateId: ids.welcome }, { id: 'b', type: 'send_email', templateId: ids.second }] });
+    const settings = { ...defaultSettings, quietHours: { start: '09:00', end: '11:30' }, frequencyCaps: { ...defaultSettings.frequencyCaps, marketing: { perDay: 1, perWeek: null } } };
+    const result = await run(twice, { contact: subscriber }, settings);
+    expect(result.messages.map((m) => [m.stepId, m.status, m.reason])).toEqual([
+      ['a', 'deferred', 'quiet hours'],
+      ['b', 'skipped', 'held by quiet hours until 2026-03-02T11:30:00.000Z, then the marketing frequency cap of 1 per day is reached'],
+    ]);
+  });
 });
