@@ -91,14 +91,15 @@ const importOnce = (outfile: string, nodeOptions: string): Promise<number> =>
  * Builds every function with the SDK bundled and with it external, plus the
  * baseline, and times the import of each bundle in `runs` fresh node
  * processes. Runs go round-robin over the bundles so drift in the machine's
- * load spreads evenly.
+ * load spreads evenly. `pick` narrows it to some functions (keep the baseline
+ * in, the ratios need it), e.g. to re-measure the one a change touched.
  */
-export const measureBundles = async (runs: number, nodeOptions: string): Promise<BundleFigure[]> => {
+export const measureBundles = async (runs: number, nodeOptions: string, pick: (name: string, source: AwsSdkSource) => boolean = () => true): Promise<BundleFigure[]> => {
   rmSync(outDir, { recursive: true, force: true });
   try {
     const built = [];
     for (const source of sources) {
-      for (const entry of entries()) built.push({ ...entry, source, ...(await bundle(entry, source)) });
+      for (const entry of entries()) if (pick(entry.name, source)) built.push({ ...entry, source, ...(await bundle(entry, source)) });
     }
     const times = built.map(() => [] as number[]);
     for (const b of built) await importOnce(b.outfile, nodeOptions); // warm the page cache; not counted

@@ -10,6 +10,7 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { mapLimited } from '../../shared/async.ts';
 import { applyConsent, consentWarnings } from './consent.ts';
+import { contactEventData } from './event-data.ts';
 import { newContact } from './new-contact.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { ContactWriteConflict, type ContactConflict, type ContactRepository } from './repository.ts';
@@ -29,19 +30,6 @@ const withWarnings = (body: { consent?: ContactInput['consent'] }, contact: Cont
 const inBatch = (errors: Record<string, string[]>, index: number) =>
   Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field.replace(/^body\./, `contacts.${index}.`), messages]));
 
-const eventData = (c: Contact) => ({
-  contactId: c.id,
-  email: c.email,
-  phone: c.phone,
-  firstName: c.firstName,
-  lastName: c.lastName,
-  lifecycleStage: c.lifecycleStage,
-  ownerId: c.ownerId,
-  companyId: c.companyId,
-  tags: c.tags,
-  consent: c.consent,
-});
-
 export const contactService = (repo: ContactRepository, settings: ContactSettingsStore = contactSettingsStore) => {
   /** Turns a collision into the answer a client can act on: 409 with the existing id, 412 or 422. */
   const explain = async (error: unknown, tenantId: string, c: Contact, ifMatch?: number): Promise<never> => {
@@ -60,7 +48,7 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
   const create = async (input: ContactInput, ctx: RequestContext): Promise<Contact> => {
     const contact = newContact(await withE164Phone(ctx.tenantId, input), `api:${ctx.userId}`, clock().now().toISOString());
     try {
-      await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', eventData(contact)));
+      await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', contactEventData(contact)));
     } catch (error) {
       return explain(error, ctx.tenantId, contact);
     }
@@ -79,7 +67,7 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
       const changed = changedFields(before, after);
       if (!changed.length) return before;
       try {
-        await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...eventData(after), changed }));
+        await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...contactEventData(after), changed }));
         return after;
       } catch (error) {
         const lostRace = error instanceof ContactWriteConflict && error.reason === 'VERSION' && ifMatch === undefined;

@@ -48,7 +48,7 @@ export const journeyRoutes = defineRoutes('journeys', {
   },
   simulateJourney: {
     method: 'POST', path: '/journeys/{id}/simulate',
-    summary: 'Dry run: play a contact and a sequence of events through the journey on a simulated clock; returns the path, the messages that would be sent and why steps were skipped. Sends and writes nothing.',
+    summary: 'Dry run: play a contact and a sequence of events through the journey on a simulated clock; returns the path, each send with what the messaging policy would do under the tenant’s quiet hours, caps and suppression list, and why steps were skipped. Sends and writes nothing.',
     roles: editors, params: journeyIdParams, body: simulateBody, response: simulateResponse, status: 200,
   },
   journeyStats: {

@@ -186,7 +186,7 @@ export const templateListResponse = z.object({
 
 const simulatedEvent = z.strictObject({
   type: eventType,
-  /** The event's data; contactId is filled in with the simulated contact's. */
+  /** The event's data; contactId is filled in with the simulated contact's, and contact.created / contact.updated carry the simulated contact (fields given here win). */
   data: z.record(z.string(), z.unknown()).default({}),
   /** When it happens; by default when the previous one did (the first: the simulation's start). */
   at: isoDateTime.optional(),
@@ -194,6 +194,7 @@ const simulatedEvent = z.strictObject({
 
 export const simulateBody = z.strictObject({
   contact: upsertContactBody.default({}),
+  /** What happens to the contact; a journey triggered by contact.created gets that event at the start unless the list has one. */
   events: z.array(simulatedEvent).max(100).default([]),
   /** The version to simulate; the current one by default. */
   version: z.number().int().min(1).optional(),
@@ -209,7 +210,20 @@ export const simulateResponse = z.object({
   result: z.enum(['completed', 'exited', 'waiting', 'not_enrolled']),
   reason: z.string().optional(),
   path: z.array(pathEntry),
-  messages: z.array(z.object({ at: z.string(), stepId: z.string(), channel: z.enum(['email', 'sms']), templateId: z.string().optional(), kind: z.string().optional(), purpose: z.string() })),
+  /** Every send the run attempts and what messaging's policy does with it: sent, deferred by quiet hours until `until`, or skipped for `reason`. */
+  messages: z.array(
+    z.object({
+      at: z.string(),
+      stepId: z.string(),
+      channel: z.enum(['email', 'sms']),
+      templateId: z.string().optional(),
+      kind: z.string().optional(),
+      purpose: z.string(),
+      status: z.enum(['sent', 'deferred', 'skipped']),
+      until: z.string().optional(),
+      reason: z.string().optional(),
+    }),
+  ),
   skipped: z.array(z.object({ stepId: z.string(), reason: z.string() })),
 });
 export type SimulationResult = z.infer<typeof simulateResponse>;

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { TemplateInput } from '../messaging/schemas.ts';
+import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/schemas.ts';
 import { JourneyWriteConflict, type JourneyRepository } from './repository.ts';
 import type { journeyRoutes } from './routes.ts';
 import { emptyCounters } from './run.ts';
@@ -17,8 +17,13 @@ export interface JourneyServiceDeps {
   repo: JourneyRepository;
   /** Messaging's checkTemplate. */
   checkTemplate: TemplateCheck;
-  /** Creates a messaging template (messaging's own service); gives its id. */
+  /** Stores a built-in starter template in messaging (its content compiles: a unit test checks it); gives its id. */
   createTemplate: (input: TemplateInput, ctx: RequestContext) => Promise<string>;
+  /** Messaging's settings and suppression list, which the dry run reads. */
+  messaging: {
+    settings(tenantId: string): Promise<MessagingSettings>;
+    suppressed(tenantId: string, channel: SendChannel, address: string): Promise<boolean>;
+  };
 }
 
 /** Status changes: where each may start, and where it leads. */
@@ -38,7 +43,7 @@ const definitionOf = ({ name, description, trigger, steps, goals, reentry }: Jou
   reentry,
 });
 
-export const journeyService = ({ repo, checkTemplate, createTemplate }: JourneyServiceDeps) => {
+export const journeyService = ({ repo, checkTemplate, createTemplate, messaging }: JourneyServiceDeps) => {
   const refuseInvalid = async (journey: JourneyDefinition, tenantId: string) => {
     const errors = await validateJourney(journey, tenantId, checkTemplate);
     if (Object.keys(errors).length) throw invalid('the journey is not valid', errors);
@@ -126,7 +131,8 @@ export const journeyService = ({ repo, checkTemplate, createTemplate }: JourneyS
       const journey = await existing(ctx.tenantId, params.id);
       const version = await repo.version(ctx.tenantId, journey.id, body.version ?? journey.version);
       if (!version) throw notFound('journey version');
-      return simulate(version, body, body.start ? new Date(body.start) : clock().now());
+      const suppressed = (channel: SendChannel, address: string) => messaging.suppressed(ctx.tenantId, channel, address);
+      return simulate(version, body, body.start ? new Date(body.start) : clock().now(), { settings: await messaging.settings(ctx.tenantId), suppressed });
     },
 
     async journeyStats({ params }, ctx) {

@@ -1,4 +1,4 @@
-import { Liquid, type FS, type LiquidOptions, type Template } from 'liquidjs';
+import type { FS, Liquid, LiquidOptions, Template } from 'liquidjs';
 import type { FieldErrors } from '../../shared/errors.ts';
 import { contentFields, type Content, type ContentField } from './schemas.ts';
 
@@ -39,23 +39,32 @@ const refuseFiles = (engine: Liquid) => {
   return engine;
 };
 
-/** HTML output escapes every value (a contact named <script> stays text); `| raw` opts out. */
-const engines: Record<'plain' | 'html', Liquid> = {
-  plain: refuseFiles(new Liquid(options)),
-  html: refuseFiles(new Liquid({ ...options, outputEscape: 'escape' })),
-};
-const engineFor = (field: ContentField) => engines[field === 'html' ? 'html' : 'plain'];
+type Engines = Record<'plain' | 'html', Liquid>;
+let engines: Promise<Engines> | undefined;
 
-const parse = (field: ContentField, source: string): Template[] => engineFor(field).parse(source);
+/**
+ * liquidjs loads with the first template compiled or rendered, not at cold
+ * start: most requests to the functions that carry it never touch a template.
+ * HTML output escapes every value (a contact named <script> stays text); `| raw` opts out.
+ */
+const loadEngines = () =>
+  (engines ??= import('liquidjs').then(({ Liquid }) => ({
+    plain: refuseFiles(new Liquid(options)),
+    html: refuseFiles(new Liquid({ ...options, outputEscape: 'escape' })),
+  })));
+const engineFor = (all: Engines, field: ContentField) => all[field === 'html' ? 'html' : 'plain'];
+
+const parse = (all: Engines, field: ContentField, source: string): Template[] => engineFor(all, field).parse(source);
 
 /** Why each field of the content does not compile, keyed `<prefix>.<field>`; empty when all do. */
-export const compileErrors = (content: Content, prefix = 'body'): FieldErrors => {
+export const compileErrors = async (content: Content, prefix = 'body'): Promise<FieldErrors> => {
+  const all = await loadEngines();
   const errors: FieldErrors = {};
   for (const field of contentFields) {
     const source = content[field];
     if (source === undefined) continue;
     try {
-      parse(field, source);
+      parse(all, field, source);
     } catch (error) {
       errors[`${prefix}.${field}`] = [(error as Error).message];
     }
@@ -65,12 +74,12 @@ export const compileErrors = (content: Content, prefix = 'body'): FieldErrors =>
 
 /** Renders every field present; throws on a template that does not compile or exceeds its limits. */
 export const renderContent = async (content: Content, variables: Record<string, unknown>): Promise<Content> => {
+  const all = await loadEngines();
   const rendered: Content = {};
   for (const field of contentFields) {
     const source = content[field];
     if (source === undefined) continue;
-    const engine = engineFor(field);
-    rendered[field] = (await engine.render(parse(field, source), variables)) as string;
+    rendered[field] = (await engineFor(all, field).render(parse(all, field, source), variables)) as string;
   }
   return rendered;
 };

@@ -51,7 +51,7 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   async updateTemplate({ params, body, ifMatch }, ctx) {
     const before = await liveTemplate(ctx.tenantId, params.id, ifMatch);
     if (body.channel !== before.channel) throw invalid('a template keeps its channel', { 'body.channel': [`must stay ${before.channel}; create a new template instead`] });
-    const after: Template = { id: before.id, createdAt: before.createdAt, ...compiledTemplate(body), version: before.version + 1, updatedAt: clock().now().toISOString() };
+    const after: Template = { id: before.id, createdAt: before.createdAt, ...(await compiledTemplate(body)), version: before.version + 1, updatedAt: clock().now().toISOString() };
     try {
       await templateStore.update(ctx.tenantId, before, after);
     } catch (error) {

@@ -195,7 +195,7 @@ describe('journey engine over the bus', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: 1, enrolled: true, result: 'completed', messages: [{ stepId: 'mail', channel: 'email', templateId: mail }] });
+    expect(res.body).toMatchObject({ version: 1, enrolled: true, result: 'completed', messages: [{ stepId: 'mail', channel: 'email', templateId: mail, status: 'sent' }] });
     expect(res.body.path.map((p: { stepId: string; outcome: string }) => `${p.stepId}:${p.outcome}`)).toEqual(['mail:sent', 'wait:waiting', 'wait:event', 'done:exited']);
     expect(res.body.skipped).toEqual([{ stepId: 'again', reason: 'not reached: the run ended before it' }]);
     expect(outboxTo('sim@example.com')).toEqual([]);

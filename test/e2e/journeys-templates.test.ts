@@ -125,4 +125,28 @@ describe('built-in journeys, played over simulated days', () => {
     expect(texts()).toEqual([expect.stringContaining('How satisfied'), expect.stringContaining('How likely are you to recommend us to a friend or colleague?')]);
     expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 2, completed: 2, sent: 2 });
   });
+
+  it('dry run of the installed welcome journey: the given contact enrols, under the tenant\'s quiet hours and suppression list', async () => {
+    const tenant = uniqueTenant('j-welcome-sim');
+    const journey = await install(tenant, 'welcome');
+    const simulate = (email: string, start: string) => api(tenant)('POST', `/journeys/${journey.id}/simulate`, { contact: { email, consent: emailConsent }, start });
+
+    const res = await simulate('new@welcome-sim.example', '2026-03-02T10:00:00Z');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ enrolled: true, result: 'completed' });
+    expect(res.body.messages).toEqual([
+      expect.objectContaining({ stepId: 'welcome', at: '2026-03-02T10:00:00.000Z', status: 'sent' }),
+      expect.objectContaining({ stepId: 'second', at: '2026-03-05T10:00:00.000Z', status: 'sent' }),
+    ]);
+
+    expect((await api(tenant)('PUT', '/messaging/settings', { quietHours: { start: '09:00', end: '12:00' } })).status).toBe(200);
+    expect((await simulate('new@welcome-sim.example', '2026-03-02T10:00:00Z')).body.messages[0]).toMatchObject({ status: 'deferred', until: '2026-03-02T12:00:00.000Z' });
+
+    expect((await api(tenant)('POST', '/suppressions', { channel: 'email', address: 'gone@welcome-sim.example' })).status).toBe(201);
+    const suppressed = await simulate('gone@welcome-sim.example', '2026-03-02T13:00:00Z');
+    expect(suppressed.body.messages[0]).toMatchObject({ stepId: 'welcome', status: 'skipped', reason: "the contact's email address is on the suppression list" });
+    expect(outboxTo('new@welcome-sim.example')).toEqual([]);
+    expect((await api(tenant)('GET', '/suppressions')).body.items).toHaveLength(1);
+    expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 0 });
+  });
 });

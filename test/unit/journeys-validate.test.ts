@@ -5,6 +5,8 @@ import { sweepDays } from '../../functions/journeys/sweep.ts';
 import { builtInTemplates } from '../../functions/journeys/templates.ts';
 import { validateJourney, type TemplateCheck } from '../../functions/journeys/validate.ts';
 import { templateNames } from '../../functions/journeys/template-names.ts';
+import { compileErrors } from '../../functions/messaging/liquid.ts';
+import { createTemplateBody } from '../../functions/messaging/schemas.ts';
 import { newId } from '../../shared/ports/ids.ts';
 
 const good = newId();
@@ -24,6 +26,16 @@ describe('journey validation', () => {
       const slots = Object.fromEntries(builtInTemplates[name].slots.map((s) => [s.slot, good]));
       const journey = journeyBody.parse(builtInTemplates[name].build(slots));
       expect(await validateJourney(journey, 'acme', checkTemplate), name).toEqual({});
+    }
+  });
+
+  // The journey API stores starter content without compiling it: this is the check.
+  it('installs only starter templates that are valid and compile', async () => {
+    for (const name of templateNames) {
+      for (const { slot, channel, starter } of builtInTemplates[name].slots) {
+        expect(createTemplateBody.parse(starter), `${name}.${slot}`).toMatchObject({ channel });
+        expect(await compileErrors(starter), `${name}.${slot}`).toEqual({});
+      }
     }
   });
 

@@ -3,22 +3,22 @@ import { compileErrors, renderContent } from '../../functions/messaging/liquid.t
 import { createTemplateBody } from '../../functions/messaging/schemas.ts';
 
 describe('Liquid templates', () => {
-  it('names each field that does not compile', () => {
-    expect(compileErrors({ subject: 'Hi {{ contact.firstName', html: '<p>{% if %}</p>', text: 'fine {{ x }}' })).toEqual({
+  it('names each field that does not compile', async () => {
+    expect(await compileErrors({ subject: 'Hi {{ contact.firstName', html: '<p>{% if %}</p>', text: 'fine {{ x }}' })).toEqual({
       'body.subject': [expect.stringContaining('not closed')],
       'body.html': [expect.stringContaining('invalid value expression')],
     });
-    expect(compileErrors({ body: 'Hi {{ contact.firstName | upcase }}' })).toEqual({});
+    expect(await compileErrors({ body: 'Hi {{ contact.firstName | upcase }}' })).toEqual({});
   });
 
   it('refuses unknown filters at compile time (strict filters) but renders unknown variables as empty', async () => {
-    expect(compileErrors({ text: '{{ contact.firstName | shout }}' })).toEqual({ 'body.text': [expect.stringContaining('undefined filter: shout')] });
+    expect(await compileErrors({ text: '{{ contact.firstName | shout }}' })).toEqual({ 'body.text': [expect.stringContaining('undefined filter: shout')] });
     expect(await renderContent({ text: 'Hi {{ contact.nickname }}!' }, { contact: {} })).toEqual({ text: 'Hi !' });
   });
 
-  it('cannot read files', () => {
+  it('cannot read files', async () => {
     for (const tag of ['include', 'render', 'layout']) {
-      expect(compileErrors({ text: `{% ${tag} 'package.json' %}` })).toEqual({ 'body.text': [expect.stringContaining(`${tag} %} is not available`)] });
+      expect(await compileErrors({ text: `{% ${tag} 'package.json' %}` })).toEqual({ 'body.text': [expect.stringContaining(`${tag} %} is not available`)] });
     }
   });
 
