@@ -1,13 +1,28 @@
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
+
+/** A lane is a folder of test/; `npm run test:<lane>` runs one, `npm test` all of them. */
+const lane = (name: string, options: { dynamoLocal: boolean }): TestProjectInlineConfiguration => ({
+  test: {
+    name,
+    include: [`test/${name}/**/*.test.ts`],
+    // The lanes on DynamoDB Local share one engine for the whole run; each test file gets its endpoint through inject().
+    ...(options.dynamoLocal && { globalSetup: ['test/support/global-setup.ts'], setupFiles: ['test/support/dynamo-env.ts'] }),
+  },
+});
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One DynamoDB Local for the whole run; each test file gets its endpoint through inject().
-    globalSetup: ['test/support/global-setup.ts'],
+    // Inherited by every lane; a lane's setupFiles run after these.
     setupFiles: ['test/support/env.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      lane('unit', { dynamoLocal: false }),
+      lane('integration', { dynamoLocal: true }),
+      lane('e2e', { dynamoLocal: true }),
+      lane('infra', { dynamoLocal: false }),
+      lane('browser', { dynamoLocal: true }),
+    ],
   },
 });

@@ -1,8 +1,7 @@
-import { inject } from 'vitest';
-
-// Every test file points the product code at the run's DynamoDB Local before importing it.
-process.env.DYNAMODB_ENDPOINT = inject('dynamoEndpoint');
-process.env.TABLE_NAME = inject('tableName');
+// Every lane's test files run with these before importing product code.
+// The unit lane has no DynamoDB: a unit test that reaches for it fails at once, naming why;
+// the lanes on DynamoDB Local repoint this in dynamo-env.ts.
+process.env.DYNAMODB_ENDPOINT = 'http://no-dynamodb-in-unit-tests.invalid';
 process.env.AWS_REGION = 'us-east-1';
 // Fake credentials: a test that forgets a local endpoint fails instead of reaching a real AWS account.
 process.env.AWS_ACCESS_KEY_ID = 'test';
