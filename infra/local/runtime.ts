@@ -17,7 +17,7 @@ import { createLocalOutbox, type LocalOutbox } from './outbox.ts';
 import { defaultDataDir } from './paths.ts';
 import { recurringJobs } from './recurring.ts';
 import { createLocalScheduler, type LocalScheduler } from './scheduler.ts';
-import { localSecrets } from './secrets.ts';
+import { localSecrets, secretsFile } from './secrets.ts';
 import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
 import { signDevToken } from './token.ts';
 
@@ -118,7 +118,7 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     const devRoutes = {
       '/dev/outbox': () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: outbox.messages().toReversed() }) }),
     };
-    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
+    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, tokenSecretSource: process.env.RAPPORT_DEV_SECRET ? 'RAPPORT_DEV_SECRET' : secretsFile(dataDir), invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
     undo.push(() => gateway.close());
     // Links in emails (unsubscribe, surveys) point at this gateway.
     process.env.PUBLIC_BASE_URL = gateway.url;
