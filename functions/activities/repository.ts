@@ -12,7 +12,7 @@ import { contactExists, contactTouched } from '../contacts/timeline-link.ts';
 import type { Activity } from './schemas.ts';
 
 export class ActivityWriteConflict extends Error {
-  constructor(readonly reason: 'CONTACT' | 'COMPANY') {
+  constructor(readonly reason: 'EXISTS' | 'CONTACT' | 'COMPANY') {
     super(`activity write conflict: ${reason}`);
   }
 }
@@ -32,7 +32,7 @@ export const activityRepository = {
     try {
       await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);
     } catch (error) {
-      if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
+      if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(0) ? 'EXISTS' : error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
       throw error;
     }
   },
