@@ -29,7 +29,7 @@ describe('the runtime npm start runs', () => {
     await runtime.stop();
     expect(javaChildren()).toBe('');
     await expect(fetch(`${runtime.url}/health`)).rejects.toThrow();
-  }, 120_000); // a DynamoDB Local start takes long on a busy machine
+  });
 });
 
 const write = async (endpoint: string, id: string) => {
