@@ -1,8 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
-import { deleteItems } from '../../shared/db/batch.ts';
-import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { deleteQueried } from '../../shared/db/batch.ts';
 import { queryPage, stripKeys } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -59,21 +56,11 @@ export const activityRepository = {
 
   /** Removes every timeline entry of a (deleted) contact, a page at a time; safe to repeat. */
   async deleteContactTimeline(tenantId: string, contactId: string) {
-    const { PK } = keys.contact(tenantId, contactId);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableNameFromEnv(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
-          ExpressionAttributeValues: { ':pk': PK, ':a': keys.activityPrefix },
-          ProjectionExpression: 'PK, SK',
-          ExclusiveStartKey,
-        }),
-      );
-      await deleteItems((page.Items ?? []) as { PK: string; SK: string }[]);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    await deleteQueried({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
+      ExpressionAttributeValues: { ':pk': keys.contact(tenantId, contactId).PK, ':a': keys.activityPrefix },
+      ProjectionExpression: 'PK, SK',
+    });
   },
 
   async companyTimeline(tenantId: string, companyId: string, limit: number, cursor?: string) {
