@@ -15,8 +15,9 @@ export default defineConfig({
     // Inherited by every lane; a lane's setupFiles run after these.
     setupFiles: ['test/support/env.ts'],
     pool: 'forks',
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Beyond the 60 s that test/support/eventually.ts waits for a condition: on a busy machine a test is slow, not failed.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     projects: [
       lane('unit', { dynamoLocal: false }),
       lane('integration', { dynamoLocal: true }),

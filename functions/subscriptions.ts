@@ -29,6 +29,8 @@ export const subscriptions: Subscription[] = [
   { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },
   { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },
+  { name: 'survey-cleanup', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
+  { name: 'task-cleanup', context: 'tasks', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   {
     name: 'ses-feedback',
     context: 'messaging',

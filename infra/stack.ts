@@ -73,10 +73,11 @@ export class RapportStack extends Stack {
     const contextFunctions = this.node.findAll().filter((c): c is ContextFunction => c instanceof ContextFunction);
     const deadLetterQueues = this.node.findAll().filter((c): c is DeadLetterQueue => c instanceof DeadLetterQueue);
     grantMessageSending(contextFunctions, [scheduler, email, sms]);
-    new OperationalAlarms(this, 'Alarms', {
+    const alarms = new OperationalAlarms(this, 'Alarms', {
       functions: new Map(contextFunctions.map((fn) => [functionLabel(fn), fn.function])),
       deadLetterQueues: new Map(deadLetterQueues.map((dlq) => [dlq.node.path.slice(this.node.path.length + 1).replaceAll('/', '-'), dlq.queue])),
       api: http.api,
+      settings,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: http.stage.url, description: 'Base URL of the Rapport API (PUBLIC_BASE_URL of links in emails)' });
@@ -98,6 +99,10 @@ export class RapportStack extends Stack {
     } else {
       Annotations.of(this).addWarningV2('rapport:mailFromUnset', 'context mailFrom is not set: no function may send email (set -c mailFrom=no-reply@<a domain verified in SES>)');
     }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: alarms.topic.topicArn,
+      description: 'Every alarm (function errors, dead letters, API 5xx, SES bounce and complaint rates) notifies this topic: subscribe the on-call to it',
+    });
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: inboundSms.topic.topicArn,
       description: 'Point the two-way SMS of each of our numbers (AWS End User Messaging SMS) at this topic; STOP and START replies become consent changes',

@@ -1,8 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
-import { deleteItems } from '../../shared/db/batch.ts';
-import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { deleteQueried } from '../../shared/db/batch.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -12,7 +9,7 @@ import { contactExists, contactTouched } from '../contacts/timeline-link.ts';
 import type { Activity } from './schemas.ts';
 
 export class ActivityWriteConflict extends Error {
-  constructor(readonly reason: 'CONTACT' | 'COMPANY') {
+  constructor(readonly reason: 'EXISTS' | 'CONTACT' | 'COMPANY') {
     super(`activity write conflict: ${reason}`);
   }
 }
@@ -32,7 +29,7 @@ export const activityRepository = {
     try {
       await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);
     } catch (error) {
-      if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
+      if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(0) ? 'EXISTS' : error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
       throw error;
     }
   },
@@ -64,21 +61,11 @@ export const activityRepository = {
 
   /** Removes every timeline entry of a (deleted) contact, a page at a time; safe to repeat. */
   async deleteContactTimeline(tenantId: string, contactId: string) {
-    const { PK } = keys.contact(tenantId, contactId);
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableNameFromEnv(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
-          ExpressionAttributeValues: { ':pk': PK, ':a': keys.activityPrefix },
-          ProjectionExpression: 'PK, SK',
-          ExclusiveStartKey,
-        }),
-      );
-      await deleteItems((page.Items ?? []) as { PK: string; SK: string }[]);
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    await deleteQueried({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
+      ExpressionAttributeValues: { ':pk': keys.contact(tenantId, contactId).PK, ':a': keys.activityPrefix },
+      ProjectionExpression: 'PK, SK',
+    });
   },
 
   async companyTimeline(tenantId: string, companyId: string, limit: number, cursor?: string) {

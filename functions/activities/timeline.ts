@@ -1,7 +1,7 @@
 import { notFound, unprocessable } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { newId } from '../../shared/ports/ids.ts';
+import { newId, stableId } from '../../shared/ports/ids.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import { ActivityWriteConflict, type ActivityRepository } from './repository.ts';
 import type { Activity, ActivityInput } from './schemas.ts';
@@ -16,6 +16,8 @@ const maxAttempts = 3;
  * `engages` (the default: something the contact or a person did with them)
  * moves lastActivityAt / lastEngagedAt; automated outbound mail and its
  * bounces must not, or every campaign would reset the win-back clock.
+ * With a `dedupeKey` (what the entry is of: a survey send, an SMS) the entry's
+ * id follows from it, so recording the same thing again adds nothing.
  */
 export const recordActivity = async (
   repo: ActivityRepository,
@@ -24,14 +26,14 @@ export const recordActivity = async (
   contactId: string,
   input: ActivityInput,
   authorId: string,
-  { engages = true }: { engages?: boolean } = {},
+  { engages = true, dedupeKey }: { engages?: boolean; dedupeKey?: string } = {},
 ): Promise<Activity> => {
   const now = clock().now();
   const occurredAt = input.occurredAt ?? now.toISOString();
   for (let attempt = 1; ; attempt++) {
     const contact = await findContact(tenantId, contactId);
     if (!contact) throw notFound('contact');
-    const activity: Activity = { ...input, id: newId(new Date(occurredAt)), contactId, companyId: input.companyId ?? contact.companyId, occurredAt, authorId, createdAt: now.toISOString() };
+    const activity: Activity = { ...input, id: dedupeKey ? stableId(new Date(occurredAt), `${tenantId}/${dedupeKey}`) : newId(new Date(occurredAt)), contactId, companyId: input.companyId ?? contact.companyId, occurredAt, authorId, createdAt: now.toISOString() };
     const event = domainEvent(tenantId, 'activity.logged', {
       activityId: activity.id,
       contactId,
@@ -46,6 +48,7 @@ export const recordActivity = async (
       return activity;
     } catch (error) {
       if (!(error instanceof ActivityWriteConflict)) throw error;
+      if (error.reason === 'EXISTS' && dedupeKey) return activity;
       if (error.reason === 'COMPANY') throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
       if (attempt >= maxAttempts) throw error;
     }

@@ -1,6 +1,8 @@
 import type { SNSEvent } from 'aws-lambda';
 import { toE164 } from '../../shared/domain/normalize.ts';
 import { logger } from '../../shared/http/handler.ts';
+import { activityRepository } from '../activities/repository.ts';
+import { recordActivity } from '../activities/timeline.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
 import { changeConsent, type ConsentChange } from './consent-change.ts';
@@ -57,23 +59,34 @@ export const consentChangeFor = (contact: Contact, keyword: 'stop' | 'start'): C
   return Object.keys(change).length ? { sms: change } : undefined;
 };
 
-const handleInbound = async (sms: InboundSms) => {
-  const keyword = keywordOf(sms.messageBody ?? '');
-  if (!keyword) return;
+const contactFor = async (sms: InboundSms) => {
   const tenantId = tenantFor(sms.destinationNumber);
   const from = sms.originationNumber && toE164(sms.originationNumber);
   if (!tenantId || !from) {
-    logger.warn('inbound SMS keyword from an unknown number or tenant', { inboundMessageId: sms.inboundMessageId, to: sms.destinationNumber });
-    return;
+    logger.warn('inbound SMS from an unknown number or tenant', { inboundMessageId: sms.inboundMessageId, to: sms.destinationNumber });
+    return undefined;
   }
   const contactId = await contactRepository.idByUnique(tenantId, 'PHONE', from);
   const contact = contactId && (await contactRepository.get(tenantId, contactId, true));
-  if (!contact) {
-    logger.info('inbound SMS keyword from a number no contact has', { tenantId, inboundMessageId: sms.inboundMessageId });
-    return;
-  }
-  const change = consentChangeFor(contact, keyword);
-  if (change) await changeConsent(tenantId, contact.id, change, `sms-${keyword}`);
+  if (!contact) logger.info('inbound SMS from a number no contact has', { tenantId, inboundMessageId: sms.inboundMessageId });
+  return contact ? { tenantId, contact } : undefined;
+};
+
+/** A reply that is not a keyword goes on the contact's timeline, once per provider message id. */
+const logReply = async (tenantId: string, contact: Contact, sms: InboundSms, receivedAt: string) => {
+  if (!sms.inboundMessageId) return logger.warn('inbound SMS without a message id is not logged', { tenantId });
+  const findContact = (t: string, id: string) => contactRepository.get(t, id, true);
+  const entry = { type: 'message', channel: 'sms', direction: 'inbound', occurredAt: receivedAt, body: sms.messageBody ?? '', metadata: { inboundMessageId: sms.inboundMessageId } } as const;
+  await recordActivity(activityRepository, findContact, tenantId, contact.id, entry, 'sms', { dedupeKey: `sms/${sms.inboundMessageId}` });
+};
+
+const handleInbound = async (sms: InboundSms, receivedAt: string) => {
+  const found = await contactFor(sms);
+  if (!found) return;
+  const keyword = keywordOf(sms.messageBody ?? '');
+  if (!keyword) return logReply(found.tenantId, found.contact, sms, receivedAt);
+  const change = consentChangeFor(found.contact, keyword);
+  if (change) await changeConsent(found.tenantId, found.contact.id, change, `sms-${keyword}`);
 };
 
 export const handler = async (event: SNSEvent) => {
@@ -85,6 +98,6 @@ export const handler = async (event: SNSEvent) => {
       logger.warn('inbound SMS notification is not JSON', { messageId: record.Sns.MessageId });
       continue;
     }
-    await handleInbound(sms);
+    await handleInbound(sms, record.Sns.Timestamp);
   }
 };

@@ -1,4 +1,5 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { deleteQueried } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
@@ -92,6 +93,14 @@ export const surveyRepository = {
       { limit, cursor, scope: partition },
     );
     return { items: page.items.map((i) => stripKeys<SurveySend>(i)), nextCursor: page.nextCursor };
+  },
+
+  /** Removes every survey send of a (deleted) contact with its dedupe guard; safe to repeat. */
+  async deleteContactSurveys(tenantId: string, contactId: string) {
+    await deleteQueried(
+      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.contactSurveyPartition(tenantId, contactId) } },
+      (send) => [keys.surveyDedupe(tenantId, String(send.dedupeKey))],
+    );
   },
 };
 export type SurveyRepository = typeof surveyRepository;

@@ -8,8 +8,8 @@ import { scales } from './schemas.ts';
 /**
  * Puts a survey response on the contact's timeline, from its survey.responded
  * event, so a failure here is retried by the bus instead of being lost. The
- * send remembers the entry it got, so a repeated delivery adds none; only a
- * crash between writing the entry and noting it could leave two.
+ * entry's id follows from the send, so a repeated delivery, even after a crash
+ * between writing the entry and noting it on the send, adds none.
  */
 export const responseToTimeline = (surveys: SurveyRepository, activities: ActivityRepository, findContact: ContactLookup) => async (event: DomainEvent) => {
   const { tenantId } = event;
@@ -33,6 +33,7 @@ export const responseToTimeline = (surveys: SurveyRepository, activities: Activi
         metadata: { kind: send.kind, score, comment: comment ?? null, sendId: send.id },
       },
       'surveys',
+      { dedupeKey: `survey-response/${send.id}` },
     );
     await surveys.linkActivity(tenantId, send.id, activity.id);
   } catch (error) {

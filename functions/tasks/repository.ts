@@ -1,6 +1,9 @@
+import { deleteQueried } from '../../shared/db/batch.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
 import { contactExists } from '../contacts/timeline-link.ts';
 import type { Task, TaskStatus } from './schemas.ts';
 
@@ -14,14 +17,31 @@ export class TaskWriteConflict extends Error {
 const taskItem = (tenantId: string, t: Task) => ({
   ...keys.task(tenantId, t.id),
   ...keys.ownerTask(tenantId, t.status, t.ownerId, t.dueAt, t.id),
+  ...keys.contactTask(tenantId, t.contactId, t.id),
   entity: 'TASK',
   ...t,
 });
 
-/** Runs a transaction (no domain events: none are declared for tasks); a failed condition names what collided. */
-const write = async (labeled: (readonly [TaskWriteConflict['reason'], TransactItem])[]) => {
+const eventData = (t: Task) => ({ taskId: t.id, contactId: t.contactId, ownerId: t.ownerId, title: t.title, dueAt: t.dueAt, status: t.status, journeyId: t.journeyId });
+
+/** The fields a change touched, bookkeeping aside. */
+export const changedFields = (before: Task, after: Task) =>
+  (Object.keys({ ...before, ...after }) as (keyof Task)[]).filter((k) => !['version', 'updatedAt'].includes(k) && before[k] !== after[k]);
+
+/** What a change did, as events: task.updated names the fields; task.completed when it became done. */
+const changeEvents = (tenantId: string, before: Task, after: Task) => {
+  const changed = changedFields(before, after);
+  const completed = after.status === 'done' && before.status !== 'done';
+  return [
+    domainEvent(tenantId, 'task.updated', { ...eventData(after), changed }),
+    ...(completed ? [domainEvent(tenantId, 'task.completed', { ...eventData(after), completedAt: after.completedAt! })] : []),
+  ];
+};
+
+/** Runs a transaction with its events (written to the outbox in it); a failed condition names what collided. */
+const write = async (labeled: (readonly [TaskWriteConflict['reason'], TransactItem])[], events: DomainEvent[]) => {
   try {
-    await writeWithEvents(labeled.map(([, item]) => item), []);
+    await writeWithEvents(labeled.map(([, item]) => item), events);
   } catch (error) {
     if (error instanceof TransactionConflict) throw new TaskWriteConflict(labeled[error.failed[0]!]?.[0] ?? 'VERSION');
     throw error;
@@ -46,12 +66,12 @@ export const taskRepository = {
       ['VERSION', putNew(taskItem(tenantId, t))],
       ['CONTACT', contactExists(tenantId, t.contactId)],
       ...(t.dedupeKey ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: 'TASK_DEDUPE', taskId: t.id })] as const] : []),
-    ]);
+    ], [domainEvent(tenantId, 'task.created', eventData(t))]);
   },
 
   /** Replaces `before` with `after` unless someone changed it meanwhile; the owner index follows status, owner and due date. */
   async update(tenantId: string, before: Task, after: Task) {
-    await write([['VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })]]);
+    await write([['VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })]], changeEvents(tenantId, before, after));
   },
 
   /** Removes the task and its dedupe guard: a deleted task is gone, and its key may create a new one. */
@@ -59,7 +79,15 @@ export const taskRepository = {
     await write([
       ['VERSION', remove(keys.task(tenantId, t.id), ...atVersion(t.version))],
       ...(t.dedupeKey ? [['VERSION', remove(keys.taskDedupe(tenantId, t.dedupeKey))] as const] : []),
-    ]);
+    ], [domainEvent(tenantId, 'task.deleted', { taskId: t.id, contactId: t.contactId })]);
+  },
+
+  /** Removes every task of a (deleted) contact with its dedupe guard; safe to repeat. */
+  async deleteContactTasks(tenantId: string, contactId: string) {
+    await deleteQueried(
+      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.contactTaskPartition(tenantId, contactId) } },
+      (task) => (task.dedupeKey ? [keys.taskDedupe(tenantId, String(task.dedupeKey))] : []),
+    );
   },
 
   /** An owner's tasks in one status, soonest due first: one query per page. */

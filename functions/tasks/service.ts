@@ -4,7 +4,7 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import type { ContactLookup } from '../activities/timeline.ts';
 import { taskCreator } from './create.ts';
-import { TaskWriteConflict, type TaskRepository } from './repository.ts';
+import { changedFields, TaskWriteConflict, type TaskRepository } from './repository.ts';
 import type { taskRoutes } from './routes.ts';
 import type { Task, TaskPatch } from './schemas.ts';
 
@@ -21,9 +21,6 @@ export const patchTask = (before: Task, patch: TaskPatch, now: string): Task => 
   if (after.status === 'open') delete after.completedAt;
   return after;
 };
-
-const unchanged = (before: Task, after: Task) =>
-  (Object.keys({ ...before, ...after }) as (keyof Task)[]).every((k) => ['version', 'updatedAt'].includes(k) || before[k] === after[k]);
 
 export const taskService = (repo: TaskRepository, findContact: ContactLookup) => {
   const create = taskCreator(repo, findContact);
@@ -58,7 +55,7 @@ export const taskService = (repo: TaskRepository, findContact: ContactLookup) =>
     updateTask: ({ params, body, ifMatch }, ctx) =>
       change(ctx.tenantId, params.id, ifMatch, async (before) => {
         const after = patchTask(before, body, clock().now().toISOString());
-        if (unchanged(before, after)) return before;
+        if (!changedFields(before, after).length) return before;
         await repo.update(ctx.tenantId, before, after);
         return after;
       }),

@@ -15,6 +15,8 @@ import { verifyDevToken } from './token.ts';
 export interface GatewayOptions {
   routes: readonly Pick<Route, 'method' | 'path' | 'context' | 'roles'>[];
   tokenSecret: string;
+  /** Where tokenSecret is kept, named in the 401 for a token signed with another key. */
+  tokenSecretSource?: string;
   invoke: Invoke;
   port: number;
   /** Interface to listen on: loopback unless HOST says otherwise (e.g. 0.0.0.0 to reach it from a phone). */
@@ -75,7 +77,7 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, reque
  * The local API Gateway HTTP API: routes from the catalog, the JWT authorizer
  * checking dev tokens, and the payload 2.0 event handed to the context's handler.
  */
-export const startGateway = async ({ routes, tokenSecret, invoke, port, host = process.env.HOST ?? '127.0.0.1', onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
+export const startGateway = async ({ routes, tokenSecret, tokenSecretSource = 'its configuration', invoke, port, host = process.env.HOST ?? '127.0.0.1', onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
   const match = routeMatcher(routes);
 
   const respond = async (req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResultV2> => {
@@ -105,7 +107,10 @@ export const startGateway = async ({ routes, tokenSecret, invoke, port, host = p
       try {
         claims = await verifyDevToken(tokenSecret, bearer);
       } catch (error) {
-        return unauthorized(error instanceof errors.JWTExpired ? 'the token has expired' : 'the token is not valid');
+        if (error instanceof errors.JWTExpired) return unauthorized('the token has expired');
+        if (error instanceof errors.JWSSignatureVerificationFailed)
+          return unauthorized(`the token was signed with a key this server does not know; its key is in ${tokenSecretSource}: sign tokens with the same RAPPORT_DATA_DIR`);
+        return unauthorized('the token is not valid');
       }
     }
 

@@ -17,7 +17,8 @@ import { createLocalOutbox, type LocalOutbox } from './outbox.ts';
 import { defaultDataDir } from './paths.ts';
 import { recurringJobs } from './recurring.ts';
 import { createLocalScheduler, type LocalScheduler } from './scheduler.ts';
-import { localSecrets } from './secrets.ts';
+import { localSecrets, secretsFile } from './secrets.ts';
+import { fileCheckpoint } from './stream-checkpoint.ts';
 import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
 import { signDevToken } from './token.ts';
 
@@ -34,10 +35,14 @@ export interface RuntimeOptions {
   tableName?: string;
   /** Time for the handlers and the scheduler; a ManualClock lets tests move it. */
   clock?: Clock;
+  /** Origin of the links in emails (unsubscribe, surveys); the gateway's own URL by default. */
+  publicBaseUrl?: string;
 }
 
 export interface Runtime {
   url: string;
+  /** Where the links in emails point. */
+  publicBaseUrl: string;
   /** A dev token the gateway accepts, like `npm run token` prints. */
   token(tenant: string, roles: string[], sub?: string): Promise<string>;
   bus: LocalBus;
@@ -99,6 +104,7 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       endpoint,
       tableName,
       handler: relay,
+      checkpoint: options.inMemory ? undefined : fileCheckpoint(join(dataDir, 'stream-checkpoint.json')),
       onError: (error, skipped) => report(`stream relay failed${skipped.length ? `; ${skipped.length} stream records skipped` : ''}`, error),
     });
     undo.push(() => poller.stop());
@@ -118,13 +124,15 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     const devRoutes = {
       '/dev/outbox': () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: outbox.messages().toReversed() }) }),
     };
-    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
+    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, tokenSecretSource: process.env.RAPPORT_DEV_SECRET ? 'RAPPORT_DEV_SECRET' : secretsFile(dataDir), invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
     undo.push(() => gateway.close());
-    // Links in emails (unsubscribe, surveys) point at this gateway.
-    process.env.PUBLIC_BASE_URL = gateway.url;
+    // Handlers build the links in emails (unsubscribe, surveys) from it.
+    const publicBaseUrl = (options.publicBaseUrl ?? gateway.url).replace(/\/$/, '');
+    process.env.PUBLIC_BASE_URL = publicBaseUrl;
 
     return {
       url: gateway.url,
+      publicBaseUrl,
       token: (tenant, roles, sub) => signDevToken(secrets.tokenSecret, { tenant, roles, sub }),
       bus,
       scheduler,

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localDynamoClient } from './create-table.ts';
+import { memoryCheckpoint, type CheckpointStore } from './stream-checkpoint.ts';
 import { lambdaRecord } from './stream-record.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
@@ -21,6 +22,8 @@ export interface StreamPollerOptions {
   handler: StreamHandler;
   /** A failed read of the stream, or records the handler kept failing on after the retries. */
   onError: (error: unknown, records: DynamoDBRecord[]) => void;
+  /** Where each shard's last relayed record is kept, so a restart resumes after it; in memory by default. */
+  checkpoint?: CheckpointStore;
   intervalMs?: number;
 }
 
@@ -42,9 +45,11 @@ const attemptsPerBatch = 3;
 /**
  * Reads the table's stream from DynamoDB Local the way Lambda's event source
  * mapping reads it on AWS: shard by shard, parents before children, batches
- * retried from the first failed record.
+ * retried from the first failed record. It starts after the checkpoint, or at
+ * the oldest record of a shard it has none for, so what was written but not
+ * relayed when the last run stopped is relayed now.
  */
-export const startStreamPoller = async ({ endpoint, tableName, handler, onError, intervalMs = 50 }: StreamPollerOptions): Promise<StreamPoller> => {
+export const startStreamPoller = async ({ endpoint, tableName, handler, onError, checkpoint = memoryCheckpoint(), intervalMs = 50 }: StreamPollerOptions): Promise<StreamPoller> => {
   const tables = localDynamoClient(endpoint);
   const { Table } = await tables.send(new DescribeTableCommand({ TableName: tableName }));
   tables.destroy();
@@ -67,11 +72,13 @@ export const startStreamPoller = async ({ endpoint, tableName, handler, onError,
   const iterator = async (ShardId: string, ShardIteratorType: ShardIteratorType, SequenceNumber?: string) =>
     (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId, ShardIteratorType, SequenceNumber }))).ShardIterator;
 
-  // Start where the stream is now: what was written before this runtime started was relayed by the one that wrote it.
-  for (const shard of await listShards()) {
-    const open = !shard.SequenceNumberRange?.EndingSequenceNumber;
-    shards.set(shard.ShardId!, { parentId: shard.ParentShardId, done: !open, iterator: open ? await iterator(shard.ShardId!, 'LATEST') : undefined });
-  }
+  const relayed = checkpoint.read();
+  const resume = async (shardId: string, state: ShardState) => {
+    state.lastSequence = relayed[shardId];
+    if (!state.lastSequence) return iterator(shardId, 'TRIM_HORIZON');
+    // A checkpoint older than the stream's 24 h retention points at trimmed records: take what is left.
+    return iterator(shardId, 'AFTER_SEQUENCE_NUMBER', state.lastSequence).catch(() => iterator(shardId, 'TRIM_HORIZON'));
+  };
 
   const deliver = async (records: DynamoDBRecord[]) => {
     let pending = records;
@@ -104,6 +111,8 @@ export const startStreamPoller = async ({ endpoint, tableName, handler, onError,
       if (records.length) {
         await deliver(records.map((r) => lambdaRecord(r, streamArn)));
         state.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber;
+        relayed[shardId] = state.lastSequence!;
+        checkpoint.write(relayed);
         handled += records.length;
       }
       state.iterator = out.NextShardIterator;
@@ -122,7 +131,7 @@ export const startStreamPoller = async ({ endpoint, tableName, handler, onError,
       if (state.done) continue;
       const parent = state.parentId ? shards.get(state.parentId) : undefined;
       if (parent && !parent.done) continue;
-      state.iterator ??= await iterator(shardId, 'TRIM_HORIZON');
+      state.iterator ??= await resume(shardId, state);
       handled += await readShard(shardId, state);
     }
     return handled;

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { tenantPattern } from '../../shared/http/auth.ts';
 import { roles } from '../../shared/http/route.ts';
 import { defaultDataDir } from './paths.ts';
-import { localSecrets } from './secrets.ts';
+import { existingTokenSecret, secretsFile } from './secrets.ts';
 import { signDevToken } from './token.ts';
 
 const usage = 'usage: npm run token -- --tenant acme --role sales [--role admin] [--sub user-1] [--ttl 3600]';
@@ -29,6 +29,9 @@ const ttl = Number(values.ttl);
 if (!Number.isInteger(ttl) || ttl <= 0) fail(`--ttl must be a positive number of seconds: ${values.ttl}`);
 
 const dataDir = defaultDataDir();
-const token = await signDevToken(localSecrets(dataDir).tokenSecret, { tenant, roles: values.role, sub: values.sub, ttl });
+const tokenSecret =
+  existingTokenSecret(dataDir) ??
+  fail(`no dev key in ${secretsFile(dataDir)}: start the runtime first (npm start), and give this command the same RAPPORT_DATA_DIR as npm start`);
+const token = await signDevToken(tokenSecret, { tenant, roles: values.role, sub: values.sub, ttl });
 console.log(`Dev token for tenant ${tenant}, roles [${values.role.join(' ')}], valid ${ttl} s (key in ${dataDir}). Send it as: Authorization: Bearer <token>`);
 console.log(token);

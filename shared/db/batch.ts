@@ -1,4 +1,4 @@
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from './client.ts';
 import { tableNameFromEnv } from './table.ts';
 
@@ -12,4 +12,19 @@ export const deleteItems = async (keyList: { PK: string; SK: string }[]) => {
       requests = (out.UnprocessedItems?.[tableNameFromEnv()] ?? []) as typeof requests;
     }
   }
+};
+
+type ItemKey = { PK: string; SK: string };
+
+/**
+ * Deletes every item a query finds, with the items each one names (its
+ * guards), a page at a time: a cascade after a delete. Safe to repeat.
+ */
+export const deleteQueried = async (query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, alsoDelete: (item: Record<string, unknown>) => ItemKey[] = () => []) => {
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new QueryCommand({ ...query, TableName: tableNameFromEnv(), ExclusiveStartKey }));
+    await deleteItems((page.Items ?? []).flatMap((item) => [{ PK: String(item.PK), SK: String(item.SK) }, ...alsoDelete(item)]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
 };

@@ -153,6 +153,9 @@ export const keys = {
     GSI1SK: `${dueAt}#${id}`,
   }),
   ownerTaskPartition: (tenantId: string, status: string, ownerId: string) => `${t(tenantId)}#TK#${status}#${ownerId}`,
+  /** GSI2: a contact's tasks, so they go with the contact. */
+  contactTask: (tenantId: string, contactId: string, id: string) => ({ GSI2PK: `${t(tenantId)}#TK#C#${contactId}`, GSI2SK: id }),
+  contactTaskPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#TK#C#${contactId}`,
   /** Guard naming the task a dedupe key (journey run + step) created; written in the task's transaction. */
   taskDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#TKD#${dedupeKey}`, SK: 'TKD' }),
 } as const;

@@ -31,6 +31,16 @@ const messageRef = z.object({
   runId: z.string().optional(),
 });
 
+const taskData = z.object({
+  taskId: z.string(),
+  contactId: z.string(),
+  ownerId: z.string(),
+  title: z.string(),
+  dueAt: z.string(),
+  status: z.string(),
+  journeyId: z.string().optional(),
+});
+
 export const eventCatalog = {
   'contact.created': { version: 1, data: contactData },
   'contact.updated': { version: 1, data: contactData.extend({ changed: z.array(z.string()) }) },
@@ -79,6 +89,10 @@ export const eventCatalog = {
     version: 1,
     data: z.object({ surveyId: z.string(), sendId: z.string(), contactId: z.string(), kind: z.enum(['nps', 'csat']), score: z.number().int(), comment: z.string().optional(), journeyId: z.string().optional(), runId: z.string().optional() }),
   },
+  'task.created': { version: 1, data: taskData },
+  'task.updated': { version: 1, data: taskData.extend({ changed: z.array(z.string()) }) },
+  'task.completed': { version: 1, data: taskData.extend({ completedAt: z.string() }) },
+  'task.deleted': { version: 1, data: z.object({ taskId: z.string(), contactId: z.string() }) },
   'message.sent': { version: 1, data: messageRef.extend({ templateId: z.string().optional(), purpose: z.string() }) },
   'message.failed': { version: 1, data: messageRef.extend({ reason: z.string() }) },
   'message.delivered': { version: 1, data: messageRef },

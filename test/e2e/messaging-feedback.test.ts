@@ -95,8 +95,8 @@ describe('SES feedback', () => {
   });
 });
 
-describe('SMS STOP and START', () => {
-  const sns = (from: string, body: string): SNSEvent => ({
+describe('inbound SMS', () => {
+  const sns = (from: string, body: string, inboundMessageId: string = crypto.randomUUID()): SNSEvent => ({
     Records: [
       {
         EventSource: 'aws:sns',
@@ -107,7 +107,7 @@ describe('SMS STOP and START', () => {
           MessageId: crypto.randomUUID(),
           TopicArn: 'arn:aws:sns:us-east-1:123456789012:inbound-sms',
           Subject: '',
-          Message: JSON.stringify({ originationNumber: from, destinationNumber: ourNumber, messageKeyword: 'KEYWORD_123456789012', messageBody: body, inboundMessageId: crypto.randomUUID() }),
+          Message: JSON.stringify({ originationNumber: from, destinationNumber: ourNumber, messageKeyword: 'KEYWORD_123456789012', messageBody: body, inboundMessageId }),
           Timestamp: clock.now().toISOString(),
           SignatureVersion: '1',
           Signature: '',
@@ -136,6 +136,19 @@ describe('SMS STOP and START', () => {
     const restarted = (await api(tenant)('GET', `/contacts/${contact.id}`)).body;
     expect(restarted.consent.sms.marketing).toMatchObject({ granted: true, source: 'sms-start' });
     expect(await text('t-3')).toMatchObject({ status: 'sent' });
+  });
+
+  it('puts an ordinary reply on the contact timeline once, however often SNS delivers it', async () => {
+    const tenant = uniqueTenant('msg-reply');
+    process.env.SMS_TENANT_BY_NUMBER = JSON.stringify({ [ourNumber]: tenant });
+    const contact = await newContact(tenant, { phone: '+1 415 555 0177' });
+    const reply = sns('+14155550177', 'Can we talk on Friday?', 'inbound-msg-1');
+    await inboundSms(reply);
+    await inboundSms(reply);
+    const timeline = (await api(tenant, 'analyst')('GET', `/contacts/${contact.id}/activities`)).body;
+    expect(timeline.items).toEqual([
+      expect.objectContaining({ type: 'message', channel: 'sms', direction: 'inbound', body: 'Can we talk on Friday?', metadata: { inboundMessageId: 'inbound-msg-1' } }),
+    ]);
   });
 });
 

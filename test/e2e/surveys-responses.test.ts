@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
+import { activityRepository } from '../../functions/activities/repository.ts';
+import { contactRepository } from '../../functions/contacts/repository.ts';
+import { surveyRepository } from '../../functions/surveys/repository.ts';
 import { sendSurvey } from '../../functions/surveys/send.ts';
+import { responseToTimeline } from '../../functions/surveys/timeline.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { signLink } from '../../shared/crypto/signed.ts';
 import type { Role } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
@@ -79,6 +84,23 @@ describe('survey responses', () => {
     const { body: timeline } = await api(tenant, 'admin')('GET', `/contacts/${contact.id}/activities`);
     expect(timeline.items.filter((a: any) => a.type === 'survey')).toHaveLength(1);
     expect(timeline.items.find((a: any) => a.type === 'survey').metadata.score).toBe(body.items[0].response.score);
+  });
+
+  it('adds no second timeline entry when survey.responded comes again after a crash that kept the entry off the send', async () => {
+    const tenant = uniqueTenant('survey-crash');
+    const { contact, sent, path } = await surveyed(tenant);
+    await submit(path, { score: '7' });
+    await rt.settle();
+    // As if the process had died between writing the entry and noting it on the send.
+    const unlinked = { ...surveyRepository, get: async (...args: Parameters<typeof surveyRepository.get>) => {
+      const send = await surveyRepository.get(...args);
+      return send && { ...send, response: send.response && { ...send.response, activityId: undefined } };
+    } };
+    const redeliver = responseToTimeline(unlinked, activityRepository, (t, id) => contactRepository.get(t, id, true));
+    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
+    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
+    const { body: timeline } = await api(tenant, 'admin')('GET', `/contacts/${contact.id}/activities`);
+    expect(timeline.items.filter((a: any) => a.type === 'survey')).toHaveLength(1);
   });
 
   it('sends the form back with a message for a score off the scale, and records nothing', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
+import { surveyRepository } from '../../functions/surveys/repository.ts';
+import { sendSurvey } from '../../functions/surveys/send.ts';
 import { createTask } from '../../functions/tasks/create.ts';
+import { taskRepository } from '../../functions/tasks/repository.ts';
 import { roles, type Role } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
@@ -15,6 +18,42 @@ const contactOf = async (tenant: string, fields: Record<string, unknown> = {}) =
   (await as(tenant, 'admin')('POST', '/contacts', { firstName: 'Bo', ...fields })).body as { id: string };
 
 describe('tasks', () => {
+  it('go with their contact, and so do its survey sends, dedupe guards included', async () => {
+    const tenant = uniqueTenant('task-cascade');
+    const contact = await contactOf(tenant, { ownerId: 'rep-2', email: 'gone@example.com', consent: { email: { surveys: true } } });
+    const { body: task } = await as(tenant, 'sales')('POST', '/tasks', { contactId: contact.id, title: 'Call' });
+    const planned = await createTask({ tenantId: tenant, contactId: contact.id, title: 'From a journey', journeyId: 'j-1', dedupeKey: 'run-1.call' });
+    const survey = await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'Recommend us?', dedupeKey: 'run-1.survey' });
+    expect(await surveyRepository.get(tenant, survey.sendId, true)).toBeDefined();
+
+    expect((await as(tenant, 'admin')('DELETE', `/contacts/${contact.id}`)).status).toBe(204);
+    await rt.settle();
+    expect((await as(tenant, 'admin')('GET', `/tasks/${task.id}`)).status).toBe(404);
+    expect(await taskRepository.get(tenant, planned.id, true)).toBeUndefined();
+    expect(await taskRepository.byDedupeKey(tenant, 'run-1.call')).toBeUndefined();
+    expect(await surveyRepository.get(tenant, survey.sendId, true)).toBeUndefined();
+    expect(await surveyRepository.byDedupeKey(tenant, 'run-1.survey')).toBeUndefined();
+  });
+
+  it('announces its life on the bus: task.created, task.updated with the changed fields, task.completed, task.deleted', async () => {
+    const tenant = uniqueTenant('task-events');
+    const seen: { type: string; data: Record<string, unknown> }[] = [];
+    const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && String(e['detail-type']).startsWith('task.') && seen.push(e.detail as never));
+    const contact = await contactOf(tenant, { ownerId: 'rep-1' });
+    const { body: task } = await as(tenant, 'sales')('POST', '/tasks', { contactId: contact.id, title: 'Send the quote' });
+    await as(tenant, 'sales')('PATCH', `/tasks/${task.id}`, { status: 'done' });
+    await as(tenant, 'sales')('DELETE', `/tasks/${task.id}`);
+    await rt.settle();
+    stop();
+    const fields = { taskId: task.id, contactId: contact.id, ownerId: 'rep-1', title: 'Send the quote', dueAt: task.dueAt };
+    expect(seen.map((e) => [e.type, e.data])).toEqual([
+      ['task.created', { ...fields, status: 'open' }],
+      ['task.updated', { ...fields, status: 'done', changed: ['status', 'completedAt'] }],
+      ['task.completed', { ...fields, status: 'done', completedAt: clock.now().toISOString() }],
+      ['task.deleted', { taskId: task.id, contactId: contact.id }],
+    ]);
+  });
+
   it('creates a task for the contact’s owner, due the next business day at 09:00 in the contact’s zone', async () => {
     const tenant = uniqueTenant('tasks');
     const contact = await contactOf(tenant, { ownerId: 'rep-7', timeZone: 'Asia/Tokyo' });

@@ -52,6 +52,11 @@ const synth = (context: Record<string, unknown> = {}) => {
 const logicalIdOf = (stack: Stack, construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);
 const findPath = (stack: Stack, path: string) => stack.node.findAll().find((c) => c.node.path === `${stack.node.path}/${path}`)!;
 const functionIdOf = (stack: Stack, path: string) => logicalIdOf(stack, findPath(stack, `${path}/Function`));
+/** The resource a construct path (under the stack) made, with its logical id. */
+const resourceAt = (synthesized: { stack: Stack; resources: Record<string, Resource> }, path: string): [string, Resource] => {
+  const id = synthesized.stack.getLogicalId(findPath(synthesized.stack, path) as CfnElement);
+  return [id, synthesized.resources[id]!];
+};
 
 /** A template value as text: Fn::Join flattened, Ref and Fn::GetAtt written ${Name} and ${Name.Attr}. */
 const text = (value: unknown): string => {
@@ -250,7 +255,22 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     expect(watched('Errors').sort()).toEqual(dev.ofType('AWS::Lambda::Function').map(([id]) => id).sort());
     expect(watched('ApproximateNumberOfMessagesVisible').sort()).toEqual(dev.ofType('AWS::SQS::Queue').map(([id]) => id).sort());
     expect(alarms.filter((a) => a.MetricName === '5xx')).toHaveLength(1);
-    for (const alarm of alarms) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    for (const alarm of alarms.filter((a) => a.Namespace !== 'AWS/SES')) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('alarms before SES would pause sending: bounce rate above 5 %, complaint rate above 0.25 %', () => {
+    const ses = dev.ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).filter((a) => a.Namespace === 'AWS/SES');
+    expect(ses.map((a) => [a.MetricName, a.Threshold]).sort()).toEqual([['Reputation.BounceRate', 0.05], ['Reputation.ComplaintRate', 0.0025]]);
+    for (const alarm of ses) expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+  });
+
+  it('sends every alarm to one encrypted topic, given as a stack output', () => {
+    const topicId = dev.outputs.AlarmTopicArn!.Value as { Ref: string };
+    const [, topic] = dev.ofType('AWS::SNS::Topic').find(([id]) => id === topicId.Ref)!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+    const policy = dev.ofType('AWS::SNS::TopicPolicy').find(([, p]) => JSON.stringify(p.Properties.Topics).includes(topicId.Ref));
+    expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+    for (const [id, alarm] of dev.ofType('AWS::CloudWatch::Alarm')) expect(alarm.Properties.AlarmActions, id).toEqual([topicId]);
   });
 
   it('throttles the API and writes JSON access logs with request id, route, status and latency', () => {
@@ -266,8 +286,8 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     expect(api.Properties.CorsConfiguration).toBeUndefined();
   });
 
-  it('outputs the API URL, user pool, client, table, bus, email configuration set and inbound SMS topic', () => {
-    expect(Object.keys(dev.outputs).sort()).toEqual(['ApiUrl', 'EmailConfigurationSet', 'EventBusName', 'InboundSmsTopicArn', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+  it('outputs the API URL, user pool, client, table, bus, email configuration set, alarm topic and inbound SMS topic', () => {
+    expect(Object.keys(dev.outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'EmailConfigurationSet', 'EventBusName', 'InboundSmsTopicArn', 'TableName', 'UserPoolClientId', 'UserPoolId']);
   });
 
   it('has no dependency cycle between resources', () => {
@@ -484,8 +504,8 @@ describe('SMS (SNS and End User Messaging)', () => {
   });
 
   it('receives inbound SMS on a TLS-only topic, encrypted with a rotating key, that only End User Messaging of this account may publish to', () => {
-    const [topicId, topic] = dev.only('AWS::SNS::Topic');
-    const [keyId, key] = dev.only('AWS::KMS::Key');
+    const [topicId, topic] = resourceAt(dev, 'InboundSms/Topic/Resource');
+    const [keyId, key] = resourceAt(dev, 'InboundSms/Key/Resource');
     expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(key.Properties.EnableKeyRotation).toBe(true);
     const endUserMessaging = { Service: 'sms-voice.amazonaws.com' };
@@ -493,7 +513,7 @@ describe('SMS (SNS and End User Messaging)', () => {
     expect(key.Properties.KeyPolicy.Statement).toContainEqual(
       expect.objectContaining({ Effect: 'Allow', Principal: endUserMessaging, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: sourceAccount }),
     );
-    const [, topicPolicy] = dev.only('AWS::SNS::TopicPolicy');
+    const [, topicPolicy] = resourceAt(dev, 'InboundSms/Topic/Policy/Resource');
     const statements = topicPolicy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
     expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
@@ -503,7 +523,7 @@ describe('SMS (SNS and End User Messaging)', () => {
   });
 
   it('delivers inbound SMS to functions/messaging/inbound-sms.ts, parking what cannot be delivered or handled in a DLQ', () => {
-    const [topicId] = dev.only('AWS::SNS::Topic');
+    const [topicId] = resourceAt(dev, 'InboundSms/Topic/Resource');
     const [, subscription] = dev.only('AWS::SNS::Subscription');
     const fn = receiver(dev);
     expect(fn.context).toBe('messaging');

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ensureTable, localDynamoClient } from '../../infra/local/create-table.ts';
 import { startDynamoLocal } from '../../infra/local/dynamo.ts';
 import { projectRoot } from '../../infra/local/paths.ts';
+import { conditionTimeoutMs, eventually } from '../support/eventually.ts';
 
 const alive = (pid: number) => {
   try {
@@ -18,10 +19,11 @@ const alive = (pid: number) => {
   }
 };
 
-const gone = async (pid: number) => {
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pid);
-};
+const gone = async (pid: number) =>
+  eventually(() => {
+    if (alive(pid)) throw new Error(`process ${pid} is still running`);
+    return true;
+  });
 
 /** Starts test/support/engine-child.ts in its own Node process and returns it with its Java pid. */
 const engineInChild = async () => {
@@ -31,7 +33,7 @@ const engineInChild = async () => {
 };
 
 // Every case starts a Java engine of its own, which takes seconds on a busy machine.
-describe('DynamoDB Local', { timeout: 60_000 }, () => {
+describe('DynamoDB Local', { timeout: 2 * conditionTimeoutMs }, () => {
   it('leaves no Java process behind after stop()', async () => {
     const engine = await startDynamoLocal();
     expect(alive(engine.pid)).toBe(true);

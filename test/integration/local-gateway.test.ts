@@ -26,6 +26,7 @@ beforeAll(async () => {
       { method: 'GET', path: '/boom', context: 'platform', roles: [] },
     ],
     tokenSecret: secret,
+    tokenSecretSource: '/data/secrets.json',
     invoke: echo,
     port: 0,
     onError: () => {},
@@ -65,6 +66,9 @@ describe('the local JWT authorizer', () => {
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/);
     }
     expect((await get('/things/42', expired)).headers.get('www-authenticate')).toContain('expired');
+    expect(((await (await get('/things/42', wrongSecret)).json()) as { detail: string }).detail).toBe(
+      'the token was signed with a key this server does not know; its key is in /data/secrets.json: sign tokens with the same RAPPORT_DATA_DIR',
+    );
     expect(invoked.length).toBe(before);
   });
 

@@ -1,8 +1,9 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Invoke } from '../../infra/local/functions.ts';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { createLocalScheduler } from '../../infra/local/scheduler.ts';
 import { systemClock } from '../../shared/ports/clock.ts';
+import { eventually } from '../support/eventually.ts';
 
 const start = new Date('2026-01-01T00:00:00Z');
 const minutes = (n: number) => new Date(start.getTime() + n * 60_000);
@@ -92,7 +93,7 @@ describe('the local scheduler on the system clock', () => {
     const scheduler = createLocalScheduler({ clock: systemClock, invoke, onError: () => {} });
     await scheduler.schedule({ name: 'soon', at: new Date(Date.now() + 50), target: 'journeys', payload: { when: new Date('2026-01-01T00:00:00Z') } });
     expect(received).toEqual([]);
-    await vi.waitFor(() => expect(received).toEqual([{ when: '2026-01-01T00:00:00.000Z' }]));
+    await eventually(() => expect(received).toEqual([{ when: '2026-01-01T00:00:00.000Z' }]));
     scheduler.stop();
   });
 });

@@ -27,6 +27,9 @@ export const useTestRuntime = (options: TestRuntimeOptions = {}): Runtime => {
     get url() {
       return rt().url;
     },
+    get publicBaseUrl() {
+      return rt().publicBaseUrl;
+    },
     get bus() {
       return rt().bus;
     },
