@@ -9,7 +9,7 @@ const byId = z.strictObject({ id });
 export const activityRoutes = defineRoutes('activities', {
   logActivity: {
     method: 'POST', path: '/contacts/{id}/activities', summary: "Log a call, email, meeting, note or message on a contact's timeline",
-    roles: customerDataWriters, params: byId, body: logActivityBody, response: activityResponse, status: 201,
+    roles: customerDataWriters, params: byId, body: logActivityBody, response: activityResponse, status: 201, unprocessable: 'companyId names no company',
   },
   contactTimeline: {
     method: 'GET', path: '/contacts/{id}/activities', summary: "A contact's timeline, newest first",

@@ -81,7 +81,7 @@ export const contactResponse = z.object({
   lastEngagedAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Contact' });
 export type Contact = z.infer<typeof contactResponse>;
 export type ContactInput = z.output<typeof upsertContactBody>;
 export type ContactPatch = z.output<typeof updateContactBody>;
@@ -104,7 +104,7 @@ export const batchResult = z.object({
       errors: z.record(z.string(), z.array(z.string())).optional(),
     }),
   ),
-});
+}).meta({ id: 'ContactBatchResult' });
 
 /** What templates see of a contact's orders (`recentOrders`), kept from order.placed events. */
 export interface OrderSummary {

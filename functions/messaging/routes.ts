@@ -41,7 +41,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   updateTemplate: {
     method: 'PUT', path: '/templates/{id}', summary: 'Replace a template’s content as its next version (earlier versions stay readable; If-Match for optimistic locking)',
-    roles: messagingEditors, params: templateIdParams, body: updateTemplateBody, response: templateResponse,
+    roles: messagingEditors, params: templateIdParams, body: updateTemplateBody, response: templateResponse, conflict: 'it changed meanwhile and the request came without If-Match',
   },
   getTemplateVersion: {
     method: 'GET', path: '/templates/{id}/versions/{version}', summary: 'Get one version of a template',
@@ -49,7 +49,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   deleteTemplate: {
     method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it)',
-    roles: messagingEditors, params: templateIdParams, status: 204,
+    roles: messagingEditors, params: templateIdParams, status: 204, conflict: 'it changed meanwhile and the request came without If-Match',
   },
 
   listSuppressions: {
@@ -58,11 +58,11 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   addSuppression: {
     method: 'POST', path: '/suppressions', summary: 'Suppress an email address or phone number (200 with the existing entry when already listed)',
-    roles: messagingEditors, body: suppressionBody, response: suppressionResponse, status: 201,
+    roles: messagingEditors, body: suppressionBody, response: suppressionResponse, status: 201, alsoAnswers: { 200: 'The address was already listed: the existing entry' },
   },
   removeSuppression: {
     method: 'DELETE', path: '/suppressions/{channel}/{address}', summary: 'Take an address off the suppression list',
-    roles: messagingEditors, params: suppressionParams, status: 204,
+    roles: messagingEditors, params: suppressionParams, status: 204, ifMatch: false,
   },
 
   getMessagingSettings: {
@@ -70,7 +70,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   updateMessagingSettings: {
     method: 'PUT', path: '/messaging/settings', summary: 'Replace the sender, quiet hours and frequency caps (fields left out take the defaults)',
-    roles: messagingEditors, body: settingsBody, response: settingsResponse,
+    roles: messagingEditors, body: settingsBody, response: settingsResponse, conflict: 'it changed meanwhile and the request came without If-Match',
   },
 
   showPreferences: {

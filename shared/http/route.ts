@@ -23,6 +23,14 @@ export interface RouteSpec {
   accepts?: 'form';
   /** Success media type when not JSON (pages served to people); the service returns a Reply with the text. */
   produces?: 'text/html';
+  /** Success statuses besides `status`, and when: an upsert's 201, an existing entry's 200. */
+  alsoAnswers?: Readonly<Record<number, string>>;
+  /** When the service refuses with 409: a uniqueness guard or a state rule (the OpenAPI document declares it). */
+  conflict?: string;
+  /** When the service refuses with 422: a reference to something that does not exist. */
+  unprocessable?: string;
+  /** PATCH, PUT and DELETE take If-Match (412 when stale); false for those that keep no version. */
+  ifMatch?: false;
 }
 
 export interface Route<S extends RouteSpec = RouteSpec> extends RouteSpec {
