@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { ResponseConfig, ZodContentObject as ContentObject } from '@asteasolutions/zod-to-openapi';
 import type { Route } from '../../shared/http/route.ts';
 import { problem } from './openapi-schemas.ts';
 
@@ -26,7 +26,7 @@ const refusals = (route: Route): Record<number, string> => {
     why[401] = 'No valid bearer token';
     why[403] = `The caller's role is not one of ${route.roles.join(', ')}`;
   }
-  if (route.path.includes('{')) why[404] = 'Nothing at this path for the tenant';
+  if (route.path.includes('{') || route.notFound) why[404] = route.notFound ? `Not found: ${route.notFound}` : 'Nothing at this path for the tenant';
   const conflicts = [route.conflict, isIdempotent(route) && 'a request with this Idempotency-Key is still in progress'].filter(Boolean);
   if (conflicts.length) why[409] = `Conflict: ${conflicts.join('; or ')}`;
   if (takesIfMatch(route)) why[412] = 'If-Match names a version other than the current one';
@@ -52,6 +52,12 @@ const success = (route: Route, status: number, description: string): ResponseCon
   return { description, headers, content: { 'application/json': { schema: route.response ?? z.unknown() } } };
 };
 
+/** The pipeline refuses in problem+json; a page for people (produces) also refuses with a page of its own. */
+const refusalContent = (route: Route): ContentObject => ({
+  'application/problem+json': { schema: problem },
+  ...(route.produces ? { [route.produces]: { schema: z.string() } } : {}),
+});
+
 /** The success status a route answers by default: what shared/http/handler.ts renders. */
 export const defaultStatus = (route: Route) => route.status ?? (route.method === 'POST' ? 201 : 200);
 
@@ -61,7 +67,7 @@ export const responsesOf = (route: Route): Record<string, ResponseConfig> => {
   const answers: Record<string, ResponseConfig> = {};
   for (const [status, description] of Object.entries(ok)) answers[status] = success(route, Number(status), description);
   for (const [status, description] of Object.entries(refusals(route))) {
-    answers[status] = { description, headers: header('X-Correlation-Id'), content: { 'application/problem+json': { schema: problem } } };
+    answers[status] = { description, headers: header('X-Correlation-Id'), content: refusalContent(route) };
   }
   return answers;
 };

@@ -51,6 +51,7 @@ export const openApiDocument = (routes: Route[]) => {
     info: {
       title: 'Rapport CRM API', version: '1.0.0',
       description: 'Contacts, companies and their timeline. Errors are RFC 9457 problem+json.',
+      contact: { name: 'Rapport', url: 'https://rapport.dev' },
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
     },
     servers: [{ url: '/', description: 'This deployment: the API Gateway stage or the local runtime that served this document' }],

@@ -27,6 +27,8 @@ export interface RouteSpec {
   alsoAnswers?: Readonly<Record<number, string>>;
   /** When the service refuses with 409: a uniqueness guard or a state rule (the OpenAPI document declares it). */
   conflict?: string;
+  /** When the service answers 404 on a route whose path names nothing (a reference in the body). */
+  notFound?: string;
   /** When the service refuses with 422: a reference to something that does not exist. */
   unprocessable?: string;
   /** PATCH, PUT and DELETE take If-Match (412 when stale); false for those that keep no version. */
