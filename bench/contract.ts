@@ -30,7 +30,7 @@ export const recordExchanges = () => {
 
 export const contractSection = (r: ContractReport): Section => ({
   title: 'Contract: answers against the OpenAPI document',
-  body: `${table(['operations in the document', 'responses validated', 'mismatches', 'undeclared statuses'], [[r.operations, r.validated, r.mismatches.length, r.undeclared.length]])}
+  body: `${table(['operations in the document', 'operations exercised', 'responses validated', 'mismatches', 'undeclared statuses'], [[r.operations, r.exercised, r.validated, r.mismatches.length, r.undeclared.length]])}
 ${[...r.mismatches, ...r.undeclared.map((u) => `${u}: status not declared`)].map((m) => `\n- ${m}`).join('')}
 - Every answer of the DynamoDB-per-route walk above, checked for a declared status, media type and body schema (test/support/openapi-contract.ts). The e2e suite runs the same check on every answer it receives (test/e2e/api-client.ts). Targets: 0 and 0.`,
 });

@@ -4,12 +4,14 @@ import type { Route } from '../../shared/http/route.ts';
 import { problem } from './openapi-schemas.ts';
 
 /** Response headers the pipeline sets (shared/http/handler.ts, idempotency.ts), as components. */
+const text = (description: string, schema: { pattern?: string; enum?: string[] } = {}) => ({ description, schema: { type: 'string' as const, ...schema } });
+
 export const responseHeaders = {
-  'X-Correlation-Id': { description: "The caller's X-Correlation-Id, or the gateway's request id", schema: { type: 'string' } },
-  ETag: { description: 'The version of the item, for If-Match: "3"', schema: { type: 'string' } },
-  Location: { description: 'Where the created item can be read', schema: { type: 'string' } },
-  'Idempotent-Replayed': { description: 'true when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
-} as const;
+  'X-Correlation-Id': text("The caller's X-Correlation-Id, or the gateway's request id"),
+  ETag: text('The version of the item, for If-Match: "3"', { pattern: '^"[0-9]+"$' }),
+  Location: text('Where the created item can be read'),
+  'Idempotent-Replayed': text('true when this is the stored answer to an earlier request with the same Idempotency-Key', { enum: ['true'] }),
+};
 
 const header = (name: keyof typeof responseHeaders) => ({ [name]: { $ref: `#/components/headers/${name}` } });
 

@@ -26,7 +26,7 @@ const rules: [z.ZodType, Record<string, unknown>][] = [
   [phone, { pattern: '^\\+?[0-9 ().-]{4,40}$', description: 'A phone number in international format (+14155550123), or national where a default region applies; answered in E.164' }],
   [timeZone, { description: 'An IANA time zone such as Europe/Paris' }],
   [locale, { pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', description: 'A BCP 47 language tag such as fr-FR' }],
-  [(createCompanyBody.shape.domain as z.ZodOptional).unwrap(), { pattern: '^(https?://)?([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]{2,}\\.?(/.*)?$', description: 'A domain name such as example.com (a URL is reduced to its host)' }],
+  [(createCompanyBody.shape.domain as z.ZodOptional).unwrap() as z.ZodType, { pattern: '^(https?://)?([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]{2,}\\.?(/.*)?$', description: 'A domain name such as example.com (a URL is reduced to its host)' }],
   [createContactBody, { anyOf: ['email', 'phone', 'firstName', 'lastName', 'externalId'].map((key) => ({ required: [key] })), description: 'Give at least one of email, phone, firstName, lastName or externalId' }],
   [updateContactBody, { minProperties: 1, description: 'Give at least one field to change' }],
 ];

@@ -1,5 +1,5 @@
-import Ajv2020 from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import formats from 'ajv-formats';
 import type { openApiDocument } from '../../functions/platform/openapi.ts';
 
 type Document = ReturnType<typeof openApiDocument>;
@@ -16,6 +16,8 @@ export interface Exchange {
 
 export interface ContractReport {
   operations: number;
+  /** Operations that answered at least once. */
+  exercised: number;
   /** Answers to a route of the document (others, like the local runtime's /dev pages, are not in the contract). */
   validated: number;
   /** Declared status, wrong media type or body: "GET /contacts/{id} 200: /email must match format". */
@@ -35,10 +37,12 @@ const templatesOf = (doc: Document) =>
 /** Checks what clients received against the document: status declared, media type declared, body valid for its schema. */
 export const checkContract = (doc: Document, exchanges: readonly Exchange[]): ContractReport => {
   const ajv = new Ajv2020({ strict: false, validateSchema: false, allErrors: true });
-  addFormats(ajv);
+  // ajv-formats is CommonJS: its plugin is the module's default export.
+  formats.default(ajv);
   ajv.addSchema(doc as object, 'openapi.json');
   const templates = templatesOf(doc);
-  const report: ContractReport = { operations: 0, validated: 0, mismatches: [], undeclared: [] };
+  const report: ContractReport = { operations: 0, exercised: 0, validated: 0, mismatches: [], undeclared: [] };
+  const seen = new Set<string>();
   for (const item of Object.values(doc.paths ?? {})) report.operations += ['get', 'put', 'post', 'patch', 'delete'].filter((m) => m in (item as object)).length;
   for (const x of exchanges) {
     const path = x.url.replace(/[?#].*/, '').split('/').map((s) => decodeURIComponent(s));
@@ -47,6 +51,8 @@ export const checkContract = (doc: Document, exchanges: readonly Exchange[]): Co
       segments.length === path.length && segments.every((s, i) => s === undefined ? path[i] !== '' : s === path[i]) && (doc.paths?.[template] as Record<string, unknown>)[method]);
     if (!match) continue;
     report.validated++;
+    seen.add(`${method} ${match.template}`);
+    report.exercised = seen.size;
     const where = `${x.method} ${match.template} ${x.status}`;
     const responses = ((doc.paths?.[match.template] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>)[method]!).responses;
     const declared = responses[String(x.status)];
