@@ -1,6 +1,8 @@
 import * as z from 'zod';
-import { createCompanyBody } from '../companies/schemas.ts';
+import { createCompanyBody, updateCompanyBody } from '../companies/schemas.ts';
 import { createContactBody, updateContactBody } from '../contacts/schemas.ts';
+import { createTemplateBody } from '../messaging/schemas.ts';
+import { updateTaskBody } from '../tasks/schemas.ts';
 import { email, locale, phone, timeZone } from '../../shared/domain/fields.ts';
 
 /** RFC 9457 problem+json as the pipeline renders it (shared/http/problem.ts), with the extras services add. */
@@ -28,7 +30,14 @@ const rules: [z.ZodType, Record<string, unknown>][] = [
   [locale, { pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', description: 'A BCP 47 language tag such as fr-FR' }],
   [(createCompanyBody.shape.domain as z.ZodOptional).unwrap() as z.ZodType, { pattern: '^(https?://)?([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]{2,}\\.?(/.*)?$', description: 'A domain name such as example.com (a URL is reduced to its host)' }],
   [createContactBody, { anyOf: ['email', 'phone', 'firstName', 'lastName', 'externalId'].map((key) => ({ required: [key] })), description: 'Give at least one of email, phone, firstName, lastName or externalId' }],
-  [updateContactBody, { minProperties: 1, description: 'Give at least one field to change' }],
+  ...[updateContactBody, updateCompanyBody, updateTaskBody].map((body): [z.ZodType, Record<string, unknown>] => [body, { minProperties: 1, description: 'Give at least one field to change' }]),
+  [createTemplateBody, {
+    description: 'Email: subject, and html or text. SMS: body only.',
+    oneOf: [
+      { properties: { channel: { const: 'email' }, body: false }, required: ['subject'], anyOf: [{ required: ['html'] }, { required: ['text'] }] },
+      { properties: { channel: { const: 'sms' }, subject: false, html: false, text: false }, required: ['body'] },
+    ],
+  }],
 ];
 
-for (const [schema, meta] of rules) z.globalRegistry.add(schema, meta);
+for (const [schema, meta] of rules) z.globalRegistry.add(schema, { ...z.globalRegistry.get(schema), ...meta });
