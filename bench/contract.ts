@@ -17,7 +17,7 @@ export const recordExchanges = () => {
     } catch {
       // pages stay text
     }
-    exchanges.push({ method: init?.method ?? 'GET', url: url.pathname + url.search, status: res.status, contentType: res.headers.get('content-type') ?? '', body });
+    exchanges.push({ method: init?.method ?? 'GET', url: url.pathname + url.search, status: res.status, contentType: res.headers.get('content-type') ?? '', headers: [...res.headers.keys()], body });
     return res;
   };
   return {

@@ -37,7 +37,7 @@ export const apiClient = (baseUrl: string, token?: string): Api => async (method
   } catch {
     // non-JSON bodies stay text
   }
-  exchanges.push({ method, url: path, status: res.status, contentType: res.headers.get('content-type') ?? '', body: parsed });
+  exchanges.push({ method, url: path, status: res.status, contentType: res.headers.get('content-type') ?? '', headers: [...res.headers.keys()], body: parsed });
   return { status: res.status, headers: res.headers, body: parsed };
 };
 

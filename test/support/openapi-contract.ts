@@ -11,6 +11,8 @@ export interface Exchange {
   url: string;
   status: number;
   contentType: string;
+  /** Names of the response headers, lower-case. */
+  headers: string[];
   body: unknown;
 }
 
@@ -54,12 +56,15 @@ export const checkContract = (doc: Document, exchanges: readonly Exchange[]): Co
     seen.add(`${method} ${match.template}`);
     report.exercised = seen.size;
     const where = `${x.method} ${match.template} ${x.status}`;
-    const responses = ((doc.paths?.[match.template] as Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>)[method]!).responses;
+    const responses = ((doc.paths?.[match.template] as Record<string, { responses: Record<string, { headers?: object; content?: Record<string, unknown> }> }>)[method]!).responses;
     const declared = responses[String(x.status)];
     if (!declared) {
       report.undeclared.push(where);
       continue;
     }
+    // Idempotent-Replayed is declared on every answer of the route but sent on replays only.
+    const missing = Object.keys(declared.headers ?? {}).filter((h) => h !== 'Idempotent-Replayed' && !x.headers.includes(h.toLowerCase()));
+    if (missing.length) report.mismatches.push(`${where}: no ${missing.join(', ')} header`);
     const mediaType = x.contentType.split(';')[0]!.trim().toLowerCase();
     if (!declared.content) {
       if (x.body !== undefined && x.body !== '') report.mismatches.push(`${where}: a body where none is declared`);

@@ -74,11 +74,13 @@ describe('the OpenAPI document', () => {
     expect(body('updateContact')).toMatchObject({ minProperties: 1 });
     expect(body('updateContact').properties.email.anyOf ?? [body('updateContact').properties.email]).toContainEqual(expect.objectContaining({ format: 'email' }));
     expect(body('createCompany').properties.domain).toHaveProperty('pattern');
+    expect(body('createTemplate').oneOf).toHaveLength(2);
+    expect(body('updateTask')).toMatchObject({ minProperties: 1 });
   });
 });
 
 describe('the contract check', () => {
-  const exchange = { method: 'GET', url: '/health', status: 200, contentType: 'application/json', body: { status: 'ok' } };
+  const exchange = { method: 'GET', url: '/health', status: 200, contentType: 'application/json', headers: ['x-correlation-id'], body: { status: 'ok' } };
 
   it('accepts an answer that matches the document and skips paths outside it', () => {
     expect(checkContract(doc, [exchange, { ...exchange, url: '/dev/outbox' }])).toMatchObject({ validated: 1, mismatches: [], undeclared: [] });
@@ -89,15 +91,20 @@ describe('the contract check', () => {
       { ...exchange, status: 418 },
       { ...exchange, contentType: 'text/plain' },
       { ...exchange, body: { status: 'down' } },
-      { ...exchange, method: 'GET', url: '/contacts/01HZY0M7ZQ6V9K3Q4B5C6D7E8F', body: { id: 'x' } },
+      { ...exchange, url: '/contacts/01HZY0M7ZQ6V9K3Q4B5C6D7E8F', headers: ['x-correlation-id', 'etag'], body: { id: 'x' } },
     ]);
     expect(report.undeclared).toEqual(['GET /health 418']);
     expect(report.mismatches).toHaveLength(3);
     expect(report.mismatches[2]).toMatch(/^GET \/contacts\/\{id\} 200: /);
   });
 
+  it('reports a declared header the answer lacks', () => {
+    const report = checkContract(doc, [{ ...exchange, method: 'POST', url: '/contacts', status: 201, headers: ['x-correlation-id', 'etag'], body: {} }]);
+    expect(report.mismatches).toContain('POST /contacts 201: no Location header');
+  });
+
   it('picks the literal route over the parameter one', () => {
-    const report = checkContract(doc, [{ method: 'GET', url: '/journeys/templates', status: 200, contentType: 'application/json', body: { id: 'not a template list' } }]);
+    const report = checkContract(doc, [{ ...exchange, url: '/journeys/templates', body: { id: 'not a template list' } }]);
     expect(report.mismatches[0]).toMatch(/^GET \/journeys\/templates 200/);
   });
 });
