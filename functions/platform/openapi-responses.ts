@@ -3,9 +3,9 @@ import type { ResponseConfig, ZodContentObject as ContentObject } from '@asteaso
 import type { Route } from '../../shared/http/route.ts';
 import { problem } from './openapi-schemas.ts';
 
-/** Response headers the pipeline sets (shared/http/handler.ts, idempotency.ts), as components. */
 const text = (description: string, schema: { pattern?: string; enum?: string[] } = {}) => ({ description, schema: { type: 'string' as const, ...schema } });
 
+/** Response headers the pipeline sets (shared/http/handler.ts, idempotency.ts), as components. */
 export const responseHeaders = {
   'X-Correlation-Id': text("The caller's X-Correlation-Id, or the gateway's request id"),
   ETag: text('The version of the item, for If-Match: "3"', { pattern: '^"[0-9]+"$' }),
