@@ -18,7 +18,7 @@ const header = (name: keyof typeof responseHeaders) => ({ [name]: { $ref: `#/com
 /** A POST by a signed-in caller goes through Idempotency-Key handling. */
 export const isIdempotent = (route: Route) => route.method === 'POST' && route.roles.length > 0;
 export const takesIfMatch = (route: Route) => ['PATCH', 'PUT', 'DELETE'].includes(route.method) && route.ifMatch !== false;
-const isVersioned = (schema: Route['response']) => schema instanceof z.ZodObject && 'version' in schema.shape;
+const hasField = (schema: Route['response'], field: string) => schema instanceof z.ZodObject && field in schema.shape;
 
 /** Why the pipeline or the service can refuse this route, by status. */
 const refusals = (route: Route): Record<number, string> => {
@@ -45,8 +45,9 @@ const refusals = (route: Route): Record<number, string> => {
 const success = (route: Route, status: number, description: string): ResponseConfig => {
   const headers = {
     ...header('X-Correlation-Id'),
-    ...(isVersioned(route.response) ? header('ETag') : {}),
-    ...(status === 201 && route.method === 'POST' ? header('Location') : {}),
+    ...(hasField(route.response, 'version') ? header('ETag') : {}),
+    // shared/http/handler.ts render(): a POST's 201 names the created item when it has an id.
+    ...(status === 201 && route.method === 'POST' && hasField(route.response, 'id') ? header('Location') : {}),
     ...(isIdempotent(route) ? header('Idempotent-Replayed') : {}),
   };
   if (status === 204) return { description, headers };
