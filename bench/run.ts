@@ -7,6 +7,7 @@ import { startDynamoLocal } from '../infra/local/dynamo.ts';
 import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
 import { db } from '../shared/db/client.ts';
 import { bundleSection, measureBundles } from './bundles.ts';
+import { contractSection, recordExchanges } from './contract.ts';
 import { costSection } from './cost.ts';
 import { functionSettings } from './lambda-config.ts';
 import { meterDynamo } from './dynamo-meter.ts';
@@ -75,7 +76,9 @@ try {
   log('DynamoDB requests per route…');
   const sideClient = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   meter.sizeExistingItems(async (TableName, Key) => (await sideClient.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item);
+  const recording = recordExchanges();
   const usage = await measureRouteUsage({ url: gateway.url, token: await runtime.token('bench-usage', ['admin']), meter, settle });
+  const contract = recording.stop();
   meter.sizeExistingItems(undefined);
   sideClient.destroy();
 
@@ -85,6 +88,7 @@ try {
 
   sections.push(
     routeUsageSection(usage, meter.total().requests.Scan ?? 0),
+    contractSection(contract),
     throughputSection(throughput),
     costSection(throughput, { memoryMb: lambda.memoryMb, memorySource: 'as infra/aws/context-function.ts configures every function' }),
     memory,

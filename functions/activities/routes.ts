@@ -10,7 +10,7 @@ const entryParams = z.strictObject({ id, activityId: id });
 export const activityRoutes = defineRoutes('activities', {
   logActivity: {
     method: 'POST', path: '/contacts/{id}/activities', summary: "Log a call, email, meeting, note or message on a contact's timeline",
-    roles: customerDataWriters, params: byId, body: logActivityBody, response: activityResponse, status: 201,
+    roles: customerDataWriters, params: byId, body: logActivityBody, response: activityResponse, status: 201, unprocessable: 'companyId names no company',
     location: { path: '/contacts/{id}/activities/{activityId}', fields: { id: 'contactId', activityId: 'id' } },
   },
   getActivity: {

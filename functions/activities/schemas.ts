@@ -30,6 +30,6 @@ export const activityResponse = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
   authorId: z.string(),
   createdAt: z.string(),
-});
+}).meta({ id: 'Activity' });
 export type Activity = z.infer<typeof activityResponse>;
 export type ActivityInput = z.output<typeof logActivityBody>;

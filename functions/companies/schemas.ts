@@ -51,7 +51,7 @@ export const companyResponse = z.object({
   attributes: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Company' });
 export type Company = z.infer<typeof companyResponse>;
 export type CompanyInput = z.output<typeof createCompanyBody>;
 export type CompanyPatch = z.output<typeof updateCompanyBody>;

@@ -22,6 +22,7 @@ export const contactRoutes = defineRoutes('contacts', {
   createContact: {
     method: 'POST', path: '/contacts', summary: 'Create a contact (409 with the existing id when the email or phone is taken)',
     roles: customerDataWriters, body: createContactBody, response: contactWriteResponse, status: 201, location: '/contacts/{id}',
+    conflict: 'the email or phone belongs to another contact', unprocessable: 'companyId names no company',
   },
   batchCreateContacts: {
     method: 'POST', path: '/contacts/batch', summary: 'Create up to 100 contacts, with a result per item',
@@ -48,6 +49,7 @@ export const contactRoutes = defineRoutes('contacts', {
   updateContact: {
     method: 'PATCH', path: '/contacts/{id}', summary: 'Change some fields of a contact (If-Match for optimistic locking)',
     roles: customerDataWriters, params: contactIdParams, body: updateContactBody, response: contactWriteResponse,
+    conflict: 'the email or phone belongs to another contact', unprocessable: 'companyId names no company',
   },
   deleteContact: {
     method: 'DELETE', path: '/contacts/{id}', summary: 'Delete a contact', roles: customerDataAdmins, params: contactIdParams, status: 204,
@@ -55,11 +57,13 @@ export const contactRoutes = defineRoutes('contacts', {
   upsertContactByEmail: {
     method: 'PUT', path: '/contacts/by-email/{email}', summary: 'Create or update the contact with this email (201 or 200)',
     roles: customerDataWriters, params: z.strictObject({ email }), body: upsertContactBody, response: contactWriteResponse, location: '/contacts/{id}',
+    alsoAnswers: { 201: 'Created: no contact had this email' }, conflict: 'the phone belongs to another contact', unprocessable: 'companyId names no company',
   },
   upsertContactByExternalId: {
     method: 'PUT', path: '/contacts/by-external-id/{externalId}', summary: 'Create or update the contact with this external id (201 or 200)',
     roles: customerDataWriters, params: z.strictObject({ externalId: z.string().min(1).max(128).regex(/^[^#]+$/) }), body: upsertContactBody, response: contactWriteResponse,
     location: '/contacts/{id}',
+    alsoAnswers: { 201: 'Created: no contact had this external id' }, conflict: 'the email or phone belongs to another contact', unprocessable: 'companyId names no company',
   },
   listCompanyContacts: {
     method: 'GET', path: '/companies/{id}/contacts', summary: "List a company's contacts",

@@ -105,7 +105,7 @@ export const contactResponse = z.object({
   lastEngagedAt: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Contact' });
 export type Contact = z.infer<typeof contactResponse>;
 /** What a write answers: the contact, and `warnings` when the body named consent purposes no sender knows. */
 export const contactWriteResponse = contactResponse.extend({ warnings: z.array(z.string()).optional() });
@@ -150,7 +150,7 @@ export const batchResult = z.object({
       warnings: z.array(z.string()).optional(),
     }),
   ),
-});
+}).meta({ id: 'ContactBatchResult' });
 
 /** What templates see of a contact's orders (`recentOrders`), kept from order.placed events. */
 export interface OrderSummary {

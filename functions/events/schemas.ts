@@ -14,4 +14,4 @@ const [first, ...rest] = ingestibleEvents.map((type) =>
 
 export const ingestEventBody = z.discriminatedUnion('type', [first!, ...rest]);
 
-export const ingestEventResponse = z.object({ id: z.string(), type: z.string(), duplicate: z.boolean() });
+export const ingestEventResponse = z.object({ id: z.string(), type: z.string(), duplicate: z.boolean() }).meta({ id: 'IngestedEvent' });

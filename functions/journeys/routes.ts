@@ -26,22 +26,22 @@ export const journeyRoutes = defineRoutes('journeys', {
   getJourney: { method: 'GET', path: '/journeys/{id}', summary: 'Get a journey (its current version)', roles: readers, params: journeyIdParams, response: journeyResponse },
   updateJourney: {
     method: 'PUT', path: '/journeys/{id}', summary: 'Replace the definition: makes a new version; runs already enrolled finish on theirs (If-Match for optimistic locking)',
-    roles: editors, params: journeyIdParams, body: journeyBody, response: journeyResponse,
+    roles: editors, params: journeyIdParams, body: journeyBody, response: journeyResponse, conflict: 'the journey is archived, or changed meanwhile',
   },
   deleteJourney: {
-    method: 'DELETE', path: '/journeys/{id}', summary: 'Delete a draft (409 once it was activated: archive it instead)', roles: editors, params: journeyIdParams, status: 204,
+    method: 'DELETE', path: '/journeys/{id}', summary: 'Delete a draft (409 once it was activated: archive it instead)', roles: editors, params: journeyIdParams, status: 204, conflict: 'the journey was activated once, or changed meanwhile',
   },
   activateJourney: {
     method: 'POST', path: '/journeys/{id}/activate', summary: 'Start enrolling contacts (from draft or paused)',
-    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200,
+    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200, conflict: 'the journey is not in a state that allows this',
   },
   pauseJourney: {
     method: 'POST', path: '/journeys/{id}/pause', summary: 'Stop enrolling contacts; runs already enrolled go on',
-    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200,
+    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200, conflict: 'the journey is not in a state that allows this',
   },
   archiveJourney: {
     method: 'POST', path: '/journeys/{id}/archive', summary: 'Stop enrolling for good; runs already enrolled go on, the journey becomes read-only',
-    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200,
+    roles: editors, params: journeyIdParams, response: journeyResponse, status: 200, conflict: 'the journey is not in a state that allows this',
   },
   getJourneyVersion: {
     method: 'GET', path: '/journeys/{id}/versions/{version}', summary: 'A stored version of a journey', roles: readers, params: versionParams, response: journeyVersionResponse,
@@ -62,5 +62,6 @@ export const journeyRoutes = defineRoutes('journeys', {
     method: 'POST', path: '/journeys/templates/{name}/install',
     summary: 'Install a built-in journey as an editable draft (once per tenant; 409 with the existing id); its messages use the given template ids or starter templates created in messaging',
     roles: editors, params: templateParams, body: installBody, response: journeyResponse, status: 201, location: '/journeys/{id}',
+    conflict: 'the template is already installed (existingId names the journey)',
   },
 });

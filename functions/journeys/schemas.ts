@@ -161,10 +161,10 @@ export const journeyResponse = z.object({
   activatedAt: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Journey' });
 export type Journey = z.infer<typeof journeyResponse>;
 
-export const journeyVersionResponse = z.object({ journeyId: id, version: z.number().int(), ...definitionResponse, createdAt: z.string() });
+export const journeyVersionResponse = z.object({ journeyId: id, version: z.number().int(), ...definitionResponse, createdAt: z.string() }).meta({ id: 'JourneyVersion' });
 export type JourneyVersion = z.infer<typeof journeyVersionResponse>;
 
 export const journeyIdParams = z.strictObject({ id });
@@ -182,7 +182,7 @@ export const installBody = z
 
 export const templateListResponse = z.object({
   items: z.array(z.object({ name: z.enum(templateNames), summary: z.string(), slots: z.array(z.object({ slot: z.string(), channel: z.enum(['email', 'sms']) })) })),
-});
+}).meta({ id: 'JourneyTemplateList' });
 
 const simulatedEvent = z.strictObject({
   type: eventType,
@@ -225,7 +225,7 @@ export const simulateResponse = z.object({
     }),
   ),
   skipped: z.array(z.object({ stepId: z.string(), reason: z.string() })),
-});
+}).meta({ id: 'JourneySimulation' });
 export type SimulationResult = z.infer<typeof simulateResponse>;
 
 const counters = z.object({
@@ -240,4 +240,4 @@ const counters = z.object({
   deferred: z.number().int(),
 });
 export type Counters = z.infer<typeof counters>;
-export const statsResponse = z.object({ journeyId: id, totals: counters, steps: z.array(counters.extend({ stepId: z.string() })) });
+export const statsResponse = z.object({ journeyId: id, totals: counters, steps: z.array(counters.extend({ stepId: z.string() })) }).meta({ id: 'JourneyStats' });

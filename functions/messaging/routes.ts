@@ -41,7 +41,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   updateTemplate: {
     method: 'PUT', path: '/templates/{id}', summary: 'Replace a template’s content as its next version (earlier versions stay readable; If-Match for optimistic locking)',
-    roles: messagingEditors, params: templateIdParams, body: updateTemplateBody, response: templateResponse,
+    roles: messagingEditors, params: templateIdParams, body: updateTemplateBody, response: templateResponse, conflict: 'it changed meanwhile and the request came without If-Match',
   },
   getTemplateVersion: {
     method: 'GET', path: '/templates/{id}/versions/{version}', summary: 'Get one version of a template',
@@ -50,6 +50,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   deleteTemplate: {
     method: 'DELETE', path: '/templates/{id}', summary: 'Delete a template (sends pinned to one of its versions still render it); 409 naming the active or paused journeys that send it',
     roles: messagingEditors, params: templateIdParams, status: 204,
+    conflict: 'an active or paused journey sends it (journeys names them), or it changed meanwhile and the request came without If-Match',
   },
 
   listSuppressions: {
@@ -59,6 +60,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   addSuppression: {
     method: 'POST', path: '/suppressions', summary: 'Suppress an email address or phone number (200 with the existing entry when already listed)',
     roles: messagingEditors, body: suppressionBody, response: suppressionResponse, status: 201, location: '/suppressions/{channel}/{address}',
+    alsoAnswers: { 200: 'The address was already listed: the existing entry' },
   },
   getSuppression: {
     method: 'GET', path: '/suppressions/{channel}/{address}', summary: 'One entry of the suppression list',
@@ -66,7 +68,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   removeSuppression: {
     method: 'DELETE', path: '/suppressions/{channel}/{address}', summary: 'Take an address off the suppression list',
-    roles: messagingEditors, params: suppressionParams, status: 204,
+    roles: messagingEditors, params: suppressionParams, status: 204, ifMatch: false,
   },
 
   getMessagingSettings: {
@@ -74,7 +76,7 @@ export const messagingRoutes = defineRoutes('messaging', {
   },
   updateMessagingSettings: {
     method: 'PUT', path: '/messaging/settings', summary: 'Replace the sender, quiet hours and frequency caps (fields left out take the defaults)',
-    roles: messagingEditors, body: settingsBody, response: settingsResponse,
+    roles: messagingEditors, body: settingsBody, response: settingsResponse, conflict: 'it changed meanwhile and the request came without If-Match',
   },
 
   showPreferences: {

@@ -85,7 +85,7 @@ export const messageResponse = z.object({
   complainedAt: z.string().optional(),
   openedAt: z.string().optional(),
   clickedAt: z.string().optional(),
-});
+}).meta({ id: 'Message' });
 export type MessageView = z.infer<typeof messageResponse>;
 /** The stored log item: what the API shows plus what a deferred send needs to resume. */
 export type MessageLog = MessageView & { deferrals?: number; request?: StoredRequest };
@@ -131,9 +131,9 @@ export const templateResponse = z.object({
   body: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Template' });
 export type Template = z.infer<typeof templateResponse> & { deletedAt?: string };
-export const templateVersionResponse = templateResponse.omit({ updatedAt: true });
+export const templateVersionResponse = templateResponse.omit({ updatedAt: true }).meta({ id: 'TemplateVersion' });
 export type TemplateVersion = z.infer<typeof templateVersionResponse>;
 
 export const templateIdParams = z.strictObject({ id });
@@ -154,7 +154,7 @@ export const suppressionResponse = z.object({
   messageId: z.string().optional(),
   createdBy: z.string(),
   createdAt: z.string(),
-});
+}).meta({ id: 'Suppression' });
 export type Suppression = z.infer<typeof suppressionResponse>;
 export const suppressionParams = z.strictObject({ channel: z.enum(sendChannels), address: z.string().min(1).max(254) });
 export const suppressionsQuery = listQuery.extend({ channel: z.enum(sendChannels).optional() });
@@ -186,7 +186,7 @@ export const settingsResponse = z.object({
   frequencyCaps: z.object({ marketing: cap, surveys: cap }),
   version: z.number().int(),
   updatedAt: z.string().optional(),
-});
+}).meta({ id: 'MessagingSettings' });
 export type MessagingSettings = z.infer<typeof settingsResponse>;
 
 // ------------------------------------------------------------- unsubscribe

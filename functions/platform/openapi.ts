@@ -1,33 +1,34 @@
 import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import type { Route } from '../../shared/http/route.ts';
+import { isIdempotent, responseHeaders, responsesOf, takesIfMatch } from './openapi-responses.ts';
 
-const problem = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  instance: z.string().optional(),
-  errors: z.record(z.string(), z.array(z.string())).optional(),
-});
+const requestHeaders = (route: Route) => {
+  const shape = {
+    ...(isIdempotent(route) ? { 'Idempotency-Key': z.string().regex(/^[\x21-\x7e]{1,255}$/).optional().meta({ description: 'Makes a retry safe: the same key and body get the first answer again (24 h)' }) } : {}),
+    ...(takesIfMatch(route) ? { 'If-Match': z.string().optional().meta({ description: 'The ETag read earlier ("3"): the change applies only to that version, else 412' }) } : {}),
+  };
+  return Object.keys(shape).length ? z.object(shape) : undefined;
+};
 
-const problems = (route: Route) => {
-  const codes = ['400', '429'];
-  if (route.roles.length) codes.push('401', '403');
-  if (route.path.includes('{')) codes.push('404');
-  if (route.method === 'POST' || route.method === 'PUT') codes.push('409');
-  if (route.method === 'PATCH' || route.method === 'DELETE' || route.method === 'PUT') codes.push('412');
-  return Object.fromEntries(codes.map((c) => [c, { description: 'Problem', content: { 'application/problem+json': { schema: problem } } }]));
+/** A page of a named type is named too: ContactPage, not an inline { items, nextCursor }. */
+const pages = new Map<string, z.ZodType>();
+const named = (schema: Route['response']) => {
+  if (!(schema instanceof z.ZodObject) || !(schema.shape.items instanceof z.ZodArray)) return schema;
+  const item = z.globalRegistry.get(schema.shape.items.element)?.id;
+  if (!item) return schema;
+  if (!pages.has(item)) pages.set(item, schema.meta({ id: `${item}Page` }));
+  return pages.get(item);
 };
 
 /** The OpenAPI 3.1 document of the whole API, generated from the route catalog's zod schemas. */
 export const openApiDocument = (routes: Route[]) => {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  for (const [name, header] of Object.entries(responseHeaders)) registry.registerComponent('headers', name, header);
   for (const route of routes) {
-    const status = String(route.status ?? (route.method === 'POST' ? 201 : 200));
     registry.registerPath({
-      method: route.method.toLowerCase() as 'get',
+      method: route.method.toLowerCase() as Lowercase<Route['method']>,
       path: route.path,
       operationId: route.op,
       summary: route.summary,
@@ -38,22 +39,22 @@ export const openApiDocument = (routes: Route[]) => {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,
         body: route.body
-          ? { content: { 'application/json': { schema: route.body }, ...(route.accepts === 'form' ? { 'application/x-www-form-urlencoded': { schema: route.body } } : {}) } }
+          ? { required: true, content: { 'application/json': { schema: route.body }, ...(route.accepts === 'form' ? { 'application/x-www-form-urlencoded': { schema: route.body } } : {}) } }
           : undefined,
-        headers: route.method === 'POST' ? z.object({ 'Idempotency-Key': z.string().max(255).optional() }) : undefined,
+        headers: requestHeaders(route),
       },
-      responses: {
-        [status]: route.produces
-          ? { description: 'Success', content: { [route.produces]: { schema: z.string() } } }
-          : route.response
-            ? { description: 'Success', content: { 'application/json': { schema: route.response } } }
-            : { description: 'Success' },
-        ...problems(route),
-      },
+      responses: responsesOf({ ...route, response: named(route.response) }),
     });
   }
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'Rapport CRM API', version: '1.0.0', description: 'Contacts, companies and their timeline. Errors are RFC 9457 problem+json.' },
+    info: {
+      title: 'Rapport CRM API', version: '1.0.0',
+      description: 'Contacts, companies and their timeline. Errors are RFC 9457 problem+json.',
+      contact: { name: 'Rapport', url: 'https://rapport.dev' },
+      license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },
+    },
+    servers: [{ url: '/', description: 'This deployment: the API Gateway stage or the local runtime that served this document' }],
+    tags: [...new Set(routes.map((r) => r.context))].map((name) => ({ name, description: `Served by the ${name} function` })),
   });
 };

@@ -53,7 +53,7 @@ export const surveySendView = z.object({
   outcome: z.object({ status: z.string(), messageId: z.string().optional(), reason: z.string().optional(), until: z.string().optional() }).optional(),
   outcomeAt: z.string().optional(),
   response: surveyResponse.optional(),
-});
+}).meta({ id: 'SurveySend' });
 /** A survey emailed to one contact, and its answer once given. */
 export type SurveySend = Omit<z.infer<typeof surveySendView>, 'outcome'> & { outcome?: SendOutcome };
 

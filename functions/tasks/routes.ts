@@ -11,6 +11,7 @@ export const taskRoutes = defineRoutes('tasks', {
   createTask: {
     method: 'POST', path: '/tasks', summary: "Create a task about a contact, for its owner unless ownerId names someone (due the next business day by default)",
     roles: taskWriters, body: createTaskBody, response: taskResponse, status: 201, location: '/tasks/{id}',
+    notFound: 'contactId names no contact', unprocessable: 'the contact has no owner and ownerId is missing',
   },
   listTasks: {
     method: 'GET', path: '/tasks', summary: "An owner's tasks (the caller's by default), open ones unless status=done, soonest due first",

@@ -43,6 +43,6 @@ export const taskResponse = z.object({
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),
-});
+}).meta({ id: 'Task' });
 export type Task = z.infer<typeof taskResponse>;
 export type TaskPatch = z.output<typeof updateTaskBody>;

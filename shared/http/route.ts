@@ -29,6 +29,16 @@ export interface RouteSpec {
    * or of the field `fields` maps it to. Every route that can answer 201 has one.
    */
   location?: string | { path: string; fields: Record<string, string> };
+  /** Success statuses besides `status`, and when: an upsert's 201, an existing entry's 200. */
+  alsoAnswers?: Readonly<Record<number, string>>;
+  /** When the service refuses with 409: a uniqueness guard or a state rule (the OpenAPI document declares it). */
+  conflict?: string;
+  /** When the service answers 404 on a route whose path names nothing (a reference in the body). */
+  notFound?: string;
+  /** When the service refuses with 422: a reference to something that does not exist. */
+  unprocessable?: string;
+  /** PATCH, PUT and DELETE take If-Match (412 when stale); false for those that keep no version. */
+  ifMatch?: false;
 }
 
 export interface Route<S extends RouteSpec = RouteSpec> extends RouteSpec {

@@ -1,3 +1,8 @@
+import { afterAll, expect } from 'vitest';
+import { openApiDocument } from '../../functions/platform/openapi.ts';
+import { routes } from '../../functions/routes.ts';
+import { checkContract, type Exchange } from '../support/openapi-contract.ts';
+
 /** A tiny HTTP client for e2e tests: one tenant and role per instance. */
 export interface Api {
   (method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
@@ -7,6 +12,13 @@ export interface ApiResponse {
   headers: Headers;
   body: any;
 }
+
+/** Every answer this test file received: after the file, each must match the OpenAPI document. */
+const exchanges: Exchange[] = [];
+afterAll(() => {
+  const { mismatches, undeclared } = checkContract(openApiDocument(routes), exchanges);
+  expect({ mismatches, undeclared }).toEqual({ mismatches: [], undeclared: [] });
+});
 
 const send = async (baseUrl: string, token: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
   const res = await fetch(`${baseUrl}${path}`, {
@@ -25,6 +37,7 @@ const send = async (baseUrl: string, token: string | undefined, method: string, 
   } catch {
     // non-JSON bodies stay text
   }
+  exchanges.push({ method, url: path, status: res.status, contentType: res.headers.get('content-type') ?? '', headers: [...res.headers.keys()], body: parsed });
   return { status: res.status, headers: res.headers, body: parsed };
 };
 
