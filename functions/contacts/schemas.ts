@@ -21,7 +21,7 @@ export const nationalNumber = /^[\d(][\d\s().-]{4,}$/;
  * A phone: E.164 when it carries its country code; a national number stays as
  * written until the service reads it in `phoneRegion` or the tenant's default region.
  */
-const contactPhone = z.string().max(40).transform((value, ctx) => {
+export const contactPhone = z.string().max(40).transform((value, ctx) => {
   const e164 = toE164(value);
   if (e164) return e164;
   if (nationalNumber.test(value.trim())) return value.trim();

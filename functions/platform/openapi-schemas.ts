@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { createCompanyBody, updateCompanyBody } from '../companies/schemas.ts';
-import { createContactBody, updateContactBody } from '../contacts/schemas.ts';
+import { contactPhone, createContactBody, phoneRegion, updateContactBody } from '../contacts/schemas.ts';
 import { createTemplateBody } from '../messaging/schemas.ts';
 import { updateTaskBody } from '../tasks/schemas.ts';
 import { email, locale, phone, timeZone } from '../../shared/domain/fields.ts';
@@ -26,6 +26,8 @@ export const problem = z
 const rules: [z.ZodType, Record<string, unknown>][] = [
   [email, { format: 'email', maxLength: 254 }],
   [phone, { pattern: '^\\+?[0-9 ().-]{4,40}$', description: 'A phone number in international format (+14155550123), or national where a default region applies; answered in E.164' }],
+  [contactPhone, { pattern: '^\\+?[0-9 ().-]{4,40}$', description: 'A phone number in international format (+14155550123), or national (read in phoneRegion or the tenant default region); answered in E.164' }],
+  [phoneRegion, { pattern: '^[A-Za-z]{2}$', description: 'An ISO 3166 country code such as CN or US, for national phone numbers' }],
   [timeZone, { description: 'An IANA time zone such as Europe/Paris' }],
   [locale, { pattern: '^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$', description: 'A BCP 47 language tag such as fr-FR' }],
   [(createCompanyBody.shape.domain as z.ZodOptional).unwrap() as z.ZodType, { pattern: '^(https?://)?([A-Za-z0-9-]+\\.)+[A-Za-z0-9-]{2,}\\.?(/.*)?$', description: 'A domain name such as example.com (a URL is reduced to its host)' }],

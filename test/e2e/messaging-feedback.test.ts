@@ -167,7 +167,9 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(after.consent.email).toMatchObject({ marketing: { granted: false, source: 'unsubscribe-link' }, surveys: { granted: true } });
 
     const forged = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
-    expect(forged.status).toBe(404);
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await forged.text()).toContain('This link does not work');
   });
 
   it('accepts the one-click POST as multipart/form-data, as RFC 8058 recommends to mail clients', async () => {
