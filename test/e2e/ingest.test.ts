@@ -69,15 +69,18 @@ describe('POST /events (trusted integrations)', () => {
     const { body: contact } = await api('POST', '/contacts', { email: 'e@example.com' });
     expect(contact.lastEngagedAt).toBe(contact.createdAt);
     const order = (orderId: string, occurredAt: string) => ({ type: 'order.placed', occurredAt, data: { orderId, contactId: contact.id, total: { amount: 100, currency: 'USD' } } });
-    await api('POST', '/events', order('o1', '2099-01-02T00:00:00Z'));
-    await api('POST', '/events', order('o0', '2099-01-01T00:00:00Z'));
+    const latest = new Date(Date.now() + 60_000).toISOString();
+    const earlier = new Date(Date.now() - 86_400_000).toISOString();
+    expect((await api('POST', '/events', order('o2', '2030-01-01T00:00:00Z'))).status).toBe(400);
+    await api('POST', '/events', order('o1', latest));
+    await api('POST', '/events', order('o0', earlier));
     await rt.settle();
     const afterOrders = (await api('GET', `/contacts/${contact.id}`)).body;
-    expect(afterOrders).toMatchObject({ lastOrderAt: '2099-01-02T00:00:00.000Z', lastEngagedAt: '2099-01-02T00:00:00.000Z' });
-    const inAMinute = new Date(Date.now() + 60_000).toISOString();
-    expect((await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: inAMinute })).status).toBe(201);
+    expect(afterOrders).toMatchObject({ lastOrderAt: latest, lastEngagedAt: latest });
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
+    expect((await api('POST', `/contacts/${contact.id}/activities`, { type: 'call', occurredAt: anHourAgo })).status).toBe(201);
     const afterCall = (await api('GET', `/contacts/${contact.id}`)).body;
-    expect(afterCall).toMatchObject({ lastActivityAt: inAMinute, lastEngagedAt: '2099-01-02T00:00:00.000Z' });
+    expect(afterCall).toMatchObject({ lastActivityAt: anHourAgo, lastEngagedAt: latest });
 
     expect((await contactRepository.recentOrders(tenantId, contact.id)).map((o) => o.orderId)).toEqual(['o1', 'o0']);
     await api('DELETE', `/contacts/${contact.id}`);
