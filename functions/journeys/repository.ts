@@ -1,3 +1,4 @@
+import { clock } from '../../shared/ports/clock.ts';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
@@ -58,9 +59,20 @@ const templateUses = (tenantId: string, j: Journey): Record<string, unknown>[] =
   return [...templateIds].map((templateId) => ({ ...keys.templateUse(tenantId, templateId, j.id), entity: 'TEMPLATE_USE', templateId, journeyId: j.id, journeyName: j.name, status: j.status }));
 };
 
-/** A template newly referenced must still be there: a delete that ran since the journey was validated makes the save fail. */
+/** How long a delete's `deleting` mark holds off journeys; a delete that crashed between its steps frees the template after it. */
+const deleteClaimMs = 60_000;
+
+/**
+ * A template newly referenced must still be there and not being deleted: a delete that ran (or began) since the
+ * journey was validated makes the save fail.
+ */
 const templateLive = (tenantId: string, templateId: unknown): TransactItem => ({
-  ConditionCheck: { TableName: tableNameFromEnv(), Key: keys.template(tenantId, String(templateId)), ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt)' },
+  ConditionCheck: {
+    TableName: tableNameFromEnv(),
+    Key: keys.template(tenantId, String(templateId)),
+    ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(deleting) OR deleting < :stale)',
+    ExpressionAttributeValues: { ':stale': new Date(clock().now().getTime() - deleteClaimMs).toISOString() },
+  },
 });
 
 /** Index writes taking a journey from `before` to `after`: drop what no longer applies, put what does. */

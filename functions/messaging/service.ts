@@ -69,13 +69,16 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
 
   async deleteTemplate({ params, ifMatch }, ctx) {
     const template = await liveTemplate(ctx.tenantId, params.id, ifMatch);
-    const journeys = await templateStore.usedBy(ctx.tenantId, template.id);
-    if (journeys.length) {
-      const named = journeys.map((j) => `${j.name} (${j.id}, ${j.status})`).join(', ');
-      throw conflict(`the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`, { journeys });
-    }
+    const at = clock().now().toISOString();
     try {
-      await templateStore.delete(ctx.tenantId, template, clock().now().toISOString());
+      await templateStore.claimDelete(ctx.tenantId, template, at);
+      const journeys = await templateStore.usedBy(ctx.tenantId, template.id);
+      if (journeys.length) {
+        await templateStore.releaseDelete(ctx.tenantId, template, at);
+        const named = journeys.map((j) => `${j.name} (${j.id}, ${j.status})`).join(', ');
+        throw conflict(`the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`, { journeys });
+      }
+      await templateStore.delete(ctx.tenantId, template, at);
     } catch (error) {
       if (error instanceof TemplateChanged) throw changedMeanwhile(ifMatch);
       throw error;

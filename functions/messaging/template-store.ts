@@ -6,6 +6,25 @@ import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { Template, TemplateVersion } from './schemas.ts';
 
+/** A conditional update of a template's head; a failed condition means someone changed or deleted it meanwhile. */
+const updateHead = async (tenantId: string, id: string, update: string, condition: string, values: Record<string, unknown>) => {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableNameFromEnv(),
+        Key: keys.template(tenantId, id),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ...(condition.includes('#v') ? { ExpressionAttributeNames: { '#v': 'version' } } : {}),
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') throw new TemplateChanged();
+    throw error;
+  }
+};
+
 /** A journey that sends a template, as a refused delete names it. */
 export interface TemplateUse {
   id: string;
@@ -75,23 +94,25 @@ export const templateStore = {
     return (page.Items ?? []).map((i) => ({ id: String(i.journeyId), name: String(i.journeyName), status: String(i.status) }));
   },
 
+  /**
+   * First step of a delete: marks the head `deleting`, so a journey saved from
+   * now on cannot start sending it (see the journeys' template check); only
+   * then are the references read, which closes the race with an activation.
+   */
+  async claimDelete(tenantId: string, t: Template, at: string) {
+    await updateHead(tenantId, t.id, 'SET deleting = :at', '#v = :v AND attribute_not_exists(deletedAt)', { ':v': t.version, ':at': at });
+  },
+
+  /** A refused delete gives the template back to journeys. */
+  async releaseDelete(tenantId: string, t: Template, at: string) {
+    await updateHead(tenantId, t.id, 'REMOVE deleting', 'deleting = :at', { ':at': at }).catch((error: unknown) => {
+      if (!(error instanceof TemplateChanged)) throw error;
+    });
+  },
+
   /** Marks the head deleted and takes it off the list; the versions stay for runs pinned to them. */
   async delete(tenantId: string, t: Template, at: string) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: tableNameFromEnv(),
-          Key: keys.template(tenantId, t.id),
-          UpdateExpression: 'SET deletedAt = :at, updatedAt = :at REMOVE GSI1PK, GSI1SK',
-          ConditionExpression: '#v = :v AND attribute_not_exists(deletedAt)',
-          ExpressionAttributeNames: { '#v': 'version' },
-          ExpressionAttributeValues: { ':v': t.version, ':at': at },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new TemplateChanged();
-      throw error;
-    }
+    await updateHead(tenantId, t.id, 'SET deletedAt = :at, updatedAt = :at REMOVE deleting, GSI1PK, GSI1SK', '#v = :v AND deleting = :at', { ':v': t.version, ':at': at });
   },
 
   async list(tenantId: string, limit: number, cursor?: string) {

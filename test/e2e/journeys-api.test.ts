@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { handler as journeySubscriber } from '../../functions/journeys/subscriber.ts';
+import { templateStore } from '../../functions/messaging/template-store.ts';
+import { clock } from '../../shared/ports/clock.ts';
 import type { BusEvent } from '../../infra/local/bus.ts';
 import { uniqueTenant } from './api-client.ts';
 import { day, useJourneyRuntime } from './journeys-support.ts';
@@ -64,6 +66,26 @@ describe('journey definitions', () => {
     expect((await api(tenant)('DELETE', `/templates/${spare}`)).status).toBe(204);
     await api(tenant)('POST', `/journeys/${journey.id}/archive`);
     expect((await api(tenant)('DELETE', `/templates/${kept}`)).status).toBe(204);
+  });
+
+  it('lets a journey start sending a template only if no delete of it has begun, so a racing delete and activation cannot both win', async () => {
+    const tenant = uniqueTenant('j-tpl-race');
+    const templateId = await template(tenant, 'Raced');
+    const { body: journey } = await api(tenant)('POST', '/journeys', { name: 'Racer', trigger: onTag('race'), steps: [{ id: 'mail', type: 'send_email', templateId }] });
+    const { body: stored } = await api(tenant)('GET', `/templates/${templateId}`);
+    const at = clock().now().toISOString();
+
+    // A delete between its mark and its reference check: the activation that would slip in between is refused.
+    await templateStore.claimDelete(tenant, stored, at);
+    const activated = await api(tenant)('POST', `/journeys/${journey.id}/activate`);
+    expect(activated.status).toBe(409);
+    expect((await api(tenant)('GET', `/journeys/${journey.id}`)).body.status).toBe('draft');
+
+    // Once the delete gives the template back, the journey can hold it, and the delete is refused.
+    await templateStore.releaseDelete(tenant, stored, at);
+    expect((await api(tenant)('POST', `/journeys/${journey.id}/activate`)).status).toBe(200);
+    expect((await api(tenant)('DELETE', `/templates/${templateId}`)).status).toBe(409);
+    expect((await api(tenant)('GET', `/templates/${templateId}`)).status).toBe(200);
   });
 
   it('versions edits: runs finish on the version they entered, new ones start on the latest', async () => {
