@@ -57,10 +57,12 @@ const write = async (items: Parameters<typeof writeWithEvents>[0]) => {
  * a version keep rendering it after edits, and after the template is deleted.
  */
 export const templateStore = {
-  /** The template's head, deleted ones included (they carry deletedAt). */
+  /** The template's head, deleted ones included (they carry deletedAt); a delete's `deleting` mark stays in the store. */
   async head(tenantId: string, id: string, consistent = false): Promise<Template | undefined> {
     const item = await getItem(keys.template(tenantId, id), consistent);
-    return item && stripKeys<Template>(item);
+    if (!item) return undefined;
+    const { deleting: _, ...head } = stripKeys<Template & { deleting?: string }>(item);
+    return head;
   },
 
   async version(tenantId: string, id: string, version: number): Promise<TemplateVersion | undefined> {
