@@ -6,8 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { httpContexts } from '../functions/routes.ts';
 import { subscriptions } from '../functions/subscriptions.ts';
-import { awsSdkSource, esbuildOptionsFor, type AwsSdkSource } from './lambda-config.ts';
-import { median, num, table, type Section } from './report.ts';
+import { type AwsSdkSource, awsSdkSource, esbuildOptionsFor } from './lambda-config.ts';
+import { median, num, type Section, table } from './report.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 /** Inside the project, so an external SDK resolves from node_modules as Lambda's runtime would provide it. */
@@ -25,7 +25,10 @@ const entries = (): Entry[] => [
   { name: baselineName, file: 'bench/baseline-handler.ts' },
   ...httpContexts.map((context) => ({ name: `http-${context}`, file: `functions/${context}/handler.ts` })),
   { name: 'relay', file: 'functions/relay/handler.ts' },
-  ...[...new Set(subscriptions.map((s) => s.context))].map((context) => ({ name: `subscriber-${context}`, file: `functions/${context}/subscriber.ts` })),
+  ...[...new Set(subscriptions.map((s) => s.context))].map((context) => ({
+    name: `subscriber-${context}`,
+    file: `functions/${context}/subscriber.ts`,
+  })),
 ];
 
 export interface BundleFigure {
@@ -48,7 +51,12 @@ const bundle = async (entry: Entry, source: AwsSdkSource) => {
   mkdirSync(dirname(outfile), { recursive: true });
   const { metafile } = await build({ ...esbuildOptionsFor(source), entryPoints: [join(root, entry.file)], outfile, metafile: true });
   const code = readFileSync(outfile);
-  return { outfile, bytes: statSync(outfile).size, gzipBytes: gzipSync(code).length, largest: largestPackages(metafile.outputs[relative(root, outfile)]?.inputs ?? {}) };
+  return {
+    outfile,
+    bytes: statSync(outfile).size,
+    gzipBytes: gzipSync(code).length,
+    largest: largestPackages(metafile.outputs[relative(root, outfile)]?.inputs ?? {}),
+  };
 };
 
 /** Bytes in the output per package (scoped packages by scope: all of @aws-sdk/* counts as one). */
@@ -59,7 +67,10 @@ const largestPackages = (inputs: Record<string, { bytesInOutput: number }>, top 
     const name = match ? (match[1]!.startsWith('@') ? `${match[1]}/*` : match[1]!) : 'project code';
     byPackage.set(name, (byPackage.get(name) ?? 0) + bytesInOutput);
   }
-  return [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, top);
+  return [...byPackage]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, top);
 };
 
 /** Runs in a fresh node: the time of the dynamic import of the bundle, measured inside the process. */
@@ -74,8 +85,17 @@ process.stdout.write(JSON.stringify({ ms }));
 const importOnce = (outfile: string, nodeOptions: string): Promise<number> =>
   new Promise((resolve, reject) => {
     // A Lambda-like environment: the function's NODE_OPTIONS, a region, a table and bus name, nothing from the bench.
-    const env = { PATH: process.env.PATH ?? '', NODE_OPTIONS: nodeOptions, AWS_REGION: 'us-east-1', TABLE_NAME: 'rapport', EVENT_BUS_NAME: 'rapport' };
-    const child = spawn(process.execPath, ['--input-type=module', '-e', probe, pathToFileURL(outfile).href], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: nodeOptions,
+      AWS_REGION: 'us-east-1',
+      TABLE_NAME: 'rapport',
+      EVENT_BUS_NAME: 'rapport',
+    };
+    const child = spawn(process.execPath, ['--input-type=module', '-e', probe, pathToFileURL(outfile).href], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -94,7 +114,11 @@ const importOnce = (outfile: string, nodeOptions: string): Promise<number> =>
  * load spreads evenly. `pick` narrows it to some functions (keep the baseline
  * in, the ratios need it), e.g. to re-measure the one a change touched.
  */
-export const measureBundles = async (runs: number, nodeOptions: string, pick: (name: string, source: AwsSdkSource) => boolean = () => true): Promise<BundleFigure[]> => {
+export const measureBundles = async (
+  runs: number,
+  nodeOptions: string,
+  pick: (name: string, source: AwsSdkSource) => boolean = () => true,
+): Promise<BundleFigure[]> => {
   rmSync(outDir, { recursive: true, force: true });
   try {
     const built = [];
@@ -107,8 +131,14 @@ export const measureBundles = async (runs: number, nodeOptions: string, pick: (n
       for (const [i, b] of built.entries()) times[i]!.push(await importOnce(b.outfile, nodeOptions));
     }
     return built.map((b, i) => ({
-      name: b.name, file: b.file, source: b.source, bytes: b.bytes, gzipBytes: b.gzipBytes,
-      importMs: median(times[i]!), importMinMs: Math.min(...times[i]!), largest: b.largest,
+      name: b.name,
+      file: b.file,
+      source: b.source,
+      bytes: b.bytes,
+      gzipBytes: b.gzipBytes,
+      importMs: median(times[i]!),
+      importMinMs: Math.min(...times[i]!),
+      largest: b.largest,
     }));
   } finally {
     rmSync(outDir, { recursive: true, force: true });
@@ -120,7 +150,8 @@ const kib = (bytes: number) => num(bytes / 1024, 1);
 /** What the numbers say about where the SDK should come from, from the functions' median import times. */
 const recommendation = (figures: BundleFigure[]) => {
   const functions = (source: AwsSdkSource) => figures.filter((f) => f.name !== baselineName && f.source === source);
-  const average = (source: AwsSdkSource, of: (f: BundleFigure) => number) => functions(source).reduce((sum, f) => sum + of(f), 0) / functions(source).length;
+  const average = (source: AwsSdkSource, of: (f: BundleFigure) => number) =>
+    functions(source).reduce((sum, f) => sum + of(f), 0) / functions(source).length;
   const [bundled, runtime] = [average('bundle', (f) => f.importMs), average('runtime', (f) => f.importMs)];
   const change = (runtime - bundled) / runtime;
   const sizes = `a gzip size of ${kib(average('bundle', (f) => f.gzipBytes))} KiB bundled vs ${kib(average('runtime', (f) => f.gzipBytes))} KiB external per function`;

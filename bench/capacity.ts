@@ -36,7 +36,8 @@ type Item = Record<string, AttributeValue>;
 /** Reads an item without being counted: the size of what an Update, Delete or ConditionCheck touches. */
 export type Lookup = (tableName: string, key: Item) => Promise<Item | undefined>;
 
-const indexesOf = (item: Item | undefined) => (item ? Object.values(table.indexes).filter((i) => item[i.partitionKey] && item[i.sortKey]).length : 0);
+const indexesOf = (item: Item | undefined) =>
+  item ? Object.values(table.indexes).filter((i) => item[i.partitionKey] && item[i.sortKey]).length : 0;
 
 /**
  * Write units of a TransactWriteItems on DynamoDB: 2 per KB of each item,

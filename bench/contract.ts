@@ -1,7 +1,7 @@
 import { openApiDocument } from '../functions/platform/openapi.ts';
 import { routes } from '../functions/routes.ts';
-import { checkContract, type ContractReport, type Exchange } from '../test/support/openapi-contract.ts';
-import { table, type Section } from './report.ts';
+import { type ContractReport, checkContract, type Exchange } from '../test/support/openapi-contract.ts';
+import { type Section, table } from './report.ts';
 
 /** Records every answer this process's fetch receives until stop(): the bench's API walk, as a client saw it. */
 export const recordExchanges = () => {
@@ -17,7 +17,14 @@ export const recordExchanges = () => {
     } catch {
       // pages stay text
     }
-    exchanges.push({ method: init?.method ?? 'GET', url: url.pathname + url.search, status: res.status, contentType: res.headers.get('content-type') ?? '', headers: [...res.headers.keys()], body });
+    exchanges.push({
+      method: init?.method ?? 'GET',
+      url: url.pathname + url.search,
+      status: res.status,
+      contentType: res.headers.get('content-type') ?? '',
+      headers: [...res.headers.keys()],
+      body,
+    });
     return res;
   };
   return {

@@ -1,4 +1,4 @@
-import { num, table, usd, type Section } from './report.ts';
+import { num, type Section, table, usd } from './report.ts';
 import type { ThroughputRow } from './throughput.ts';
 
 /** us-east-1 list prices (USD). */

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { transactWriteUnits, type Lookup } from './capacity.ts';
+import { type Lookup, transactWriteUnits } from './capacity.ts';
 
 /** DynamoDB requests and capacity units of everything done under one label. */
 export interface Usage {

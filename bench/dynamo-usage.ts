@@ -1,6 +1,6 @@
-import { labelHeader } from './gateway.ts';
 import type { Meter, Usage } from './dynamo-meter.ts';
-import { num, table, type Section } from './report.ts';
+import { labelHeader } from './gateway.ts';
+import { num, type Section, table } from './report.ts';
 
 export interface RouteUsage {
   label: string;
@@ -19,10 +19,22 @@ interface Context {
 
 type Json = Record<string, any>;
 
-const send = async ({ url, token }: Context, label: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+const send = async (
+  { url, token }: Context,
+  label: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) => {
   const res = await fetch(`${url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, [labelHeader]: label, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+    headers: {
+      authorization: `Bearer ${token}`,
+      [labelHeader]: label,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -36,11 +48,24 @@ const send = async ({ url, token }: Context, label: string, method: string, path
  */
 export const measureRouteUsage = async (ctx: Context): Promise<RouteUsage[]> => {
   const rows: RouteUsage[] = [];
-  const measure = async (label: string, method: string, path: string, expected: number, body?: unknown, headers?: Record<string, string>) => {
+  const measure = async (
+    label: string,
+    method: string,
+    path: string,
+    expected: number,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ) => {
     await ctx.settle();
     const res = await send(ctx, label, method, path, body, headers);
-    if (res.status !== expected) throw new Error(`${label}: ${method} ${path} answered ${res.status}, expected ${expected}: ${JSON.stringify(res.body)}`);
-    rows.push({ label, route: `${method} ${path.replace(/\/[0-9A-HJKMNP-TV-Z]{26}(?=\/|$)/g, '/{id}').replace(/\?.*/, (q) => q.replace(/=[^&]+/g, '=…'))}`, status: res.status, usage: ctx.meter.usage(label) });
+    if (res.status !== expected)
+      throw new Error(`${label}: ${method} ${path} answered ${res.status}, expected ${expected}: ${JSON.stringify(res.body)}`);
+    rows.push({
+      label,
+      route: `${method} ${path.replace(/\/[0-9A-HJKMNP-TV-Z]{26}(?=\/|$)/g, '/{id}').replace(/\?.*/, (q) => q.replace(/=[^&]+/g, '=…'))}`,
+      status: res.status,
+      usage: ctx.meter.usage(label),
+    });
     return res.body;
   };
   const setup = async (method: string, path: string, body?: unknown) => {
@@ -49,13 +74,32 @@ export const measureRouteUsage = async (ctx: Context): Promise<RouteUsage[]> => 
     return res.body;
   };
 
-  await measure('create company', 'POST', '/companies', 201, { name: 'Analytical Engines Ltd', domain: 'engines.example', industry: 'Computing', tags: ['enterprise'] });
+  await measure('create company', 'POST', '/companies', 201, {
+    name: 'Analytical Engines Ltd',
+    domain: 'engines.example',
+    industry: 'Computing',
+    tags: ['enterprise'],
+  });
   const contact = await measure('create contact', 'POST', '/contacts', 201, {
-    firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0958',
-    tags: ['vip'], lifecycleStage: 'lead', consent: { email: { marketing: true } }, timeZone: 'Europe/London', locale: 'en-GB',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    email: 'ada@example.com',
+    phone: '+44 20 7946 0958',
+    tags: ['vip'],
+    lifecycleStage: 'lead',
+    consent: { email: { marketing: true } },
+    timeZone: 'Europe/London',
+    locale: 'en-GB',
   });
   await measure('get contact', 'GET', `/contacts/${contact.id}`, 200);
-  await measure('update contact', 'PATCH', `/contacts/${contact.id}`, 200, { lifecycleStage: 'customer', attributes: { seats: 3 } }, { 'if-match': '"1"' });
+  await measure(
+    'update contact',
+    'PATCH',
+    `/contacts/${contact.id}`,
+    200,
+    { lifecycleStage: 'customer', attributes: { seats: 3 } },
+    { 'if-match': '"1"' },
+  );
   await measure('batch create 25 contacts', 'POST', '/contacts/batch', 200, {
     contacts: Array.from({ length: 25 }, (_, i) => ({ firstName: `Batch${i}`, lastName: 'Contact', email: `batch-${i}@example.com` })),
   });
@@ -63,13 +107,23 @@ export const measureRouteUsage = async (ctx: Context): Promise<RouteUsage[]> => 
   await measure('search by name', 'GET', `/contacts?q=${encodeURIComponent('Ada')}`, 200);
   await measure('search by email', 'GET', `/contacts?q=${encodeURIComponent('ada@example.com')}`, 200);
   await measure('log activity', 'POST', `/contacts/${contact.id}/activities`, 201, {
-    type: 'call', channel: 'phone', direction: 'outbound', subject: 'Intro call', body: 'Talked about the analytical engine.', durationSeconds: 300,
+    type: 'call',
+    channel: 'phone',
+    direction: 'outbound',
+    subject: 'Intro call',
+    body: 'Talked about the analytical engine.',
+    durationSeconds: 300,
   });
-  for (let i = 0; i < 30; i++) await setup('POST', `/contacts/${contact.id}/activities`, { type: 'note', subject: `Note ${i}`, body: 'x'.repeat(200) });
+  for (let i = 0; i < 30; i++)
+    await setup('POST', `/contacts/${contact.id}/activities`, { type: 'note', subject: `Note ${i}`, body: 'x'.repeat(200) });
   await measure('timeline page (25)', 'GET', `/contacts/${contact.id}/activities?limit=25`, 200);
   const idempotent = { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' };
-  const first = await measure('create contact with Idempotency-Key', 'POST', '/contacts', 201, idempotent, { 'idempotency-key': 'bench-retry-1' });
-  const retry = await measure('idempotent retry (same key and body)', 'POST', '/contacts', 201, idempotent, { 'idempotency-key': 'bench-retry-1' });
+  const first = await measure('create contact with Idempotency-Key', 'POST', '/contacts', 201, idempotent, {
+    'idempotency-key': 'bench-retry-1',
+  });
+  const retry = await measure('idempotent retry (same key and body)', 'POST', '/contacts', 201, idempotent, {
+    'idempotency-key': 'bench-retry-1',
+  });
   if (retry.id !== first.id) throw new Error('the idempotent retry answered another contact');
   return rows;
 };

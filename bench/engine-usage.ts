@@ -5,7 +5,7 @@ import { invoke } from '../infra/local/functions.ts';
 import type { ManualClock } from '../infra/local/manual-clock.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
 import { useBus } from '../shared/ports/bus.ts';
-import { unlabelled, withLabel, type Meter, type Usage } from './dynamo-meter.ts';
+import { type Meter, type Usage, unlabelled, withLabel } from './dynamo-meter.ts';
 import { consentedToEmail, emailTemplate, tenantApi } from './journey-api.ts';
 import { labelCalls } from './label-calls.ts';
 import type { Section } from './report.ts';
@@ -111,7 +111,10 @@ export const measureEngineUsage = async (rt: Runtime, clock: ManualClock, meter:
 
 export const engineUsageSection = (u: EngineUsage): Section => {
   const rows = [
-    { what: 'enrolment on contact.created, engine: the contact’s runs, trigger lookup, enrolment, claims and commits of the send and wait steps', usage: u.enrolment },
+    {
+      what: 'enrolment on contact.created, engine: the contact’s runs, trigger lookup, enrolment, claims and commits of the send and wait steps',
+      usage: u.enrolment,
+    },
     { what: 'first step, send_email: messaging (policy reads, claim, log, timeline)', usage: u.send },
     { what: '**enrolment + first send step**', usage: sum(u.enrolment, u.send) },
     { what: 'events they caused, at their subscribers (relay → bus → journeys, …)', usage: u.enrolmentDownstream },

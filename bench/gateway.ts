@@ -1,6 +1,6 @@
 import { routes } from '../functions/routes.ts';
-import { invoke, type Invoke } from '../infra/local/functions.ts';
-import { startGateway, type Gateway } from '../infra/local/gateway.ts';
+import { type Invoke, invoke } from '../infra/local/functions.ts';
+import { type Gateway, startGateway } from '../infra/local/gateway.ts';
 import { withLabel } from './dynamo-meter.ts';
 
 /** Requests carry their figure's label in this header; the handler's DynamoDB calls are counted under it. */

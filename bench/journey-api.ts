@@ -25,7 +25,14 @@ export const consentedToEmail = { consent: { email: { marketing: { granted: [tru
 
 /** An email template with a Liquid greeting; its id. */
 export const emailTemplate = async (call: Call, name: string): Promise<string> =>
-  (await call('POST', '/templates', 201, { name, channel: 'email', subject: `${name} for {{ contact.firstName }}`, text: 'Hi {{ contact.firstName }}, welcome aboard.' })).id;
+  (
+    await call('POST', '/templates', 201, {
+      name,
+      channel: 'email',
+      subject: `${name} for {{ contact.firstName }}`,
+      text: 'Hi {{ contact.firstName }}, welcome aboard.',
+    })
+  ).id;
 
 /** Creates a journey and activates it; its id. */
 export const activeJourney = async (call: Call, definition: Json): Promise<string> => {

@@ -1,13 +1,13 @@
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ManualClock } from '../infra/local/manual-clock.ts';
-import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
+import { type Runtime, startRuntime } from '../infra/local/runtime.ts';
 import { logger } from '../shared/http/handler.ts';
 import type { Meter } from './dynamo-meter.ts';
 import { engineUsageSection, measureEngineUsage } from './engine-usage.ts';
 import { measurePipeline, pipelineSection } from './pipeline.ts';
 import { num, type Section } from './report.ts';
-import { measureSweep, sweepSection, type SweepRun } from './sweep.ts';
+import { measureSweep, type SweepRun, sweepSection } from './sweep.ts';
 
 /**
  * The journey figures (issue 3): BENCH_PIPELINE_CONTACTS (300) contacts
@@ -52,7 +52,8 @@ export const measureJourneys = async ({ endpoint, tableName, meter, log }: Conte
 
     const seeder = DynamoDBDocumentClient.from(side, { marshallOptions: { removeUndefinedValues: true } });
     const sweeps: SweepRun[] = [];
-    for (const contacts of sweepSizes) sweeps.push(await measureSweep({ rt, clock, meter, seeder, tableName, maxEnrolments, log }, contacts));
+    for (const contacts of sweepSizes)
+      sweeps.push(await measureSweep({ rt, clock, meter, seeder, tableName, maxEnrolments, log }, contacts));
     const sizes = sweepSizes.map((n) => num(n)).join(', ');
 
     return [

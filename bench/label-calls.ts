@@ -8,7 +8,11 @@ type Method = (...args: never[]) => unknown;
  * effects, the engine the sweep calls), where the bench cannot pass a
  * stand-in: their callers look the method up on the object at each call.
  */
-export const swapMethod = <T extends Record<K, Method>, K extends keyof T & string>(owner: T, name: K, wrap: (original: T[K]) => T[K]): (() => void) => {
+export const swapMethod = <T extends Record<K, Method>, K extends keyof T & string>(
+  owner: T,
+  name: K,
+  wrap: (original: T[K]) => T[K],
+): (() => void) => {
   const original = owner[name];
   owner[name] = wrap(original);
   return () => {

@@ -1,11 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { OutputFormat, SourceMapMode, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { BuildOptions } from 'esbuild';
-import { awsSdkSource, lambdaBundling, type AwsSdkSource } from '../infra/aws/bundling.ts';
+import { type AwsSdkSource, awsSdkSource, lambdaBundling } from '../infra/aws/bundling.ts';
 import { ContextFunction } from '../infra/aws/context-function.ts';
 
-export { awsSdkSource, type AwsSdkSource };
+export { type AwsSdkSource, awsSdkSource };
 
 /**
  * The esbuild options NodejsFunction derives from the stack's bundling options
@@ -15,13 +15,54 @@ export { awsSdkSource, type AwsSdkSource };
  */
 export const esbuildOptionsFor = (source: AwsSdkSource): BuildOptions => {
   const b: BundlingOptions = lambdaBundling(source);
-  const translated = new Set(['format', 'target', 'mainFields', 'banner', 'footer', 'minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'externalModules', 'define', 'loader', 'keepNames', 'charset', 'inject', 'esbuildArgs']);
+  const translated = new Set([
+    'format',
+    'target',
+    'mainFields',
+    'banner',
+    'footer',
+    'minify',
+    'sourceMap',
+    'sourceMapMode',
+    'sourcesContent',
+    'externalModules',
+    'define',
+    'loader',
+    'keepNames',
+    'charset',
+    'inject',
+    'esbuildArgs',
+  ]);
   // These change how or where CDK runs the bundling, not what esbuild writes.
-  const irrelevant = new Set(['forceDockerBundling', 'dockerImage', 'environment', 'buildArgs', 'logLevel', 'metafile', 'bundlingFileAccess', 'network', 'securityOpt', 'user', 'volumes', 'workingDirectory', 'esbuildVersion']);
+  const irrelevant = new Set([
+    'forceDockerBundling',
+    'dockerImage',
+    'environment',
+    'buildArgs',
+    'logLevel',
+    'metafile',
+    'bundlingFileAccess',
+    'network',
+    'securityOpt',
+    'user',
+    'volumes',
+    'workingDirectory',
+    'esbuildVersion',
+  ]);
   const unknown = Object.keys(b).filter((k) => !translated.has(k) && !irrelevant.has(k));
-  if (unknown.length) throw new Error(`bench/lambda-config.ts does not translate the bundling options ${unknown.join(', ')} from infra/aws/bundling.ts yet`);
-  if (b.esbuildArgs && Object.keys(b.esbuildArgs).length) throw new Error('bench/lambda-config.ts does not translate bundling.esbuildArgs yet');
-  const sourcemap = !b.sourceMap ? false : b.sourceMapMode === SourceMapMode.INLINE ? 'inline' : b.sourceMapMode === SourceMapMode.EXTERNAL ? 'external' : b.sourceMapMode === SourceMapMode.BOTH ? 'both' : 'linked';
+  if (unknown.length)
+    throw new Error(`bench/lambda-config.ts does not translate the bundling options ${unknown.join(', ')} from infra/aws/bundling.ts yet`);
+  if (b.esbuildArgs && Object.keys(b.esbuildArgs).length)
+    throw new Error('bench/lambda-config.ts does not translate bundling.esbuildArgs yet');
+  const sourcemap = !b.sourceMap
+    ? false
+    : b.sourceMapMode === SourceMapMode.INLINE
+      ? 'inline'
+      : b.sourceMapMode === SourceMapMode.EXTERNAL
+        ? 'external'
+        : b.sourceMapMode === SourceMapMode.BOTH
+          ? 'both'
+          : 'linked';
   return {
     bundle: true,
     platform: 'node',
@@ -57,7 +98,13 @@ export interface FunctionSettings {
 export const functionSettings = (): FunctionSettings => {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'BenchProbe');
-  const { function: fn } = new ContextFunction(stack, 'Probe', { context: 'contacts', entry: 'handler', description: 'bench probe', settings: { stage: 'bench' }, environment: {} });
+  const { function: fn } = new ContextFunction(stack, 'Probe', {
+    context: 'contacts',
+    entry: 'handler',
+    description: 'bench probe',
+    settings: { stage: 'bench' },
+    environment: {},
+  });
   const cfn = fn.node.defaultChild as CfnFunction;
   const environment = stack.resolve(cfn.environment) as { variables?: Record<string, string> } | undefined;
   return { memoryMb: stack.resolve(cfn.memorySize) as number, nodeOptions: environment?.variables?.NODE_OPTIONS ?? '' };

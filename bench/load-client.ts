@@ -1,4 +1,4 @@
-import { runPool, type PoolResult } from './pool.ts';
+import { type PoolResult, runPool } from './pool.ts';
 
 /**
  * The HTTP load generator, run in a process of its own so it does not share

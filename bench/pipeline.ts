@@ -2,7 +2,7 @@ import type { Runtime } from '../infra/local/runtime.ts';
 import { useMessages } from '../shared/ports/messages.ts';
 import { activeJourney, consentedToEmail, emailTemplate, tenantApi } from './journey-api.ts';
 import { runPool } from './pool.ts';
-import { num, percentile, table, type Section } from './report.ts';
+import { num, percentile, type Section, table } from './report.ts';
 
 export interface PipelineResult {
   contacts: number;
@@ -53,7 +53,12 @@ export const measurePipeline = async (rt: Runtime, contacts: number, concurrency
   const started = performance.now();
   try {
     await runPool(contacts, concurrency, async (i) => {
-      await call('POST', '/contacts', 201, { firstName: `Pipe${i}`, lastName: 'Line', email: address(i), consent: { email: { marketing: true } } });
+      await call('POST', '/contacts', 201, {
+        firstName: `Pipe${i}`,
+        lastName: 'Line',
+        email: address(i),
+        consent: { email: { marketing: true } },
+      });
       created.set(address(i), performance.now());
     });
     const written = performance.now();
@@ -81,15 +86,30 @@ export const pipelineSection = (r: PipelineResult): Section => {
   const events = Object.values(r.busEvents).reduce((a, b) => a + b, 0);
   return {
     title: 'Journey pipeline: contact.created → relay → bus → engine → messaging → outbox',
-    body: `${table(['measure', 'value'], [
-      ['contacts created (`POST /contacts`, each enrolled in a welcome journey that emails at once)', `${num(r.contacts)} at concurrency ${r.concurrency}`],
-      ['creates: first sent → last answered', `${s(r.writeMs)} s (${num(r.contacts / (r.writeMs / 1000), 1)} creates/s)`],
-      ['**end to end: first create sent → last welcome email in the outbox**', `**${s(r.endToEndMs)} s: ${num(r.contacts / (r.endToEndMs / 1000), 1)} contact.created events/s**`],
-      ['delay, a contact’s 201 → its email in the outbox: p50', `${num(percentile(r.delays, 50))} ms`],
-      ['delay: p95', `${num(percentile(r.delays, 95))} ms`],
-      ['delay: max', `${num(Math.max(...r.delays))} ms`],
-      ['every event the run put on the bus, until all were delivered', `${num(events)} in ${s(r.settledMs)} s (${num(events / (r.settledMs / 1000), 1)} events/s): ${Object.entries(r.busEvents).map(([t, n]) => `${num(n)} ${t}`).join(', ')}`],
-    ], [1])}
+    body: `${table(
+      ['measure', 'value'],
+      [
+        [
+          'contacts created (`POST /contacts`, each enrolled in a welcome journey that emails at once)',
+          `${num(r.contacts)} at concurrency ${r.concurrency}`,
+        ],
+        ['creates: first sent → last answered', `${s(r.writeMs)} s (${num(r.contacts / (r.writeMs / 1000), 1)} creates/s)`],
+        [
+          '**end to end: first create sent → last welcome email in the outbox**',
+          `**${s(r.endToEndMs)} s: ${num(r.contacts / (r.endToEndMs / 1000), 1)} contact.created events/s**`,
+        ],
+        ['delay, a contact’s 201 → its email in the outbox: p50', `${num(percentile(r.delays, 50))} ms`],
+        ['delay: p95', `${num(percentile(r.delays, 95))} ms`],
+        ['delay: max', `${num(Math.max(...r.delays))} ms`],
+        [
+          'every event the run put on the bus, until all were delivered',
+          `${num(events)} in ${s(r.settledMs)} s (${num(events / (r.settledMs / 1000), 1)} events/s): ${Object.entries(r.busEvents)
+            .map(([t, n]) => `${num(n)} ${t}`)
+            .join(', ')}`,
+        ],
+      ],
+      [1],
+    )}
 
 - Embedded runtime in the bench process on a manual clock (a weekday at 10:00 UTC, outside quiet hours), DynamoDB Local in memory. Creates go over loopback HTTP to the runtime's gateway from the same process; the stream poller reads DynamoDB Local's stream every 50 ms when idle, and the relay, bus, journey engine and messaging run in the same node process, so they compete for the same two CPUs with the creates and with Java.
 - The email time is taken when messaging hands the message to the outbox (the local stand-in for SES); the delay includes the stream's poll interval. Events after the last email (message.sent, the timeline's activity.logged, each delivered to the journey engine) are drained before the run ends and counted in the last row.`,

@@ -22,7 +22,11 @@ export const usd = (value: number, digits = 4): string => `$${num(value, digits)
 export const mib = (bytes: number): string => `${num(bytes / 1024 / 1024, 1)} MiB`;
 
 /** A GitHub-flavoured markdown table; columns whose header starts with a digit-like value are right-aligned. */
-export const table = (headers: readonly string[], rows: readonly (readonly (string | number)[])[], rightAligned: readonly number[] = []): string => {
+export const table = (
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  rightAligned: readonly number[] = [],
+): string => {
   const cells = rows.map((row) => row.map((c) => (typeof c === 'number' ? num(c) : c)));
   const align = headers.map((_, i) => (rightAligned.includes(i) || rows.every((r) => typeof r[i] === 'number') ? '---:' : '---'));
   const line = (row: readonly string[]) => `| ${row.join(' | ')} |`;

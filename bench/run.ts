@@ -4,17 +4,17 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoLocal } from '../infra/local/dynamo.ts';
-import { startRuntime, type Runtime } from '../infra/local/runtime.ts';
+import { type Runtime, startRuntime } from '../infra/local/runtime.ts';
 import { db } from '../shared/db/client.ts';
 import { bundleSection, measureBundles } from './bundles.ts';
 import { contractSection, recordExchanges } from './contract.ts';
 import { costSection } from './cost.ts';
-import { functionSettings } from './lambda-config.ts';
 import { meterDynamo } from './dynamo-meter.ts';
 import { measureRouteUsage, routeUsageSection } from './dynamo-usage.ts';
-import { startBenchGateway, type BenchGateway } from './gateway.ts';
+import { type BenchGateway, startBenchGateway } from './gateway.ts';
 import { measureJourneys } from './journeys.ts';
-import { mib, num, render, table, type Section } from './report.ts';
+import { functionSettings } from './lambda-config.ts';
+import { mib, num, render, type Section, table } from './report.ts';
 import { measureThroughput, throughputSection } from './throughput.ts';
 
 /**
@@ -44,10 +44,20 @@ const memorySection = (javaPid: number): Section => {
   const m = process.memoryUsage();
   return {
     title: 'Memory after the load',
-    body: `${table(['process', 'RSS', 'heap used', 'heap total', 'external + array buffers'], [
-      ['bench process: gateway, handlers, relay, local bus (node)', mib(m.rss), mib(m.heapUsed), mib(m.heapTotal), mib(m.external + m.arrayBuffers)],
-      ['DynamoDB Local (java, in memory)', mib(rssOf(javaPid)), '', '', ''],
-    ], [1, 2, 3, 4])}
+    body: `${table(
+      ['process', 'RSS', 'heap used', 'heap total', 'external + array buffers'],
+      [
+        [
+          'bench process: gateway, handlers, relay, local bus (node)',
+          mib(m.rss),
+          mib(m.heapUsed),
+          mib(m.heapTotal),
+          mib(m.external + m.arrayBuffers),
+        ],
+        ['DynamoDB Local (java, in memory)', mib(rssOf(javaPid)), '', '', ''],
+      ],
+      [1, 2, 3, 4],
+    )}
 
 - Read with process.memoryUsage() and /proc/<pid>/status right after the throughput run, before shutdown, no forced GC. The load generator runs in its own process and is not included.`,
   };
@@ -74,15 +84,23 @@ try {
   const settle = runtime.settle;
 
   log('DynamoDB requests per route…');
-  const sideClient = new DynamoDBClient({ endpoint: engine.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  meter.sizeExistingItems(async (TableName, Key) => (await sideClient.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item);
+  const sideClient = new DynamoDBClient({
+    endpoint: engine.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  meter.sizeExistingItems(
+    async (TableName, Key) => (await sideClient.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item,
+  );
   const recording = recordExchanges();
   const usage = await measureRouteUsage({ url: gateway.url, token: await runtime.token('bench-usage', ['admin']), meter, settle });
   const contract = recording.stop();
   meter.sizeExistingItems(undefined);
   sideClient.destroy();
 
-  log(`throughput: ${levels.map((l) => `${l.total} requests at concurrency ${l.concurrency}`).join(', then ')}, through the gateway and direct…`);
+  log(
+    `throughput: ${levels.map((l) => `${l.total} requests at concurrency ${l.concurrency}`).join(', then ')}, through the gateway and direct…`,
+  );
   const throughput = await measureThroughput({ gateway, token: await runtime.token('bench-load', ['sales']), meter, settle, levels });
   const memory = memorySection(engine.pid);
 

@@ -67,7 +67,9 @@ export interface Seeded {
  * other days.
  */
 export const seedContacts = async (client: DynamoDBDocumentClient, tableName: string, spec: SeedSpec): Promise<Seeded> => {
-  const otherDays = Array.from({ length: spec.spreadDays + 1 }, (_, n) => daysBefore(spec.today, n + 1)).filter((d) => d !== spec.dueDay).slice(0, spec.spreadDays);
+  const otherDays = Array.from({ length: spec.spreadDays + 1 }, (_, n) => daysBefore(spec.today, n + 1))
+    .filter((d) => d !== spec.dueDay)
+    .slice(0, spec.spreadDays);
   let due = 0;
   let bytes = 0;
   const engagedAt = (i: number) => {
@@ -79,7 +81,9 @@ export const seedContacts = async (client: DynamoDBDocumentClient, tableName: st
   };
   const batches = Math.ceil(spec.count / 25);
   await runPool(batches, concurrency, async (b) => {
-    const items = Array.from({ length: Math.min(25, spec.count - b * 25) }, (_, k) => contactItem(spec.tenantId, b * 25 + k, engagedAt(b * 25 + k)));
+    const items = Array.from({ length: Math.min(25, spec.count - b * 25) }, (_, k) =>
+      contactItem(spec.tenantId, b * 25 + k, engagedAt(b * 25 + k)),
+    );
     bytes += items.reduce((total, item) => total + itemSize(marshall(item)), 0);
     let requests = items.map((Item) => ({ PutRequest: { Item } }));
     while (requests.length) {

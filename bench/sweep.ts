@@ -4,10 +4,10 @@ import { handler as sweep } from '../functions/journeys/sweep.ts';
 import { builtInTemplates } from '../functions/journeys/templates.ts';
 import type { ManualClock } from '../infra/local/manual-clock.ts';
 import type { Runtime } from '../infra/local/runtime.ts';
-import { unlabelled, withLabel, type Meter, type Usage } from './dynamo-meter.ts';
+import { type Meter, type Usage, unlabelled, withLabel } from './dynamo-meter.ts';
 import { tenantApi } from './journey-api.ts';
 import { swapMethod } from './label-calls.ts';
-import { num, table, type Section } from './report.ts';
+import { num, type Section, table } from './report.ts';
 import { seedContacts } from './seed-contacts.ts';
 import { failures, requestCount, since, snapshot, sum, usageTable } from './usage-table.ts';
 
@@ -62,7 +62,10 @@ const inactiveDays = (winBack.trigger.type === 'schedule' && winBack.trigger.seg
  * requests metered apart from the enrolments it makes. The journey is
  * paused afterwards so the next tenant's sweep finds only its own.
  */
-export const measureSweep = async ({ rt, clock, meter, seeder, tableName, maxEnrolments, log }: SweepContext, contacts: number): Promise<SweepRun> => {
+export const measureSweep = async (
+  { rt, clock, meter, seeder, tableName, maxEnrolments, log }: SweepContext,
+  contacts: number,
+): Promise<SweepRun> => {
   const tenant = `bench-sweep-${contacts}`;
   const now = clock.now();
   const today = now.toISOString().slice(0, 10);
@@ -79,7 +82,9 @@ export const measureSweep = async ({ rt, clock, meter, seeder, tableName, maxEnr
   await rt.settle();
 
   const enrol = seeded.due <= maxEnrolments;
-  log(`win-back sweep: ${num(contacts)} contacts, ${num(seeded.due)} due, ${enrol ? 'enrolled' : 'handed to a counting stand-in of engine.enrol'}…`);
+  log(
+    `win-back sweep: ${num(contacts)} contacts, ${num(seeded.due)} due, ${enrol ? 'enrolled' : 'handed to a counting stand-in of engine.enrol'}…`,
+  );
   const label = `sweep ${contacts}`;
   const before = snapshot(meter.usage(unlabelled));
   const emailsBefore = rt.outbox.messages().length;
@@ -111,7 +116,16 @@ export const measureSweep = async ({ rt, clock, meter, seeder, tableName, maxEnr
   }
   await call('POST', `/journeys/${journeyId}/pause`, 200);
 
-  return { contacts, due: seeded.due, handed, seedMs, sweepMs, own: snapshot(meter.usage(label)), enrolments, everyContactRcu: Math.ceil(seeded.bytes / 4096) / 2 };
+  return {
+    contacts,
+    due: seeded.due,
+    handed,
+    seedMs,
+    sweepMs,
+    own: snapshot(meter.usage(label)),
+    enrolments,
+    everyContactRcu: Math.ceil(seeded.bytes / 4096) / 2,
+  };
 };
 
 const perDue = (usage: Usage, due: number) =>
@@ -135,7 +149,16 @@ const enrolledNote = (r: SweepRun & { enrolments: Enrolments }) =>
 
 export const sweepSection = (runs: SweepRun[], { maxEnrolments, note }: { maxEnrolments: number; note: string }): Section => {
   const scaling = table(
-    ['contacts in the tenant', 'due (1%)', 'handed to engine.enrol', 'sweep’s own requests', 'of which Query', 'sweep’s own RCU', 'RCU per due contact', 'reading every contact instead (RCU, estimate)'],
+    [
+      'contacts in the tenant',
+      'due (1%)',
+      'handed to engine.enrol',
+      'sweep’s own requests',
+      'of which Query',
+      'sweep’s own RCU',
+      'RCU per due contact',
+      'reading every contact instead (RCU, estimate)',
+    ],
     runs.map((r) => [
       num(r.contacts),
       num(r.due),
@@ -149,7 +172,9 @@ export const sweepSection = (runs: SweepRun[], { maxEnrolments, note }: { maxEnr
     [0, 1, 2, 3, 4, 5, 6, 7],
   );
   const groups = runs.map(usageGroup);
-  const rows = groups.flatMap((g, i) => (g.length > 1 ? [...g, { what: `**${num(runs[i]!.contacts)} contacts: total**`, usage: sum(...g.map((p) => p.usage)) }] : g));
+  const rows = groups.flatMap((g, i) =>
+    g.length > 1 ? [...g, { what: `**${num(runs[i]!.contacts)} contacts: total**`, usage: sum(...g.map((p) => p.usage)) }] : g,
+  );
   const failed = failures(groups.map((g, i) => ({ what: `${num(runs[i]!.contacts)} contacts`, usage: sum(...g.map((p) => p.usage)) })));
   const enrolled = runs.filter((r): r is SweepRun & { enrolments: Enrolments } => r.enrolments !== undefined);
   const handedOff = runs.filter((r) => !r.enrolments);

@@ -1,13 +1,18 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { GetItemCommand, TransactWriteItemsCommand, type GetItemCommandInput, type TransactWriteItemsCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  type GetItemCommandInput,
+  TransactWriteItemsCommand,
+  type TransactWriteItemsCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulidx';
 import { db } from '../shared/db/client.ts';
-import { withLabel, type Meter, type Usage } from './dynamo-meter.ts';
-import { labelHeader, type BenchGateway } from './gateway.ts';
+import { type Meter, type Usage, withLabel } from './dynamo-meter.ts';
+import { type BenchGateway, labelHeader } from './gateway.ts';
 import type { LoadOutcome, LoadSpec } from './load-client.ts';
 import { runPool } from './pool.ts';
-import { mean, num, percentile, table, type Section } from './report.ts';
+import { mean, num, percentile, type Section, table } from './report.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -45,16 +50,22 @@ const warmup = 50;
 /** The load generator in its own node process (tsx for the TypeScript). */
 const runLoadClient = (spec: LoadSpec): Promise<LoadOutcome> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./load-client.ts', import.meta.url)), JSON.stringify(spec)], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(new URL('./load-client.ts', import.meta.url)), JSON.stringify(spec)],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadOutcome) : reject(new Error(`load client failed (exit ${code}):\n${err}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadOutcome) : reject(new Error(`load client failed (exit ${code}):\n${err}`)),
+    );
   });
 
 const perRequest = (usage: Usage, count: number) => ({
@@ -63,7 +74,8 @@ const perRequest = (usage: Usage, count: number) => ({
   wcu: usage.wcu / count,
 });
 
-const contactBody = (email: string) => JSON.stringify({ firstName: 'Load', lastName: 'Tester', email, tags: ['bench'], lifecycleStage: 'lead' });
+const contactBody = (email: string) =>
+  JSON.stringify({ firstName: 'Load', lastName: 'Tester', email, tags: ['bench'], lifecycleStage: 'lead' });
 
 /**
  * Create and get contact through the local gateway (load from another
@@ -76,18 +88,32 @@ export const measureThroughput = async (ctx: Context): Promise<ThroughputRow[]> 
   const headers = (label: string) => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', [labelHeader]: label });
   const rows: ThroughputRow[] = [];
 
-  const viaGateway = async ({ total, concurrency }: Level, label: string, what: string, spec: Omit<LoadSpec, 'headers' | 'total' | 'concurrency' | 'warmup'>) => {
+  const viaGateway = async (
+    { total, concurrency }: Level,
+    label: string,
+    what: string,
+    spec: Omit<LoadSpec, 'headers' | 'total' | 'concurrency' | 'warmup'>,
+  ) => {
     await ctx.settle();
     const outcome = await runLoadClient({ ...spec, headers: headers(label), total, concurrency, warmup });
     if (Object.keys(outcome.unexpected).length) throw new Error(`${what}: unexpected statuses ${JSON.stringify(outcome.unexpected)}`);
     const durations = gateway.durations(label);
     const measured = durations.slice(-total);
     rows.push({
-      label, path: 'gateway', what, total, concurrency,
+      label,
+      path: 'gateway',
+      what,
+      total,
+      concurrency,
       rps: total / (outcome.wallMs / 1000),
       p50: percentile(outcome.latencies, 50),
       p95: percentile(outcome.latencies, 95),
-      handler: { p50: percentile(measured, 50), p95: percentile(measured, 95), mean: mean(measured), meanBilledMs: mean(measured.map(Math.ceil)) },
+      handler: {
+        p50: percentile(measured, 50),
+        p95: percentile(measured, 95),
+        mean: mean(measured),
+        meanBilledMs: mean(measured.map(Math.ceil)),
+      },
       perRequest: perRequest(meter.usage(label), durations.length),
     });
   };
@@ -97,7 +123,11 @@ export const measureThroughput = async (ctx: Context): Promise<ThroughputRow[]> 
     await withLabel(`${label} (warm-up)`, () => runPool(warmup, concurrency, (i) => send(total + i).then(() => undefined)));
     const outcome = await withLabel(label, () => runPool(total, concurrency, (i) => send(i).then(() => undefined)));
     rows.push({
-      label, path: 'direct', what, total, concurrency,
+      label,
+      path: 'direct',
+      what,
+      total,
+      concurrency,
       rps: total / (outcome.wallMs / 1000),
       p50: percentile(outcome.latencies, 50),
       p95: percentile(outcome.latencies, 95),
@@ -107,7 +137,11 @@ export const measureThroughput = async (ctx: Context): Promise<ThroughputRow[]> 
 
   // One create and one get through the gateway give the exact requests to replay directly.
   const sampleEmail = 'load-sample@example.com';
-  const created = await fetch(`${gateway.url}/contacts`, { method: 'POST', headers: headers('sample create'), body: contactBody(sampleEmail) });
+  const created = await fetch(`${gateway.url}/contacts`, {
+    method: 'POST',
+    headers: headers('sample create'),
+    body: contactBody(sampleEmail),
+  });
   const sample = (await created.json()) as { id: string };
   if (created.status !== 201) throw new Error(`sample create answered ${created.status}: ${JSON.stringify(sample)}`);
   const got = await fetch(`${gateway.url}/contacts/${sample.id}`, { headers: headers('sample get') });
@@ -124,17 +158,27 @@ export const measureThroughput = async (ctx: Context): Promise<ThroughputRow[]> 
   for (const level of ctx.levels) {
     const at = `c${level.concurrency}`; // labels travel in a header: ASCII only
     await viaGateway(level, `create contact ${at}`, 'create contact (`POST /contacts`)', {
-      url: `${gateway.url}/contacts`, method: 'POST', body: contactBody(`load-${level.concurrency}-{i}@example.com`), expectedStatus: 201,
+      url: `${gateway.url}/contacts`,
+      method: 'POST',
+      body: contactBody(`load-${level.concurrency}-{i}@example.com`),
+      expectedStatus: 201,
     });
     await direct(level, `TransactWriteItems ${at}`, `TransactWriteItems, the ${items} items of a create`, () => {
       const i = replayed++;
-      const input = transactJson.replaceAll(sample.id, ulid()).replaceAll(eventId, ulid()).replaceAll(sampleEmail, `direct-${i}@example.com`);
+      const input = transactJson
+        .replaceAll(sample.id, ulid())
+        .replaceAll(eventId, ulid())
+        .replaceAll(sampleEmail, `direct-${i}@example.com`);
       return db().send(new TransactWriteItemsCommand(JSON.parse(input) as TransactWriteItemsCommandInput));
     });
     await viaGateway(level, `get contact ${at}`, 'get contact (`GET /contacts/{id}`)', {
-      url: `${gateway.url}/contacts/${sample.id}`, method: 'GET', expectedStatus: 200,
+      url: `${gateway.url}/contacts/${sample.id}`,
+      method: 'GET',
+      expectedStatus: 200,
     });
-    await direct(level, `GetItem ${at}`, 'GetItem of the same contact', () => db().send(new GetItemCommand(getItem as unknown as GetItemCommandInput)));
+    await direct(level, `GetItem ${at}`, 'GetItem of the same contact', () =>
+      db().send(new GetItemCommand(getItem as unknown as GetItemCommandInput)),
+    );
   }
   return rows;
 };
@@ -158,7 +202,9 @@ export const throughputSection = (rows: ThroughputRow[]): Section => {
   const overhead = rows.flatMap((gw, i) => {
     const dr = rows[i + 1];
     if (gw.path !== 'gateway' || dr?.path !== 'direct') return [];
-    return [`${gw.what} at concurrency ${gw.concurrency}: p50 ${signed(gw.p50 - dr.p50)} over the direct call (${num(gw.p50 / dr.p50, 2)}×), ${num(gw.rps)} vs ${num(dr.rps)} req/s`];
+    return [
+      `${gw.what} at concurrency ${gw.concurrency}: p50 ${signed(gw.p50 - dr.p50)} over the direct call (${num(gw.p50 / dr.p50, 2)}×), ${num(gw.rps)} vs ${num(dr.rps)} req/s`,
+    ];
   });
   return {
     title: 'Requests per second: local gateway vs direct DynamoDB calls',

@@ -40,7 +40,11 @@ export const usageTable = (rows: readonly { what: string; usage: Usage }[]): str
     num(usage.rcu, 1),
     wcuCell(usage),
   ]);
-  return table(['work', ...commands, 'requests', 'RCU', 'WCU'], body, commands.map((_, i) => i + 1).concat([commands.length + 1, commands.length + 2, commands.length + 3]));
+  return table(
+    ['work', ...commands, 'requests', 'RCU', 'WCU'],
+    body,
+    commands.map((_, i) => i + 1).concat([commands.length + 1, commands.length + 2, commands.length + 3]),
+  );
 };
 
 /** Failed requests of the rows, for a note (conditional writes that lost a race are part of the design). */

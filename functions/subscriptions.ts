@@ -25,7 +25,12 @@ export type Subscription = {
 );
 
 export const subscriptions: Subscription[] = [
-  { name: 'contact-orders', context: 'contacts', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['order.placed', 'contact.deleted'] } },
+  {
+    name: 'contact-orders',
+    context: 'contacts',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['order.placed', 'contact.deleted'] },
+  },
   { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },
   { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },
@@ -35,6 +40,9 @@ export const subscriptions: Subscription[] = [
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',
-    pattern: { source: ['aws.ses'], 'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Opened', 'Email Clicked'] },
+    pattern: {
+      source: ['aws.ses'],
+      'detail-type': ['Email Delivered', 'Email Bounced', 'Email Complaint Received', 'Email Opened', 'Email Clicked'],
+    },
   },
 ];

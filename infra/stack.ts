@@ -55,11 +55,18 @@ export class RapportStack extends Stack {
       table,
       signingSecret: secret,
       // PUBLIC_BASE_URL: links in emails and HTML pages point at the API.
-      environment: { TABLE_NAME: table.tableName, EVENT_BUS_NAME: bus.eventBusName, SIGNING_SECRET_ARN: secret.secretArn, PUBLIC_BASE_URL: http.stage.url },
+      environment: {
+        TABLE_NAME: table.tableName,
+        EVENT_BUS_NAME: bus.eventBusName,
+        SIGNING_SECRET_ARN: secret.secretArn,
+        PUBLIC_BASE_URL: http.stage.url,
+      },
       settings,
     });
 
-    const httpFunctions = httpContexts.map((context) => functions(this, `Http-${context}`, { context, entry: 'handler', description: `Rapport API: ${context} routes` }));
+    const httpFunctions = httpContexts.map((context) =>
+      functions(this, `Http-${context}`, { context, entry: 'handler', description: `Rapport API: ${context} routes` }),
+    );
     http.integrate(new Map(httpFunctions.map((fn) => [fn.context, fn.function])));
     new OutboxRelay(this, 'Outbox', { table, bus, settings });
     new EventSubscribers(this, 'Subscribers', { subscriptions, bus, functions, settings });
@@ -75,21 +82,30 @@ export class RapportStack extends Stack {
     grantMessageSending(contextFunctions, [scheduler, email, sms]);
     const alarms = new OperationalAlarms(this, 'Alarms', {
       functions: new Map(contextFunctions.map((fn) => [functionLabel(fn), fn.function])),
-      deadLetterQueues: new Map(deadLetterQueues.map((dlq) => [dlq.node.path.slice(this.node.path.length + 1).replaceAll('/', '-'), dlq.queue])),
+      deadLetterQueues: new Map(
+        deadLetterQueues.map((dlq) => [dlq.node.path.slice(this.node.path.length + 1).replaceAll('/', '-'), dlq.queue]),
+      ),
       api: http.api,
       settings,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: http.stage.url, description: 'Base URL of the Rapport API (PUBLIC_BASE_URL of links in emails)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: http.stage.url,
+      description: 'Base URL of the Rapport API (PUBLIC_BASE_URL of links in emails)',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     if (users) {
       new CfnOutput(this, 'UserPoolId', { value: users.userPool.userPoolId });
-      new CfnOutput(this, 'UserPoolClientId', { value: users.client.userPoolClientId, description: 'Audience of the ID tokens the API accepts' });
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: users.client.userPoolClientId,
+        description: 'Audience of the ID tokens the API accepts',
+      });
     }
     new CfnOutput(this, 'EmailConfigurationSet', {
       value: email.configurationSet.configurationSetName,
-      description: 'SES configuration set of every email; its delivery, bounce, complaint, open and click events arrive on the default event bus',
+      description:
+        'SES configuration set of every email; its delivery, bounce, complaint, open and click events arrive on the default event bus',
     });
     if (email.domain) {
       new CfnOutput(this, 'MailFromDomain', {
@@ -97,15 +113,20 @@ export class RapportStack extends Stack {
         description: `Email is sent as ${settings.mailFrom}: this domain must be a verified SES identity (DKIM) in this account and region, and the account out of the SES sandbox to reach any recipient`,
       });
     } else {
-      Annotations.of(this).addWarningV2('rapport:mailFromUnset', 'context mailFrom is not set: no function may send email (set -c mailFrom=no-reply@<a domain verified in SES>)');
+      Annotations.of(this).addWarningV2(
+        'rapport:mailFromUnset',
+        'context mailFrom is not set: no function may send email (set -c mailFrom=no-reply@<a domain verified in SES>)',
+      );
     }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: alarms.topic.topicArn,
-      description: 'Every alarm (function errors, dead letters, API 5xx, SES bounce and complaint rates) notifies this topic: subscribe the on-call to it',
+      description:
+        'Every alarm (function errors, dead letters, API 5xx, SES bounce and complaint rates) notifies this topic: subscribe the on-call to it',
     });
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: inboundSms.topic.topicArn,
-      description: 'Point the two-way SMS of each of our numbers (AWS End User Messaging SMS) at this topic; STOP and START replies become consent changes',
+      description:
+        'Point the two-way SMS of each of our numbers (AWS End User Messaging SMS) at this topic; STOP and START replies become consent changes',
     });
   }
 }

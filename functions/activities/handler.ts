@@ -4,4 +4,7 @@ import { activityRepository } from './repository.ts';
 import { activityRoutes } from './routes.ts';
 import { activityService } from './service.ts';
 
-export const handler = httpHandler(activityRoutes, activityService(activityRepository, (tenantId, id) => contactRepository.get(tenantId, id, true)));
+export const handler = httpHandler(
+  activityRoutes,
+  activityService(activityRepository, (tenantId, id) => contactRepository.get(tenantId, id, true)),
+);

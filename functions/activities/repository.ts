@@ -1,5 +1,5 @@
-import { keys } from '../../shared/db/keys.ts';
 import { deleteQueried } from '../../shared/db/batch.ts';
+import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -29,7 +29,8 @@ export const activityRepository = {
     try {
       await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);
     } catch (error) {
-      if (error instanceof TransactionConflict) throw new ActivityWriteConflict(error.failed.includes(0) ? 'EXISTS' : error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
+      if (error instanceof TransactionConflict)
+        throw new ActivityWriteConflict(error.failed.includes(0) ? 'EXISTS' : error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
       throw error;
     }
   },
@@ -71,7 +72,12 @@ export const activityRepository = {
   async companyTimeline(tenantId: string, companyId: string, limit: number, cursor?: string) {
     const partition = keys.companyActivityPartition(tenantId, companyId);
     const page = await queryPage(
-      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+      },
       { limit, cursor, scope: partition },
     );
     return { items: page.items.map((i) => stripKeys<Activity>(i)), nextCursor: page.nextCursor };

@@ -16,20 +16,22 @@ export const logActivityBody = z.strictObject({
   metadata: attributes.optional(),
 });
 
-export const activityResponse = z.object({
-  id,
-  contactId: id,
-  companyId: id.optional(),
-  type: z.enum(activityTypes),
-  channel: z.enum(channels).optional(),
-  direction: z.enum(['inbound', 'outbound']).optional(),
-  occurredAt: z.string(),
-  subject: z.string().optional(),
-  body: z.string().optional(),
-  durationSeconds: z.number().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  authorId: z.string(),
-  createdAt: z.string(),
-}).meta({ id: 'Activity' });
+export const activityResponse = z
+  .object({
+    id,
+    contactId: id,
+    companyId: id.optional(),
+    type: z.enum(activityTypes),
+    channel: z.enum(channels).optional(),
+    direction: z.enum(['inbound', 'outbound']).optional(),
+    occurredAt: z.string(),
+    subject: z.string().optional(),
+    body: z.string().optional(),
+    durationSeconds: z.number().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    authorId: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Activity' });
 export type Activity = z.infer<typeof activityResponse>;
 export type ActivityInput = z.output<typeof logActivityBody>;

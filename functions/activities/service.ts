@@ -3,7 +3,7 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import type { ActivityRepository } from './repository.ts';
 import type { activityRoutes } from './routes.ts';
-import { recordActivity, type ContactLookup } from './timeline.ts';
+import { type ContactLookup, recordActivity } from './timeline.ts';
 
 export const activityService = (repo: ActivityRepository, findContact: ContactLookup) => {
   const service: ServiceFor<typeof activityRoutes, RequestContext> = {

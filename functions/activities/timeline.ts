@@ -3,7 +3,7 @@ import { domainEvent } from '../../shared/events/outbox.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId, stableId } from '../../shared/ports/ids.ts';
 import type { Contact } from '../contacts/schemas.ts';
-import { ActivityWriteConflict, type ActivityRepository } from './repository.ts';
+import { type ActivityRepository, ActivityWriteConflict } from './repository.ts';
 import type { Activity, ActivityInput } from './schemas.ts';
 
 export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
@@ -33,7 +33,15 @@ export const recordActivity = async (
   for (let attempt = 1; ; attempt++) {
     const contact = await findContact(tenantId, contactId);
     if (!contact) throw notFound('contact');
-    const activity: Activity = { ...input, id: dedupeKey ? stableId(new Date(occurredAt), `${tenantId}/${dedupeKey}`) : newId(new Date(occurredAt)), contactId, companyId: input.companyId ?? contact.companyId, occurredAt, authorId, createdAt: now.toISOString() };
+    const activity: Activity = {
+      ...input,
+      id: dedupeKey ? stableId(new Date(occurredAt), `${tenantId}/${dedupeKey}`) : newId(new Date(occurredAt)),
+      contactId,
+      companyId: input.companyId ?? contact.companyId,
+      occurredAt,
+      authorId,
+      createdAt: now.toISOString(),
+    };
     const event = domainEvent(tenantId, 'activity.logged', {
       activityId: activity.id,
       contactId,
@@ -44,12 +52,20 @@ export const recordActivity = async (
       occurredAt,
     });
     try {
-      await repo.log(tenantId, activity, engages ? contact : undefined, input.companyId !== undefined && input.companyId !== contact.companyId, event, contact.id);
+      await repo.log(
+        tenantId,
+        activity,
+        engages ? contact : undefined,
+        input.companyId !== undefined && input.companyId !== contact.companyId,
+        event,
+        contact.id,
+      );
       return activity;
     } catch (error) {
       if (!(error instanceof ActivityWriteConflict)) throw error;
       if (error.reason === 'EXISTS' && dedupeKey) return activity;
-      if (error.reason === 'COMPANY') throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
+      if (error.reason === 'COMPANY')
+        throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
       if (attempt >= maxAttempts) throw error;
     }
   }

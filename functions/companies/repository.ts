@@ -4,9 +4,9 @@ import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { foldText } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { Company } from './schemas.ts';
-import { foldText } from '../../shared/domain/normalize.ts';
 
 /** The domain guard collided (`DOMAIN`) or the company changed meanwhile (`VERSION`). */
 export class CompanyWriteConflict extends Error {
@@ -22,7 +22,11 @@ const companyItem = (tenantId: string, c: Company) => ({
   entity: 'COMPANY',
   ...c,
 });
-const domainGuard = (tenantId: string, domain: string, companyId: string) => ({ ...keys.unique(tenantId, 'DOMAIN', domain), entity: 'UNIQUE', companyId });
+const domainGuard = (tenantId: string, domain: string, companyId: string) => ({
+  ...keys.unique(tenantId, 'DOMAIN', domain),
+  entity: 'UNIQUE',
+  companyId,
+});
 
 const write = async (items: Parameters<typeof writeWithEvents>[0], reasons: ('DOMAIN' | 'VERSION')[], event: DomainEvent) => {
   try {
@@ -52,8 +56,14 @@ export const companyRepository = {
     const items = [put(companyItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })];
     const reasons: ('DOMAIN' | 'VERSION')[] = ['VERSION'];
     if (before.domain !== after.domain) {
-      if (before.domain) items.push(remove(keys.unique(tenantId, 'DOMAIN', before.domain))), reasons.push('VERSION');
-      if (after.domain) items.push(putNew(domainGuard(tenantId, after.domain, after.id))), reasons.push('DOMAIN');
+      if (before.domain) {
+        items.push(remove(keys.unique(tenantId, 'DOMAIN', before.domain)));
+        reasons.push('VERSION');
+      }
+      if (after.domain) {
+        items.push(putNew(domainGuard(tenantId, after.domain, after.id)));
+        reasons.push('DOMAIN');
+      }
     }
     await write(items, reasons, event);
   },
@@ -91,7 +101,11 @@ export const companyRepository = {
   async searchByName(tenantId: string, prefix: string, limit: number, cursor?: string) {
     const partition = keys.companyNamePartition(tenantId);
     const page = await queryPage(
-      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix } },
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+      },
       { limit, cursor, scope: `${partition}|${prefix}` },
     );
     return { items: page.items.map((i) => stripKeys<Company>(i)), nextCursor: page.nextCursor };

@@ -1,14 +1,14 @@
+import { foldText } from '../../shared/domain/normalize.ts';
+import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { conflict, notFound, preconditionFailed } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import { CompanyWriteConflict, type CompanyRepository } from './repository.ts';
+import { type CompanyRepository, CompanyWriteConflict } from './repository.ts';
 import type { companyRoutes } from './routes.ts';
 import type { Company } from './schemas.ts';
-import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
-import { foldText } from '../../shared/domain/normalize.ts';
 
 const maxWriteAttempts = 3;
 
@@ -16,7 +16,10 @@ const eventData = (c: Company) => ({ companyId: c.id, name: c.name, domain: c.do
 
 export const companyService = (repo: CompanyRepository) => {
   const domainTaken = async (tenantId: string, domain: string | undefined) =>
-    conflict('a company with this domain already exists', { existingId: domain && (await repo.idByDomain(tenantId, domain)), field: 'domain' });
+    conflict('a company with this domain already exists', {
+      existingId: domain && (await repo.idByDomain(tenantId, domain)),
+      field: 'domain',
+    });
 
   const service: ServiceFor<typeof companyRoutes, RequestContext> = {
     async createCompany({ body }, ctx) {

@@ -1,7 +1,7 @@
-import { invalid } from '../../shared/errors.ts';
 import { foldText, nameTerms } from '../../shared/domain/normalize.ts';
-import type { ContactSource } from './sources.ts';
+import { invalid } from '../../shared/errors.ts';
 import type { Contact, ContactSearch } from './schemas.ts';
+import type { ContactSource } from './sources.ts';
 
 /** What a contact listing reads (one index query) and what it keeps of it. */
 export interface ContactListing {
@@ -22,8 +22,7 @@ export const contactMatches = (f: Filters) => (c: Contact) =>
   (!f.updatedSince || c.updatedAt >= f.updatedSince) &&
   (!f.name || f.name.every((word) => nameTerms(c.firstName, c.lastName).some((t) => t.startsWith(word))));
 
-const refuse = (message: string, params: string[]) =>
-  invalid(message, Object.fromEntries(params.map((p) => [`query.${p}`, [message]])));
+const refuse = (message: string, params: string[]) => invalid(message, Object.fromEntries(params.map((p) => [`query.${p}`, [message]])));
 
 /**
  * Picks the index for a listing: the name prefix, else the tag, company, owner,
@@ -32,7 +31,10 @@ const refuse = (message: string, params: string[]) =>
  * updatedAt) is a feed of its own and combines with no other filter; name and
  * tag results come in index order, so they take no sort.
  */
-export const contactListing = (query: Omit<ContactSearch, 'limit' | 'cursor' | 'q' | 'phoneRegion'>, nameQuery?: string): ContactListing => {
+export const contactListing = (
+  query: Omit<ContactSearch, 'limit' | 'cursor' | 'q' | 'phoneRegion'>,
+  nameQuery?: string,
+): ContactListing => {
   const name = nameQuery ? foldText(nameQuery).split(' ') : undefined;
   const filters: Filters = { ...query, name };
   const given = (['tag', 'companyId', 'ownerId', 'lifecycleStage'] as const).filter((p) => query[p] !== undefined);
@@ -44,8 +46,10 @@ export const contactListing = (query: Omit<ContactSearch, 'limit' | 'cursor' | '
       ...narrowing,
     ]);
   }
-  if (query.updatedSince && query.sort && !query.sort.endsWith('updatedAt')) throw refuse('updatedSince lists by update time; sort it by updatedAt or -updatedAt', ['updatedSince', 'sort']);
-  if (query.sort && (name || query.tag)) throw refuse('name and tag results come in index order and take no sort', ['sort', name ? 'q' : 'tag']);
+  if (query.updatedSince && query.sort && !query.sort.endsWith('updatedAt'))
+    throw refuse('updatedSince lists by update time; sort it by updatedAt or -updatedAt', ['updatedSince', 'sort']);
+  if (query.sort && (name || query.tag))
+    throw refuse('name and tag results come in index order and take no sort', ['sort', name ? 'q' : 'tag']);
   const order = query.sort?.startsWith('-') ? 'desc' : 'asc';
   const source: ContactSource = name
     ? { kind: 'name', prefix: name[0]! }

@@ -1,5 +1,5 @@
-import { newId } from '../../shared/ports/ids.ts';
 import { toE164 } from '../../shared/domain/normalize.ts';
+import { newId } from '../../shared/ports/ids.ts';
 import { applyConsent } from './consent.ts';
 import type { Contact, ContactInput } from './schemas.ts';
 

@@ -1,17 +1,17 @@
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { acceptedPage } from '../../shared/db/accepted-page.ts';
+import { deleteItems } from '../../shared/db/batch.ts';
+import { db } from '../../shared/db/client.ts';
 import { contactDeletionDays, keys, type SearchField, type UniqueKind } from '../../shared/db/keys.ts';
 import { getItem, getItems, queryPage, stripKeys } from '../../shared/db/query.ts';
-import { acceptedPage } from '../../shared/db/accepted-page.ts';
-import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { atVersion, put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import { nameTerms } from '../../shared/domain/normalize.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { companyExistsCondition } from '../companies/membership.ts';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { contactSources, type ContactSource } from './sources.ts';
-import { deleteItems } from '../../shared/db/batch.ts';
-import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { db } from '../../shared/db/client.ts';
-import { contactTouched, type Engagement } from './timeline-link.ts';
 import type { Contact, OrderSummary } from './schemas.ts';
+import { type ContactSource, contactSources } from './sources.ts';
+import { contactTouched, type Engagement } from './timeline-link.ts';
 
 /** What a failed contact write collided with. */
 export type ContactConflict = UniqueKind | 'COMPANY' | 'VERSION' | 'MISSING';
@@ -67,15 +67,26 @@ type Labeled = { reason: ContactConflict; item: TransactItem };
 /** Runs a labeled transaction; a failed condition becomes a ContactWriteConflict naming what collided. */
 const write = async (labeled: Labeled[], event: DomainEvent) => {
   try {
-    await writeWithEvents(labeled.map((l) => l.item), [event]);
+    await writeWithEvents(
+      labeled.map((l) => l.item),
+      [event],
+    );
   } catch (error) {
     if (error instanceof TransactionConflict) throw new ContactWriteConflict(labeled[error.failed[0]!]?.reason ?? 'VERSION');
     throw error;
   }
 };
 
-const guardItem = (tenantId: string, kind: UniqueKind, value: string, contactId: string) => ({ ...keys.unique(tenantId, kind, value), entity: 'UNIQUE', contactId });
-const searchItem = (tenantId: string, [field, term]: [SearchField, string], contactId: string) => ({ ...keys.search(tenantId, field, term, contactId), entity: 'SEARCH', contactId });
+const guardItem = (tenantId: string, kind: UniqueKind, value: string, contactId: string) => ({
+  ...keys.unique(tenantId, kind, value),
+  entity: 'UNIQUE',
+  contactId,
+});
+const searchItem = (tenantId: string, [field, term]: [SearchField, string], contactId: string) => ({
+  ...keys.search(tenantId, field, term, contactId),
+  entity: 'SEARCH',
+  contactId,
+});
 
 export const contactRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<Contact | undefined> {
@@ -101,7 +112,12 @@ export const contactRepository = {
 
   /** Keeps an order's summary beside the contact; a redelivered event writes the same item again. */
   async recordOrder(tenantId: string, contactId: string, order: OrderSummary) {
-    await db().send(new PutCommand({ TableName: tableNameFromEnv(), Item: { ...keys.order(tenantId, contactId, order.placedAt, order.orderId), entity: 'ORDER', ...order } }));
+    await db().send(
+      new PutCommand({
+        TableName: tableNameFromEnv(),
+        Item: { ...keys.order(tenantId, contactId, order.placedAt, order.orderId), entity: 'ORDER', ...order },
+      }),
+    );
   },
 
   /** The contact's latest orders, newest first: one Query. */
@@ -163,10 +179,18 @@ export const contactRepository = {
       [
         { reason: 'VERSION', item: put(contactItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version }) },
         { reason: 'VERSION', item: put(facetsItem(tenantId, after)) },
-        ...minus(oldU, newU).map(([kind, value]) => ({ reason: 'VERSION' as const, item: remove(keys.unique(tenantId, kind, value), owned, { ':id': before.id }) })),
+        ...minus(oldU, newU).map(([kind, value]) => ({
+          reason: 'VERSION' as const,
+          item: remove(keys.unique(tenantId, kind, value), owned, { ':id': before.id }),
+        })),
         ...minus(newU, oldU).map(([kind, value]) => ({ reason: kind, item: putNew(guardItem(tenantId, kind, value, after.id)) })),
-        ...(after.companyId && after.companyId !== before.companyId ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, after.companyId) }] : []),
-        ...minus(oldS, newS).map(([field, term]) => ({ reason: 'VERSION' as const, item: remove(keys.search(tenantId, field, term, before.id)) })),
+        ...(after.companyId && after.companyId !== before.companyId
+          ? [{ reason: 'COMPANY' as const, item: companyExistsCondition(tenantId, after.companyId) }]
+          : []),
+        ...minus(oldS, newS).map(([field, term]) => ({
+          reason: 'VERSION' as const,
+          item: remove(keys.search(tenantId, field, term, before.id)),
+        })),
         ...minus(newS, oldS).map((t) => ({ reason: 'VERSION' as const, item: put(searchItem(tenantId, t, after.id)) })),
       ],
       event,
@@ -208,11 +232,19 @@ export const contactRepository = {
    * unless the listing ends; `filterKey` names the filters, so a cursor resumes
    * only the listing that made it.
    */
-  async page(tenantId: string, source: ContactSource, accept: (c: Contact) => boolean, page: { limit: number; cursor?: string; filterKey: string }) {
+  async page(
+    tenantId: string,
+    source: ContactSource,
+    accept: (c: Contact) => boolean,
+    page: { limit: number; cursor?: string; filterKey: string },
+  ) {
     const { query, partition, entries } = contactSources[source.kind](tenantId, source as never);
     const input = { ...query, ScanIndexForward: source.order !== 'desc' };
     const scope = `${partition}|${page.filterKey}`;
-    if (!entries) return acceptedPage(input, { ...page, scope }, async (items) => items.map((i) => stripKeys<Contact>(i)).map((c) => (accept(c) ? c : undefined)));
+    if (!entries)
+      return acceptedPage(input, { ...page, scope }, async (items) =>
+        items.map((i) => stripKeys<Contact>(i)).map((c) => (accept(c) ? c : undefined)),
+      );
     return acceptedPage(input, { ...page, scope }, async (items) => {
       const found = await getItems([...new Set(items.map((i) => i.contactId as string))].map((id) => keys.contact(tenantId, id)));
       const byId = new Map(found.map((i) => [i.id as string, stripKeys<Contact>(i)]));
@@ -228,7 +260,11 @@ export const contactRepository = {
     const partition = keys.contactDeletionPartition(tenantId);
     const page = await queryPage(
       since
-        ? { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': partition, ':since': since } }
+        ? {
+            IndexName: 'GSI3',
+            KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
+            ExpressionAttributeValues: { ':pk': partition, ':since': since },
+          }
         : { IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: `${partition}|${since ?? ''}` },
     );

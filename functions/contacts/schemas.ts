@@ -21,13 +21,16 @@ export const nationalNumber = /^[\d(][\d\s().-]{4,}$/;
  * A phone: E.164 when it carries its country code; a national number stays as
  * written until the service reads it in `phoneRegion` or the tenant's default region.
  */
-export const contactPhone = z.string().max(40).transform((value, ctx) => {
-  const e164 = toE164(value);
-  if (e164) return e164;
-  if (nationalNumber.test(value.trim())) return value.trim();
-  ctx.addIssue({ code: 'custom', message: 'must be a phone number: +14155550123, or a national number with phoneRegion' });
-  return z.NEVER;
-});
+export const contactPhone = z
+  .string()
+  .max(40)
+  .transform((value, ctx) => {
+    const e164 = toE164(value);
+    if (e164) return e164;
+    if (nationalNumber.test(value.trim())) return value.trim();
+    ctx.addIssue({ code: 'custom', message: 'must be a phone number: +14155550123, or a national number with phoneRegion' });
+    return z.NEVER;
+  });
 
 const contactFields = {
   firstName: text(100),
@@ -40,7 +43,10 @@ const contactFields = {
   lifecycleStage: z.enum(lifecycleStages),
   ownerId: text(128),
   companyId: id,
-  tags: z.array(tag).max(40).transform((t) => [...new Set(t)]),
+  tags: z
+    .array(tag)
+    .max(40)
+    .transform((t) => [...new Set(t)]),
   attributes,
   consent: consentInput,
   timeZone,
@@ -82,30 +88,32 @@ export const upsertContactBody = z.strictObject(contactFields).partial();
 export const batchCreateBody = z.strictObject({ contacts: z.array(z.unknown()).min(1).max(100) });
 
 const consentRecord = z.object({ granted: z.boolean(), source: z.string(), at: z.string() });
-export const contactResponse = z.object({
-  id,
-  version: z.number().int(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  email: z.string().optional(),
-  phone: z.string().optional(),
-  externalId: z.string().optional(),
-  lifecycleStage: z.enum(lifecycleStages),
-  ownerId: z.string().optional(),
-  companyId: z.string().optional(),
-  tags: z.array(z.string()),
-  attributes: z.record(z.string(), z.unknown()),
-  consent: z.record(z.string(), z.record(z.string(), consentRecord)),
-  consentHistory: z.array(consentRecord.extend({ channel: z.string(), purpose: z.string() })),
-  timeZone: z.string().optional(),
-  locale: z.string().optional(),
-  lastActivityAt: z.string().optional(),
-  lastOrderAt: z.string().optional(),
-  /** The latest of creation, last activity and last order: what win-back looks at. */
-  lastEngagedAt: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).meta({ id: 'Contact' });
+export const contactResponse = z
+  .object({
+    id,
+    version: z.number().int(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+    email: z.string().optional(),
+    phone: z.string().optional(),
+    externalId: z.string().optional(),
+    lifecycleStage: z.enum(lifecycleStages),
+    ownerId: z.string().optional(),
+    companyId: z.string().optional(),
+    tags: z.array(z.string()),
+    attributes: z.record(z.string(), z.unknown()),
+    consent: z.record(z.string(), z.record(z.string(), consentRecord)),
+    consentHistory: z.array(consentRecord.extend({ channel: z.string(), purpose: z.string() })),
+    timeZone: z.string().optional(),
+    locale: z.string().optional(),
+    lastActivityAt: z.string().optional(),
+    lastOrderAt: z.string().optional(),
+    /** The latest of creation, last activity and last order: what win-back looks at. */
+    lastEngagedAt: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Contact' });
 export type Contact = z.infer<typeof contactResponse>;
 /** What a write answers: the contact, and `warnings` when the body named consent purposes no sender knows. */
 export const contactWriteResponse = contactResponse.extend({ warnings: z.array(z.string()).optional() });
@@ -139,18 +147,20 @@ export const deletionsQuery = z.strictObject({
 });
 export const deletionsPage = page(z.object({ id, deletedAt: z.string() }));
 
-export const batchResult = z.object({
-  results: z.array(
-    z.object({
-      index: z.number().int(),
-      status: z.number().int(),
-      id: z.string().optional(),
-      existingId: z.string().optional(),
-      errors: z.record(z.string(), z.array(z.string())).optional(),
-      warnings: z.array(z.string()).optional(),
-    }),
-  ),
-}).meta({ id: 'ContactBatchResult' });
+export const batchResult = z
+  .object({
+    results: z.array(
+      z.object({
+        index: z.number().int(),
+        status: z.number().int(),
+        id: z.string().optional(),
+        existingId: z.string().optional(),
+        errors: z.record(z.string(), z.array(z.string())).optional(),
+        warnings: z.array(z.string()).optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'ContactBatchResult' });
 
 /** What templates see of a contact's orders (`recentOrders`), kept from order.placed events. */
 export interface OrderSummary {

@@ -1,21 +1,21 @@
+import { mapLimited } from '../../shared/async.ts';
+import { normalizeEmail, type PhoneRegion, toE164 } from '../../shared/domain/normalize.ts';
+import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { conflict, DomainError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
-import { normalizeEmail, toE164, type PhoneRegion } from '../../shared/domain/normalize.ts';
-import { contactListing, contactMatches } from './listing.ts';
-import { contactSettingsStore, type ContactSettingsStore } from './settings.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { fieldErrors } from '../../shared/http/problem.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { mapLimited } from '../../shared/async.ts';
 import { applyConsent, consentWarnings } from './consent.ts';
 import { contactEventData } from './event-data.ts';
+import { contactListing, contactMatches } from './listing.ts';
 import { newContact } from './new-contact.ts';
-import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
-import { ContactWriteConflict, type ContactConflict, type ContactRepository } from './repository.ts';
+import { type ContactConflict, type ContactRepository, ContactWriteConflict } from './repository.ts';
 import type { contactRoutes } from './routes.ts';
-import { createContactBody, type Contact, type ContactInput, type ContactPatch } from './schemas.ts';
+import { type Contact, type ContactInput, type ContactPatch, createContactBody } from './schemas.ts';
+import { type ContactSettingsStore, contactSettingsStore } from './settings.ts';
 
 const conflictField: Partial<Record<ContactConflict, string>> = { EMAIL: 'email', PHONE: 'phone', EXT: 'externalId' };
 const maxWriteAttempts = 3;
@@ -40,7 +40,8 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
       const existingId = await repo.idByUnique(tenantId, kind, String(c[field as keyof Contact]));
       throw conflict(`a contact with this ${field} already exists`, { existingId, field });
     }
-    if (error.reason === 'COMPANY') throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
+    if (error.reason === 'COMPANY')
+      throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
     if (ifMatch !== undefined) throw preconditionFailed();
     throw error;
   };
@@ -104,7 +105,8 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
         } catch (error) {
           const extra = (error as { extra?: { existingId?: string; errors?: Record<string, string[]> } }).extra;
           if (extra?.existingId) return { index, status: 409, existingId: extra.existingId };
-          if (error instanceof DomainError && error.kind === 'validation') return { index, status: 400, errors: inBatch(extra?.errors ?? {}, index) };
+          if (error instanceof DomainError && error.kind === 'validation')
+            return { index, status: 400, errors: inBatch(extra?.errors ?? {}, index) };
           if (extra?.errors) return { index, status: 422, errors: extra.errors };
           throw error;
         }
@@ -145,7 +147,12 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
       if (!contact) throw notFound('contact');
       if (ifMatch !== undefined && ifMatch !== contact.version) throw preconditionFailed();
       try {
-        await repo.delete(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.deleted', { contactId: contact.id }), clock().now().toISOString());
+        await repo.delete(
+          ctx.tenantId,
+          contact,
+          domainEvent(ctx.tenantId, 'contact.deleted', { contactId: contact.id }),
+          clock().now().toISOString(),
+        );
       } catch (error) {
         return explain(error, ctx.tenantId, contact, ifMatch ?? contact.version);
       }
@@ -153,12 +160,14 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
     },
 
     upsertContactByEmail: ({ params, body, ifMatch }, ctx) => {
-      if (body.email && body.email !== params.email) throw invalid('the body email differs from the path', { 'body.email': ['must match the email in the path'] });
+      if (body.email && body.email !== params.email)
+        throw invalid('the body email differs from the path', { 'body.email': ['must match the email in the path'] });
       return upsert('EMAIL', { email: params.email }, body, ctx, ifMatch);
     },
 
     upsertContactByExternalId: ({ params, body, ifMatch }, ctx) => {
-      if (body.externalId && body.externalId !== params.externalId) throw invalid('the body externalId differs from the path', { 'body.externalId': ['must match the externalId in the path'] });
+      if (body.externalId && body.externalId !== params.externalId)
+        throw invalid('the body externalId differs from the path', { 'body.externalId': ['must match the externalId in the path'] });
       return upsert('EXT', { externalId: params.externalId }, body, ctx, ifMatch);
     },
 
@@ -175,13 +184,18 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
   };
 
   /** A national phone number read in the request's region or the tenant's default one; 400 when neither makes it valid. */
-  const withE164Phone = async <T extends { phone?: string | null; phoneRegion?: PhoneRegion }>(tenantId: string, input: T): Promise<Omit<T, 'phoneRegion'>> => {
+  const withE164Phone = async <T extends { phone?: string | null; phoneRegion?: PhoneRegion }>(
+    tenantId: string,
+    input: T,
+  ): Promise<Omit<T, 'phoneRegion'>> => {
     const { phoneRegion, ...rest } = input;
     if (!rest.phone || rest.phone.startsWith('+')) return rest;
     const region = phoneRegion ?? (await settings.get(tenantId)).defaultRegion;
     const e164 = region && toE164(rest.phone, region);
     if (e164) return { ...rest, phone: e164 };
-    const why = region ? `not a valid phone number in ${region}` : 'a national number needs its region: give phoneRegion, set the default region (PUT /contacts/settings) or write it as +<country code>';
+    const why = region
+      ? `not a valid phone number in ${region}`
+      : 'a national number needs its region: give phoneRegion, set the default region (PUT /contacts/settings) or write it as +<country code>';
     throw invalid('the phone number is not valid', { 'body.phone': [why] });
   };
 

@@ -18,7 +18,12 @@ export const contactSettingsStore = {
   },
 
   async replace(tenantId: string, settings: ContactSettings, updatedAt: string): Promise<ContactSettings> {
-    await db().send(new PutCommand({ TableName: tableNameFromEnv(), Item: { ...keys.contactSettings(tenantId), entity: 'CONTACT_SETTINGS', ...settings, updatedAt } }));
+    await db().send(
+      new PutCommand({
+        TableName: tableNameFromEnv(),
+        Item: { ...keys.contactSettings(tenantId), entity: 'CONTACT_SETTINGS', ...settings, updatedAt },
+      }),
+    );
     return settings;
   },
 };

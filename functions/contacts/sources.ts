@@ -32,7 +32,10 @@ const anyEntry = () => true;
 const termOf = (entry: Record<string, unknown>) => (entry.SK as string).slice(2, -((entry.contactId as string).length + 1));
 
 const searchSource = (partition: string, prefix: string, entries: SourceQuery['entries']): SourceQuery => ({
-  query: { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix } },
+  query: {
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
+  },
   partition: `${partition}|${prefix}`,
   entries,
 });
@@ -47,7 +50,11 @@ export const contactSources: { [K in ContactSource['kind']]: (tenantId: string, 
     if (!s.since) return source;
     return {
       ...source,
-      query: { ...source.query, KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since', ExpressionAttributeValues: { ':pk': source.partition, ':since': s.since } },
+      query: {
+        ...source.query,
+        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK >= :since',
+        ExpressionAttributeValues: { ':pk': source.partition, ':since': s.since },
+      },
     };
   },
   // A contact has an entry per name term, and several may start with the prefix: only the
@@ -55,7 +62,9 @@ export const contactSources: { [K in ContactSource['kind']]: (tenantId: string, 
   // An entry the contact no longer has (renamed meanwhile) stands for nothing.
   name: (tenantId, s) =>
     searchSource(keys.searchPartition(tenantId), `N#${s.prefix}`, (entry, c) => {
-      const matching = nameTerms(c.firstName, c.lastName).filter((t) => t.startsWith(s.prefix)).sort();
+      const matching = nameTerms(c.firstName, c.lastName)
+        .filter((t) => t.startsWith(s.prefix))
+        .sort();
       return matching[0] === termOf(entry);
     }),
   tag: (tenantId, s) => searchSource(keys.searchPartition(tenantId), `G#${s.tag}#`, (_entry, c) => c.tags.includes(s.tag)),

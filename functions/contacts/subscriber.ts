@@ -7,7 +7,12 @@ export const handler = eventHandler({
   'order.placed': async (event) => {
     const contactId = String(event.data.contactId);
     const { orderId, total, items } = event.data as Omit<OrderSummary, 'placedAt'>;
-    await contactRepository.recordOrder(event.tenantId, contactId, { orderId, placedAt: event.occurredAt, total, ...(items ? { items } : {}) });
+    await contactRepository.recordOrder(event.tenantId, contactId, {
+      orderId,
+      placedAt: event.occurredAt,
+      total,
+      ...(items ? { items } : {}),
+    });
     await contactRepository.touch(event.tenantId, contactId, 'order', event.occurredAt);
   },
   'contact.deleted': (event) => contactRepository.deleteOrders(event.tenantId, String(event.data.contactId)),

@@ -6,7 +6,12 @@ const [first, ...rest] = ingestibleEvents.map((type) =>
   z.strictObject({
     type: z.literal(type),
     /** The source system's id for this fact: a resend with the same type and id is recognised and not published again. */
-    sourceId: z.string().min(1).max(128).regex(/^[^#]+$/, 'must not contain #').optional(),
+    sourceId: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[^#]+$/, 'must not contain #')
+      .optional(),
     /** When it happened at the source; at most a few minutes ahead, so it cannot move engagement into the future. */
     occurredAt: pastDateTime.optional(),
     data: eventCatalog[type].data,

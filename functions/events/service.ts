@@ -25,12 +25,16 @@ export const eventService: ServiceFor<typeof eventRoutes, RequestContext> = {
     const event = domainEvent(ctx.tenantId, body.type, body.data as EventData<typeof body.type>, occurredAt);
     const guardKey = body.sourceId ? keys.unique(ctx.tenantId, 'EVENT', `${body.type}#${body.sourceId}`) : undefined;
     const bodyHash = fingerprint(body);
-    const items = [contactExists(ctx.tenantId, body.data.contactId), ...(guardKey ? [putNew({ ...guardKey, entity: 'UNIQUE', eventId: event.id, bodyHash })] : [])];
+    const items = [
+      contactExists(ctx.tenantId, body.data.contactId),
+      ...(guardKey ? [putNew({ ...guardKey, entity: 'UNIQUE', eventId: event.id, bodyHash })] : []),
+    ];
     try {
       await writeWithEvents(items, [event]);
     } catch (error) {
       if (!(error instanceof TransactionConflict)) throw error;
-      if (error.failed.includes(0)) throw unprocessable('the contact does not exist', { errors: { 'body.data.contactId': ['no contact with this id'] } });
+      if (error.failed.includes(0))
+        throw unprocessable('the contact does not exist', { errors: { 'body.data.contactId': ['no contact with this id'] } });
       const first = guardKey && (await getItem(guardKey, true));
       // Guards written before hashes were kept have none: they still answer as duplicates.
       if (first?.bodyHash !== undefined && first.bodyHash !== bodyHash) {
@@ -48,4 +52,6 @@ export const eventService: ServiceFor<typeof eventRoutes, RequestContext> = {
 const fingerprint = (body: unknown) => createHash('sha256').update(JSON.stringify(body, sortedKeys)).digest('base64url');
 
 const sortedKeys = (_key: string, value: unknown) =>
-  value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1))) : value;
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)))
+    : value;

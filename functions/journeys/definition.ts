@@ -5,7 +5,12 @@ const following = (steps: readonly Step[], index: number): string | undefined =>
 
 /** Where a step goes when it is done (undefined: the run is complete); branch and exit decide for themselves. */
 export const nextOf = (steps: readonly Step[], step: Step): string | undefined =>
-  'next' in step && step.next ? step.next : following(steps, steps.findIndex((s) => s.id === step.id));
+  'next' in step && step.next
+    ? step.next
+    : following(
+        steps,
+        steps.findIndex((s) => s.id === step.id),
+      );
 
 /** Every step a step can lead to. */
 export const successors = (steps: readonly Step[], step: Step): string[] => {
@@ -25,7 +30,10 @@ export const successors = (steps: readonly Step[], step: Step): string[] => {
 
 /** Steps that hold a run until a timer or an event: the only places a run rests. */
 export const waits = (step: Step): boolean =>
-  step.type === 'wait' || step.type === 'wait_until' || step.type === 'wait_for_event' || (step.type === 'send_survey' && step.delay !== undefined);
+  step.type === 'wait' ||
+  step.type === 'wait_until' ||
+  step.type === 'wait_for_event' ||
+  (step.type === 'send_survey' && step.delay !== undefined);
 
 /** Event types that start the journey (none for a schedule trigger). */
 export const triggerTypes = (trigger: Trigger): string[] => (trigger.type === 'event' ? [trigger.eventType].flat() : []);

@@ -30,4 +30,4 @@ export const isDuration = (text: string): boolean => {
 };
 
 /** Roughly how many days the duration lasts, to bound waits. */
-export const durationDays = (duration: string): number => (addDuration(new Date(0), duration).getTime() / 86_400_000);
+export const durationDays = (duration: string): number => addDuration(new Date(0), duration).getTime() / 86_400_000;

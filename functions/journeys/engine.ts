@@ -64,8 +64,16 @@ const transition = (run: Run, result: Exclude<StepResult, { kind: 'ignore' }>, n
 const ending = (run: Run, reason: 'goal' | 'contact_deleted', now: string, goal?: string): { after: Run; stats: StatsDelta } => {
   const stats: StatsDelta = {};
   add(stats, '*', reason === 'goal' ? { inProgress: -1, exitedByGoal: 1 } : { inProgress: -1, exitedOther: 1 });
-  if (run.at) add(stats, run.at.stepId, { ...(run.at.waiting ? { inProgress: -1 } : {}), ...(reason === 'goal' ? { exitedByGoal: 1 } : {}) });
-  const after: Run = { ...run, status: 'exited', at: undefined, end: { reason, at: now, ...(goal ? { goal } : {}) }, rev: run.rev + 1, updatedAt: now };
+  if (run.at)
+    add(stats, run.at.stepId, { ...(run.at.waiting ? { inProgress: -1 } : {}), ...(reason === 'goal' ? { exitedByGoal: 1 } : {}) });
+  const after: Run = {
+    ...run,
+    status: 'exited',
+    at: undefined,
+    end: { reason, at: now, ...(goal ? { goal } : {}) },
+    rev: run.rev + 1,
+    updatedAt: now,
+  };
   return { after, stats };
 };
 
@@ -86,7 +94,7 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
   const stop = async (tenantId: string, runId: string, reason: 'goal' | 'contact_deleted', goal?: string) => {
     for (let attempt = 1; attempt <= 5; attempt++) {
       const run = await store.run(tenantId, runId);
-      if (!run || run.status !== 'active') return;
+      if (run?.status !== 'active') return;
       const { after, stats } = ending(run, reason, effects.now().toISOString(), goal);
       if (await store.commit({ before: run, after, stats })) {
         observe?.({ kind: 'ended', run: after, reason, goal });
@@ -106,7 +114,7 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
   const advance = async (tenantId: string, runId: string, resume?: Resume): Promise<void> => {
     for (let n = 0; n < maxStepsPerCall; n++) {
       const run = await store.run(tenantId, runId);
-      if (!run || run.status !== 'active' || !run.at) return;
+      if (run?.status !== 'active' || !run.at) return;
       const cursor = run.at;
       const resuming = resume && resume.stepId === cursor.stepId && resume.visit === cursor.visit ? resume : undefined;
       if (cursor.waiting && !resuming) return;
@@ -139,7 +147,13 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
    * Enrols a contact and runs the first steps. A trigger that already enrolled
    * the contact (a redelivered event) only nudges that run on.
    */
-  const enrol = async (version: JourneyVersion, tenantId: string, contactId: string, trigger: RunTrigger, known?: Contact): Promise<string | undefined> => {
+  const enrol = async (
+    version: JourneyVersion,
+    tenantId: string,
+    contactId: string,
+    trigger: RunTrigger,
+    known?: Contact,
+  ): Promise<string | undefined> => {
     const contact = known ?? (await effects.contact(tenantId, contactId));
     if (!contact) return undefined;
     const entered = effects.now();
@@ -167,7 +181,11 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
       return undefined;
     }
     const runId = result.status === 'duplicate' ? result.runId : run.id;
-    observe?.(result.status === 'duplicate' ? { kind: 'refused', journeyId: version.journeyId, contactId, reason: 'duplicate' } : { kind: 'enrolled', run });
+    observe?.(
+      result.status === 'duplicate'
+        ? { kind: 'refused', journeyId: version.journeyId, contactId, reason: 'duplicate' }
+        : { kind: 'enrolled', run },
+    );
     await advance(tenantId, runId);
     return runId;
   };
@@ -204,7 +222,8 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
     for (const pointer of runs) {
       const goal = await reachedGoal(tenantId, pointer, event);
       if (goal) await exitOnGoal(tenantId, contactId, pointer, goal);
-      else if (pointer.waitingFor === event.type && pointer.at) await advance(tenantId, pointer.runId, { ...pointer.at, by: 'event', event });
+      else if (pointer.waitingFor === event.type && pointer.at)
+        await advance(tenantId, pointer.runId, { ...pointer.at, by: 'event', event });
       else if (!pointer.resting) await advance(tenantId, pointer.runId);
     }
     for (const entry of await store.triggers(tenantId, event.type)) {

@@ -1,4 +1,4 @@
-import { eventCatalog, type EventType } from '../../shared/events/catalog.ts';
+import { type EventType, eventCatalog } from '../../shared/events/catalog.ts';
 
 /**
  * Event types that concern one contact (their data carries contactId): the

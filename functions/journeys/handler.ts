@@ -13,6 +13,9 @@ export const handler = httpHandler(
     repo: journeyRepository,
     checkTemplate,
     createTemplate: async (body, ctx) => (await storeTemplate(ctx.tenantId, body)).id,
-    messaging: { settings: (tenantId) => settingsStore.get(tenantId), suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address) },
+    messaging: {
+      settings: (tenantId) => settingsStore.get(tenantId),
+      suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),
+    },
   }),
 );

@@ -15,7 +15,10 @@ export const liveEffects: Effects = {
   now: () => clock().now(),
   contact: (tenantId, contactId) => contactRepository.get(tenantId, contactId, true),
   async updateContact(tenantId, contactId, patch, journeyId) {
-    await contacts.updateContact({ params: { id: contactId }, query: undefined, body: patch }, { tenantId, userId: `journey:${journeyId}`, roles: ['admin'] });
+    await contacts.updateContact(
+      { params: { id: contactId }, query: undefined, body: patch },
+      { tenantId, userId: `journey:${journeyId}`, roles: ['admin'] },
+    );
   },
   sendMessage,
   sendSurvey,

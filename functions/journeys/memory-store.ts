@@ -1,5 +1,5 @@
 import { triggerTypes } from './definition.ts';
-import { admits, emptyCounters, pointerOf, type EnrolmentState, type Run, type RunStore, type TriggerEntry } from './run.ts';
+import { admits, type EnrolmentState, emptyCounters, pointerOf, type Run, type RunStore, type TriggerEntry } from './run.ts';
 import type { Counters, JourneyVersion } from './schemas.ts';
 
 /**

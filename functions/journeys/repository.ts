@@ -1,11 +1,11 @@
-import { clock } from '../../shared/ports/clock.ts';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { clock } from '../../shared/ports/clock.ts';
 import { triggerTypes } from './definition.ts';
 import { emptyCounters } from './run.ts';
 import type { Counters, Journey, JourneyVersion, Segment } from './schemas.ts';
@@ -28,7 +28,12 @@ export interface ScheduledJourney {
   lastSweptDay?: string;
 }
 
-const headItem = (tenantId: string, j: Journey) => ({ ...keys.journey(tenantId, j.id), ...keys.journeyList(tenantId, j.id), entity: 'JOURNEY', ...j });
+const headItem = (tenantId: string, j: Journey) => ({
+  ...keys.journey(tenantId, j.id),
+  ...keys.journeyList(tenantId, j.id),
+  entity: 'JOURNEY',
+  ...j,
+});
 
 export const versionOf = (j: Journey): JourneyVersion => ({
   journeyId: j.id,
@@ -46,17 +51,39 @@ export const versionOf = (j: Journey): JourneyVersion => ({
 const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => {
   if (j.status !== 'active') return [];
   if (j.trigger.type === 'schedule') {
-    return [{ ...keys.scheduledJourney(tenantId, j.id), entity: 'JOURNEY_SCHEDULE', tenantId, journeyId: j.id, version: j.version, segment: j.trigger.segment }];
+    return [
+      {
+        ...keys.scheduledJourney(tenantId, j.id),
+        entity: 'JOURNEY_SCHEDULE',
+        tenantId,
+        journeyId: j.id,
+        version: j.version,
+        segment: j.trigger.segment,
+      },
+    ];
   }
   const { filter } = j.trigger;
-  return triggerTypes(j.trigger).map((type) => ({ ...keys.journeyTrigger(tenantId, type, j.id), entity: 'JOURNEY_TRIGGER', journeyId: j.id, version: j.version, filter }));
+  return triggerTypes(j.trigger).map((type) => ({
+    ...keys.journeyTrigger(tenantId, type, j.id),
+    entity: 'JOURNEY_TRIGGER',
+    journeyId: j.id,
+    version: j.version,
+    filter,
+  }));
 };
 
 /** The templates an active or paused journey sends, each as a reference beside the template: messaging refuses to delete one in use. */
 const templateUses = (tenantId: string, j: Journey): Record<string, unknown>[] => {
   if (j.status !== 'active' && j.status !== 'paused') return [];
   const templateIds = new Set(j.steps.flatMap((s) => ('templateId' in s ? [s.templateId] : [])));
-  return [...templateIds].map((templateId) => ({ ...keys.templateUse(tenantId, templateId, j.id), entity: 'TEMPLATE_USE', templateId, journeyId: j.id, journeyName: j.name, status: j.status }));
+  return [...templateIds].map((templateId) => ({
+    ...keys.templateUse(tenantId, templateId, j.id),
+    entity: 'TEMPLATE_USE',
+    templateId,
+    journeyId: j.id,
+    journeyName: j.name,
+    status: j.status,
+  }));
 };
 
 /** How long a delete's `deleting` mark holds off journeys; a delete that crashed between its steps frees the template after it. */
@@ -70,7 +97,8 @@ const templateLive = (tenantId: string, templateId: unknown): TransactItem => ({
   ConditionCheck: {
     TableName: tableNameFromEnv(),
     Key: keys.template(tenantId, String(templateId)),
-    ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(deleting) OR deleting < :stale)',
+    ConditionExpression:
+      'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(deleting) OR deleting < :stale)',
     ExpressionAttributeValues: { ':stale': new Date(clock().now().getTime() - deleteClaimMs).toISOString() },
   },
 });
@@ -84,7 +112,11 @@ const indexChanges = (tenantId: string, before: Journey, after: Journey): Transa
   const had = new Set(previous.map(id));
   const dropped = previous.filter((i) => !kept.has(id(i)));
   const newUses = next.filter((i) => i.entity === 'TEMPLATE_USE' && !had.has(id(i)));
-  return [...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })), ...next.map((i) => put(i)), ...newUses.map((i) => templateLive(tenantId, i.templateId))];
+  return [
+    ...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })),
+    ...next.map((i) => put(i)),
+    ...newUses.map((i) => templateLive(tenantId, i.templateId)),
+  ];
 };
 
 const write = async (items: TransactItem[], reasons: ('VERSION' | 'TEMPLATE')[]) => {
@@ -123,8 +155,17 @@ export const journeyRepository = {
 
   /** A new journey and its first version; an installed template also takes its once-per-tenant guard. */
   async create(tenantId: string, j: Journey) {
-    const guard = j.template ? [putNew({ ...keys.journeyTemplate(tenantId, j.template), entity: 'JOURNEY_TEMPLATE', journeyId: j.id })] : [];
-    await write([putNew(headItem(tenantId, j)), putNew({ ...keys.journeyVersion(tenantId, j.id, j.version), entity: 'JOURNEY_VERSION', ...versionOf(j) }), ...guard], ['VERSION', 'VERSION', 'TEMPLATE']);
+    const guard = j.template
+      ? [putNew({ ...keys.journeyTemplate(tenantId, j.template), entity: 'JOURNEY_TEMPLATE', journeyId: j.id })]
+      : [];
+    await write(
+      [
+        putNew(headItem(tenantId, j)),
+        putNew({ ...keys.journeyVersion(tenantId, j.id, j.version), entity: 'JOURNEY_VERSION', ...versionOf(j) }),
+        ...guard,
+      ],
+      ['VERSION', 'VERSION', 'TEMPLATE'],
+    );
   },
 
   /**
@@ -132,16 +173,37 @@ export const journeyRepository = {
    * new version when the definition changed and moving the trigger indexes.
    */
   async save(tenantId: string, before: Journey, after: Journey) {
-    const version = after.version !== before.version ? [putNew({ ...keys.journeyVersion(tenantId, after.id, after.version), entity: 'JOURNEY_VERSION', ...versionOf(after) })] : [];
+    const version =
+      after.version !== before.version
+        ? [putNew({ ...keys.journeyVersion(tenantId, after.id, after.version), entity: 'JOURNEY_VERSION', ...versionOf(after) })]
+        : [];
     await write([replacing(tenantId, before, after), ...version, ...indexChanges(tenantId, before, after)], ['VERSION']);
   },
 
   /** Deletes a draft (never activated, so no run follows it): its head, versions, counters and template guard. */
   async delete(tenantId: string, j: Journey) {
     const guard = j.template ? [remove(keys.journeyTemplate(tenantId, j.template))] : [];
-    await write([remove(keys.journey(tenantId, j.id), '#v = :v AND #s = :s', { ':v': j.version, ':s': 'draft' }, { '#v': 'version', '#s': 'status' }), ...guard], ['VERSION']);
+    await write(
+      [
+        remove(
+          keys.journey(tenantId, j.id),
+          '#v = :v AND #s = :s',
+          { ':v': j.version, ':s': 'draft' },
+          { '#v': 'version', '#s': 'status' },
+        ),
+        ...guard,
+      ],
+      ['VERSION'],
+    );
     const { PK } = keys.journey(tenantId, j.id);
-    const rest = await db().send(new QueryCommand({ TableName: tableNameFromEnv(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK }, ProjectionExpression: 'PK, SK' }));
+    const rest = await db().send(
+      new QueryCommand({
+        TableName: tableNameFromEnv(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': PK },
+        ProjectionExpression: 'PK, SK',
+      }),
+    );
     await deleteItems((rest.Items ?? []) as { PK: string; SK: string }[]);
   },
 

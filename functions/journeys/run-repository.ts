@@ -3,7 +3,7 @@ import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import { journeyRepository } from './repository.ts';
 import { intervalCutoff, pointerOf, type Run, type RunPointer, type RunStore, type StatsDelta, type TriggerEntry } from './run.ts';
 import type { JourneyVersion, Reentry } from './schemas.ts';
@@ -18,10 +18,27 @@ const enrolmentGuardTtl = 30 * day;
 const expiresIn = (now: Date, seconds: number) => Math.floor(now.getTime() / 1000) + seconds;
 
 const runItem = (run: Run) => ({ ...keys.journeyRun(run.tenantId, run.id), entity: 'JOURNEY_RUN', ...run });
-const pointerItem = (run: Run) => ({ ...keys.contactRun(run.tenantId, run.contactId, run.id), entity: 'JOURNEY_CONTACT_RUN', ...pointerOf(run) });
+const pointerItem = (run: Run) => ({
+  ...keys.contactRun(run.tenantId, run.contactId, run.id),
+  entity: 'JOURNEY_CONTACT_RUN',
+  ...pointerOf(run),
+});
 
-const update = (Key: Record<string, unknown>, expression: string, names: Record<string, string>, values: Record<string, unknown>, condition?: string): TransactItem => ({
-  Update: { TableName: tableNameFromEnv(), Key, UpdateExpression: expression, ConditionExpression: condition, ExpressionAttributeNames: Object.keys(names).length ? names : undefined, ExpressionAttributeValues: values },
+const update = (
+  Key: Record<string, unknown>,
+  expression: string,
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+  condition?: string,
+): TransactItem => ({
+  Update: {
+    TableName: tableNameFromEnv(),
+    Key,
+    UpdateExpression: expression,
+    ConditionExpression: condition,
+    ExpressionAttributeNames: Object.keys(names).length ? names : undefined,
+    ExpressionAttributeValues: values,
+  },
 });
 
 /** ADD updates of a run's counters, on the run's shard of each scope. */
@@ -80,7 +97,9 @@ export const runRepository: RunStore = {
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).map((i) => ({ journeyId: String(i.journeyId), version: Number(i.version), ...(i.filter ? { filter: i.filter } : {}) }) as TriggerEntry);
+    return (out.Items ?? []).map(
+      (i) => ({ journeyId: String(i.journeyId), version: Number(i.version), ...(i.filter ? { filter: i.filter } : {}) }) as TriggerEntry,
+    );
   },
 
   /** One transaction: the event guard, the re-entry check, the run, its index entry and the entered counters. */
@@ -138,7 +157,16 @@ export const runRepository: RunStore = {
       await db().send(
         new PutCommand({
           TableName: tableNameFromEnv(),
-          Item: { ...key, entity: 'JOURNEY_STEP', runId: run.id, stepId, visit, status: 'claimed', data, expiresAt: expiresIn(now, stepRecordTtl) },
+          Item: {
+            ...key,
+            entity: 'JOURNEY_STEP',
+            runId: run.id,
+            stepId,
+            visit,
+            status: 'claimed',
+            data,
+            expiresAt: expiresIn(now, stepRecordTtl),
+          },
           ConditionExpression: 'attribute_not_exists(PK)',
         }),
       );
@@ -158,14 +186,37 @@ export const runRepository: RunStore = {
         update(
           keys.journeyRunStep(t, before.id, step.stepId, step.visit),
           'SET #e = :e, #run = :run, #step = :step, #visit = :visit, #status = :done, #state = :state, #exp = :exp',
-          { '#e': 'entity', '#run': 'runId', '#step': 'stepId', '#visit': 'visit', '#status': 'status', '#state': 'state', '#exp': 'expiresAt' },
-          { ':e': 'JOURNEY_STEP', ':run': before.id, ':step': step.stepId, ':visit': step.visit, ':done': 'done', ':state': step.state, ':exp': expiresIn(new Date(after.updatedAt), stepRecordTtl) },
+          {
+            '#e': 'entity',
+            '#run': 'runId',
+            '#step': 'stepId',
+            '#visit': 'visit',
+            '#status': 'status',
+            '#state': 'state',
+            '#exp': 'expiresAt',
+          },
+          {
+            ':e': 'JOURNEY_STEP',
+            ':run': before.id,
+            ':step': step.stepId,
+            ':visit': step.visit,
+            ':done': 'done',
+            ':state': step.state,
+            ':exp': expiresIn(new Date(after.updatedAt), stepRecordTtl),
+          },
         ),
       );
     }
     if (after.status !== 'active') {
       items.push(remove(keys.contactRun(t, before.contactId, before.id)));
-      items.push(update(keys.journeyEnrolment(t, before.journeyId, before.contactId), 'SET #exited = :now REMOVE #active', { '#exited': 'lastExitedAt', '#active': 'activeRunId' }, { ':now': after.updatedAt }));
+      items.push(
+        update(
+          keys.journeyEnrolment(t, before.journeyId, before.contactId),
+          'SET #exited = :now REMOVE #active',
+          { '#exited': 'lastExitedAt', '#active': 'activeRunId' },
+          { ':now': after.updatedAt },
+        ),
+      );
     } else if (JSON.stringify(pointerOf(before)) !== JSON.stringify(pointerOf(after))) {
       items.push(put(pointerItem(after)));
     }

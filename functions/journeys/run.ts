@@ -90,7 +90,17 @@ export type Counter = keyof Counters;
 /** Counter changes per scope: '*' for the journey, else a step id. */
 export type StatsDelta = Record<string, Partial<Record<Counter, number>>>;
 
-export const emptyCounters = (): Counters => ({ entered: 0, inProgress: 0, completed: 0, exitedByGoal: 0, exitedOther: 0, sent: 0, failed: 0, skipped: 0, deferred: 0 });
+export const emptyCounters = (): Counters => ({
+  entered: 0,
+  inProgress: 0,
+  completed: 0,
+  exitedByGoal: 0,
+  exitedOther: 0,
+  sent: 0,
+  failed: 0,
+  skipped: 0,
+  deferred: 0,
+});
 
 export interface TriggerEntry {
   journeyId: string;
@@ -118,7 +128,8 @@ export const admits = (reentry: Reentry, state: EnrolmentState | undefined, now:
   if (reentry.mode === 'after_exit' && state.activeRunId) return false;
   return !reentry.minIntervalDays || state.lastEnteredAt <= intervalCutoff(reentry, now);
 };
-export const intervalCutoff = (reentry: Reentry, now: Date): string => new Date(now.getTime() - (reentry.minIntervalDays ?? 0) * 86_400_000).toISOString();
+export const intervalCutoff = (reentry: Reentry, now: Date): string =>
+  new Date(now.getTime() - (reentry.minIntervalDays ?? 0) * 86_400_000).toISOString();
 
 export interface Commit {
   before: Run;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 import { attributes, id, isoDateTime, tag, text } from '../../shared/domain/fields.ts';
 import type { EventType } from '../../shared/events/catalog.ts';
-import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 import { lifecycleStages, upsertContactBody } from '../contacts/schemas.ts';
 import { isDuration } from './duration.ts';
 import { journeyEventTypes } from './event-types.ts';
@@ -33,7 +33,8 @@ const contactChangeFields = {
   attributes: attributes.optional(),
 };
 const changesSomething = [
-  (c: Partial<Record<keyof typeof contactChangeFields, unknown>>) => Object.keys(contactChangeFields).some((k) => c[k as keyof typeof contactChangeFields] !== undefined),
+  (c: Partial<Record<keyof typeof contactChangeFields, unknown>>) =>
+    Object.keys(contactChangeFields).some((k) => c[k as keyof typeof contactChangeFields] !== undefined),
   'give at least one of lifecycleStage, addTags, removeTags or attributes',
 ] as const;
 const contactChange = z.strictObject(contactChangeFields).refine(...changesSomething);
@@ -62,7 +63,10 @@ const steps = {
   branch: z.strictObject({
     id: stepId,
     type: z.literal('branch'),
-    conditions: z.array(z.strictObject({ when: pattern, goto: stepId })).min(1).max(20),
+    conditions: z
+      .array(z.strictObject({ when: pattern, goto: stepId }))
+      .min(1)
+      .max(20),
     otherwise: stepId,
   }),
   create_task: z.strictObject({
@@ -73,7 +77,9 @@ const steps = {
     due: z.union([z.literal('next_business_day'), duration]),
     next,
   }),
-  update_contact: z.strictObject({ id: stepId, type: z.literal('update_contact'), ...contactChangeFields, next }).refine(...changesSomething),
+  update_contact: z
+    .strictObject({ id: stepId, type: z.literal('update_contact'), ...contactChangeFields, next })
+    .refine(...changesSomething),
   send_survey: z.strictObject({
     id: stepId,
     type: z.literal('send_survey'),
@@ -88,7 +94,10 @@ const steps = {
   exit: z.strictObject({ id: stepId, type: z.literal('exit') }),
 };
 
-export const step = z.discriminatedUnion('type', Object.values(steps) as [typeof steps.send_email, ...(typeof steps)[keyof typeof steps][]]);
+export const step = z.discriminatedUnion(
+  'type',
+  Object.values(steps) as [typeof steps.send_email, ...(typeof steps)[keyof typeof steps][]],
+);
 export type Step = z.output<typeof step>;
 type StepType = Step['type'];
 export type StepOf<T extends StepType> = Extract<Step, { type: T }>;
@@ -150,21 +159,25 @@ const definitionResponse = {
   reentry,
 };
 
-export const journeyResponse = z.object({
-  id,
-  /** The definition's version: every edit makes a new one; also the ETag. */
-  version: z.number().int(),
-  status: z.enum(journeyStatuses),
-  ...definitionResponse,
-  /** The built-in template it was installed from. */
-  template: z.enum(templateNames).optional(),
-  activatedAt: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).meta({ id: 'Journey' });
+export const journeyResponse = z
+  .object({
+    id,
+    /** The definition's version: every edit makes a new one; also the ETag. */
+    version: z.number().int(),
+    status: z.enum(journeyStatuses),
+    ...definitionResponse,
+    /** The built-in template it was installed from. */
+    template: z.enum(templateNames).optional(),
+    activatedAt: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Journey' });
 export type Journey = z.infer<typeof journeyResponse>;
 
-export const journeyVersionResponse = z.object({ journeyId: id, version: z.number().int(), ...definitionResponse, createdAt: z.string() }).meta({ id: 'JourneyVersion' });
+export const journeyVersionResponse = z
+  .object({ journeyId: id, version: z.number().int(), ...definitionResponse, createdAt: z.string() })
+  .meta({ id: 'JourneyVersion' });
 export type JourneyVersion = z.infer<typeof journeyVersionResponse>;
 
 export const journeyIdParams = z.strictObject({ id });
@@ -180,9 +193,17 @@ export const installBody = z
   .optional()
   .default({});
 
-export const templateListResponse = z.object({
-  items: z.array(z.object({ name: z.enum(templateNames), summary: z.string(), slots: z.array(z.object({ slot: z.string(), channel: z.enum(['email', 'sms']) })) })),
-}).meta({ id: 'JourneyTemplateList' });
+export const templateListResponse = z
+  .object({
+    items: z.array(
+      z.object({
+        name: z.enum(templateNames),
+        summary: z.string(),
+        slots: z.array(z.object({ slot: z.string(), channel: z.enum(['email', 'sms']) })),
+      }),
+    ),
+  })
+  .meta({ id: 'JourneyTemplateList' });
 
 const simulatedEvent = z.strictObject({
   type: eventType,
@@ -203,29 +224,31 @@ export const simulateBody = z.strictObject({
 });
 
 const pathEntry = z.object({ at: z.string(), stepId: z.string(), type: z.string(), outcome: z.string(), detail: z.string().optional() });
-export const simulateResponse = z.object({
-  version: z.number().int(),
-  enrolled: z.boolean(),
-  /** completed, exited (goal or exit step), waiting (still waiting when events and timers ran out) or not_enrolled. */
-  result: z.enum(['completed', 'exited', 'waiting', 'not_enrolled']),
-  reason: z.string().optional(),
-  path: z.array(pathEntry),
-  /** Every send the run attempts and what messaging's policy does with it: sent, deferred by quiet hours until `until`, or skipped for `reason`. */
-  messages: z.array(
-    z.object({
-      at: z.string(),
-      stepId: z.string(),
-      channel: z.enum(['email', 'sms']),
-      templateId: z.string().optional(),
-      kind: z.string().optional(),
-      purpose: z.string(),
-      status: z.enum(['sent', 'deferred', 'skipped']),
-      until: z.string().optional(),
-      reason: z.string().optional(),
-    }),
-  ),
-  skipped: z.array(z.object({ stepId: z.string(), reason: z.string() })),
-}).meta({ id: 'JourneySimulation' });
+export const simulateResponse = z
+  .object({
+    version: z.number().int(),
+    enrolled: z.boolean(),
+    /** completed, exited (goal or exit step), waiting (still waiting when events and timers ran out) or not_enrolled. */
+    result: z.enum(['completed', 'exited', 'waiting', 'not_enrolled']),
+    reason: z.string().optional(),
+    path: z.array(pathEntry),
+    /** Every send the run attempts and what messaging's policy does with it: sent, deferred by quiet hours until `until`, or skipped for `reason`. */
+    messages: z.array(
+      z.object({
+        at: z.string(),
+        stepId: z.string(),
+        channel: z.enum(['email', 'sms']),
+        templateId: z.string().optional(),
+        kind: z.string().optional(),
+        purpose: z.string(),
+        status: z.enum(['sent', 'deferred', 'skipped']),
+        until: z.string().optional(),
+        reason: z.string().optional(),
+      }),
+    ),
+    skipped: z.array(z.object({ stepId: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'JourneySimulation' });
 export type SimulationResult = z.infer<typeof simulateResponse>;
 
 const counters = z.object({
@@ -240,4 +263,6 @@ const counters = z.object({
   deferred: z.number().int(),
 });
 export type Counters = z.infer<typeof counters>;
-export const statsResponse = z.object({ journeyId: id, totals: counters, steps: z.array(counters.extend({ stepId: z.string() })) }).meta({ id: 'JourneyStats' });
+export const statsResponse = z
+  .object({ journeyId: id, totals: counters, steps: z.array(counters.extend({ stepId: z.string() })) })
+  .meta({ id: 'JourneyStats' });

@@ -4,14 +4,14 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/schemas.ts';
-import { JourneyWriteConflict, type JourneyRepository } from './repository.ts';
+import { type JourneyRepository, JourneyWriteConflict } from './repository.ts';
 import type { journeyRoutes } from './routes.ts';
 import { emptyCounters } from './run.ts';
-import { journeyBody, type Journey, type JourneyDefinition, type JourneyStatus } from './schemas.ts';
+import { type Journey, type JourneyDefinition, type JourneyStatus, journeyBody } from './schemas.ts';
 import { simulate } from './simulate.ts';
-import { builtInTemplates } from './templates.ts';
 import { templateNames } from './template-names.ts';
-import { validateJourney, type TemplateCheck } from './validate.ts';
+import { builtInTemplates } from './templates.ts';
+import { type TemplateCheck, validateJourney } from './validate.ts';
 
 export interface JourneyServiceDeps {
   repo: JourneyRepository;
@@ -62,18 +62,31 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
       return after;
     } catch (error) {
       if (!(error instanceof JourneyWriteConflict)) throw error;
-      throw ifMatch === undefined ? conflict('the journey changed while this request was applied; read it again and retry') : preconditionFailed();
+      throw ifMatch === undefined
+        ? conflict('the journey changed while this request was applied; read it again and retry')
+        : preconditionFailed();
     }
   };
 
   const create = async (definition: JourneyDefinition, ctx: RequestContext, template?: Journey['template']): Promise<Journey> => {
     await refuseInvalid(definition, ctx.tenantId);
     const now = clock().now().toISOString();
-    const journey: Journey = { id: newId(), version: 1, status: 'draft', ...definitionOf(definition), ...(template ? { template } : {}), createdAt: now, updatedAt: now };
+    const journey: Journey = {
+      id: newId(),
+      version: 1,
+      status: 'draft',
+      ...definitionOf(definition),
+      ...(template ? { template } : {}),
+      createdAt: now,
+      updatedAt: now,
+    };
     try {
       await repo.create(ctx.tenantId, journey);
     } catch (error) {
-      if (error instanceof JourneyWriteConflict && template) throw conflict(`the ${template} template is already installed`, { existingId: await repo.templateJourneyId(ctx.tenantId, template) });
+      if (error instanceof JourneyWriteConflict && template)
+        throw conflict(`the ${template} template is already installed`, {
+          existingId: await repo.templateJourneyId(ctx.tenantId, template),
+        });
       throw error;
     }
     return journey;
@@ -83,7 +96,8 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
     const before = await existing(tenantId, id);
     const { from, to } = moves[verb];
     if (before.status === to) return before;
-    if (!from.includes(before.status)) throw conflict(`a journey that is ${before.status} cannot be ${verb === 'activate' ? 'activated' : `${verb}d`}`);
+    if (!from.includes(before.status))
+      throw conflict(`a journey that is ${before.status} cannot be ${verb === 'activate' ? 'activated' : `${verb}d`}`);
     if (to === 'active') await refuseInvalid(before, tenantId);
     const now = clock().now().toISOString();
     return saved(tenantId, before, { ...before, status: to, updatedAt: now, ...(to === 'active' ? { activatedAt: now } : {}) });
@@ -111,7 +125,8 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
       try {
         await repo.delete(ctx.tenantId, journey);
       } catch (error) {
-        if (error instanceof JourneyWriteConflict) throw conflict('the journey changed while this request was applied; read it again and retry');
+        if (error instanceof JourneyWriteConflict)
+          throw conflict('the journey changed while this request was applied; read it again and retry');
         throw error;
       }
       return undefined;
@@ -132,7 +147,10 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
       const version = await repo.version(ctx.tenantId, journey.id, body.version ?? journey.version);
       if (!version) throw notFound('journey version');
       const suppressed = (channel: SendChannel, address: string) => messaging.suppressed(ctx.tenantId, channel, address);
-      return simulate(version, body, body.start ? new Date(body.start) : clock().now(), { settings: await messaging.settings(ctx.tenantId), suppressed });
+      return simulate(version, body, body.start ? new Date(body.start) : clock().now(), {
+        settings: await messaging.settings(ctx.tenantId),
+        suppressed,
+      });
     },
 
     async journeyStats({ params }, ctx) {
@@ -148,13 +166,21 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
     },
 
     listJourneyTemplates: async () => ({
-      items: templateNames.map((name) => ({ name, summary: builtInTemplates[name].summary, slots: builtInTemplates[name].slots.map(({ slot, channel }) => ({ slot, channel })) })),
+      items: templateNames.map((name) => ({
+        name,
+        summary: builtInTemplates[name].summary,
+        slots: builtInTemplates[name].slots.map(({ slot, channel }) => ({ slot, channel })),
+      })),
     }),
 
     async installJourneyTemplate({ params, body }, ctx) {
       const builtIn = builtInTemplates[params.name];
       const unknown = Object.keys(body.templates ?? {}).filter((slot) => !builtIn.slots.some((s) => s.slot === slot));
-      if (unknown.length) throw invalid('unknown message slots', Object.fromEntries(unknown.map((slot) => [`body.templates.${slot}`, [`the ${params.name} template has no slot ${slot}`]])));
+      if (unknown.length)
+        throw invalid(
+          'unknown message slots',
+          Object.fromEntries(unknown.map((slot) => [`body.templates.${slot}`, [`the ${params.name} template has no slot ${slot}`]])),
+        );
       const installed = await repo.templateJourneyId(ctx.tenantId, params.name);
       if (installed) throw conflict(`the ${params.name} template is already installed`, { existingId: installed });
       const ids: Record<string, string> = {};

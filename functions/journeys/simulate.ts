@@ -5,7 +5,7 @@ import { newId } from '../../shared/ports/ids.ts';
 import { contactEventData } from '../contacts/event-data.ts';
 import { newContact } from '../contacts/new-contact.ts';
 import type { Contact } from '../contacts/schemas.ts';
-import { addressOf, decide, type CapCounter } from '../messaging/policy.ts';
+import { addressOf, type CapCounter, decide } from '../messaging/policy.ts';
 import type { MessagingSettings, Purpose, SendChannel, SkipReason } from '../messaging/schemas.ts';
 import { nextBusinessDay } from '../tasks/business-day.ts';
 import type { Effects, SendOutcome } from './effects.ts';
@@ -33,12 +33,16 @@ const contactEvents = new Set(['contact.created', 'contact.updated']);
 const simulatedContact = (input: SimulateInput['contact'], at: string): Contact => newContact(input, 'simulation', at);
 
 const addressName = (channel: SendChannel) => (channel === 'email' ? 'email address' : 'phone number');
-const skipReasons: Record<Extract<SkipReason, 'no-address' | 'no-consent' | 'suppressed'>, (channel: SendChannel, purpose: Purpose) => string> = {
+const skipReasons: Record<
+  Extract<SkipReason, 'no-address' | 'no-consent' | 'suppressed'>,
+  (channel: SendChannel, purpose: Purpose) => string
+> = {
   'no-address': (channel) => `the contact has no ${addressName(channel)}`,
   'no-consent': (channel, purpose) => `no ${channel} consent for ${purpose}`,
   suppressed: (channel) => `the contact's ${addressName(channel)} is on the suppression list`,
 };
-const capReached = (purpose: Purpose, cap: CapCounter) => `the ${purpose} frequency cap of ${cap.limit} per ${cap.bucket.startsWith('D') ? 'day' : 'week'} is reached`;
+const capReached = (purpose: Purpose, cap: CapCounter) =>
+  `the ${purpose} frequency cap of ${cap.limit} per ${cap.bucket.startsWith('D') ? 'day' : 'week'} is reached`;
 
 /**
  * The dry run: the real engine over an in-memory store, a simulated clock
@@ -48,7 +52,12 @@ const capReached = (purpose: Purpose, cap: CapCounter) => `the ${purpose} freque
  * suppression, frequency caps). Caps count the simulated sends only: the
  * simulated contact has no history.
  */
-export const simulate = async (version: JourneyVersion, input: SimulateInput, start: Date, messaging: SimulatedMessaging): Promise<SimulationResult> => {
+export const simulate = async (
+  version: JourneyVersion,
+  input: SimulateInput,
+  start: Date,
+  messaging: SimulatedMessaging,
+): Promise<SimulationResult> => {
   let now = start;
   const contact = simulatedContact(input.contact, start.toISOString());
   const timers = new Map<string, { at: Date; job: WakeJob }>();
@@ -64,7 +73,13 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
   const send = async (stepId: string, channel: SendChannel, purpose: Purpose, detail: Partial<Message>): Promise<SendOutcome> => {
     const messageId = `simulated-${reports.size + 1}`;
     const to = addressOf(contact, channel);
-    const policy = { channel, purpose, contact, suppressed: to ? await messaging.suppressed(channel, to) : false, settings: messaging.settings };
+    const policy = {
+      channel,
+      purpose,
+      contact,
+      suppressed: to ? await messaging.suppressed(channel, to) : false,
+      settings: messaging.settings,
+    };
     const verdict = decide({ ...policy, now });
     const until = verdict.kind === 'defer' ? verdict.until.toISOString() : undefined;
     const final = verdict.kind === 'defer' ? decide({ ...policy, now: verdict.until }) : verdict;
@@ -73,10 +88,13 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
 
     const held = until ? `held by quiet hours until ${until}, then ` : '';
     const fate: Pick<Message, 'status' | 'until' | 'reason'> =
-      final.kind === 'skip' ? { status: 'skipped', reason: skipReasons[final.reason](channel, purpose) }
-      : full ? { status: 'skipped', reason: `${held}${capReached(purpose, full)}` }
-      : until ? { status: 'deferred', until, reason: 'quiet hours' }
-      : { status: 'sent' };
+      final.kind === 'skip'
+        ? { status: 'skipped', reason: skipReasons[final.reason](channel, purpose) }
+        : full
+          ? { status: 'skipped', reason: `${held}${capReached(purpose, full)}` }
+          : until
+            ? { status: 'deferred', until, reason: 'quiet hours' }
+            : { status: 'sent' };
     const report: Message = { at: now.toISOString(), stepId, channel, purpose, ...detail, ...fate };
     messages.push(report);
     reports.set(messageId, report);
@@ -107,7 +125,8 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
 
   const observe = (o: Observation) => {
     const at = now.toISOString();
-    if (o.kind === 'refused') refusal = o.reason === 'reentry' ? 'the re-entry policy refused the contact' : 'the trigger already enrolled the contact';
+    if (o.kind === 'refused')
+      refusal = o.reason === 'reentry' ? 'the re-entry policy refused the contact' : 'the trigger already enrolled the contact';
     if (o.kind === 'ended' && (o.reason === 'goal' || o.reason === 'contact_deleted')) {
       path.push({ at, stepId: '', type: 'goal', outcome: 'exited', detail: o.goal ? `exit goal ${o.goal} reached` : o.reason });
     }
@@ -115,12 +134,24 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
     const { step, result } = o;
     if (result.kind === 'wait') {
       const { until, eventType } = result.waiting;
-      path.push({ at, stepId: step.id, type: step.type, outcome: 'waiting', detail: eventType ? `for ${eventType} until ${until}` : `until ${until}` });
+      path.push({
+        at,
+        stepId: step.id,
+        type: step.type,
+        outcome: 'waiting',
+        detail: eventType ? `for ${eventType} until ${until}` : `until ${until}`,
+      });
       return;
     }
     const { status, reason, goto, messageId } = result.state;
     const message = messageId ? reports.get(messageId) : undefined;
-    const detail = message ? (message.until ? `${message.reason}: sent at ${message.until}` : message.reason) : reason && goto ? `${reason}: to ${goto}` : reason;
+    const detail = message
+      ? message.until
+        ? `${message.reason}: sent at ${message.until}`
+        : message.reason
+      : reason && goto
+        ? `${reason}: to ${goto}`
+        : reason;
     path.push({ at, stepId: step.id, type: step.type, outcome: status, ...(detail ? { detail } : {}) });
     if (status === 'skipped') skipped.push({ stepId: step.id, reason: detail ?? 'skipped' });
   };
@@ -130,12 +161,16 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
   const engine = journeyEngine({ store: mem.store, effects, observe });
 
   if (version.trigger.type === 'schedule') {
-    if (inSegment(contact, version.trigger.segment)) await engine.enrol(version, tenantId, contact.id, { type: 'schedule', eventId: 'simulation', data: {} }, contact);
+    if (inSegment(contact, version.trigger.segment))
+      await engine.enrol(version, tenantId, contact.id, { type: 'schedule', eventId: 'simulation', data: {} }, contact);
     else refusal = 'the contact is not in the journey’s segment';
   }
 
   // A journey on contact.created starts when the contact is created: the simulated contact is, at the start.
-  const created = version.trigger.type === 'event' && version.trigger.eventType === 'contact.created' && !input.events.some((e) => e.type === 'contact.created');
+  const created =
+    version.trigger.type === 'event' &&
+    version.trigger.eventType === 'contact.created' &&
+    !input.events.some((e) => e.type === 'contact.created');
   let last = start;
   const events: DomainEvent[] = [...(created ? [{ type: 'contact.created', data: {} }] : []), ...input.events].map((e) => {
     last = 'at' in e && e.at ? new Date(e.at) : last;
@@ -160,9 +195,25 @@ export const simulate = async (version: JourneyVersion, input: SimulateInput, st
 
   const run = mem.runs()[0];
   const reached = new Set(path.map((p) => p.stepId));
-  const why = !run ? undefined : run.status === 'active' ? `the run is still at "${run.at?.stepId}"` : run.end?.reason === 'goal' ? `the run ended on goal ${run.end.goal}` : 'the run ended before it';
+  const why = !run
+    ? undefined
+    : run.status === 'active'
+      ? `the run is still at "${run.at?.stepId}"`
+      : run.end?.reason === 'goal'
+        ? `the run ended on goal ${run.end.goal}`
+        : 'the run ended before it';
   if (run) for (const step of version.steps) if (!reached.has(step.id)) skipped.push({ stepId: step.id, reason: `not reached: ${why}` });
-  const result = !run ? 'not_enrolled' : run.status === 'active' ? 'waiting' : run.end?.reason === 'goal' || run.end?.reason === 'contact_deleted' || run.end?.reason === 'loop_limit' ? 'exited' : 'completed';
-  const reason = !run ? (refusal ?? 'no event matched the trigger') : run.end ? `${run.end.reason}${run.end.goal ? `: ${run.end.goal}` : ''}` : undefined;
+  const result = !run
+    ? 'not_enrolled'
+    : run.status === 'active'
+      ? 'waiting'
+      : run.end?.reason === 'goal' || run.end?.reason === 'contact_deleted' || run.end?.reason === 'loop_limit'
+        ? 'exited'
+        : 'completed';
+  const reason = !run
+    ? (refusal ?? 'no event matched the trigger')
+    : run.end
+      ? `${run.end.reason}${run.end.goal ? `: ${run.end.goal}` : ''}`
+      : undefined;
   return { version: version.version, enrolled: Boolean(run), result, ...(reason ? { reason } : {}), path, messages, skipped };
 };

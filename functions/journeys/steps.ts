@@ -1,7 +1,7 @@
+import { instantAt, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 import type { Contact, ContactPatch } from '../contacts/schemas.ts';
-import { instantAt, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 import { nextOf } from './definition.ts';
 import { addDuration } from './duration.ts';
 import type { Effects, SendOutcome } from './effects.ts';
@@ -43,7 +43,10 @@ const scheduleName = (run: Run, cursor: Cursor) => `j-${run.id}-${cursor.visit}-
 export const concerns = (event: DomainEvent, runId: string) => typeof event.data.runId !== 'string' || event.data.runId === runId;
 
 /** What branch conditions match: `{ contact, run: { trigger: { type, data }, steps: { <id>: StepState } } }`. */
-const branchFacts = (contact: Contact, run: Run) => ({ contact, run: { trigger: { type: run.trigger.type, data: run.trigger.data }, steps: run.steps } });
+const branchFacts = (contact: Contact, run: Run) => ({
+  contact,
+  run: { trigger: { type: run.trigger.type, data: run.trigger.data }, steps: run.steps },
+});
 
 /** The next time the contact's clocks show `time` (HH:MM), strictly after `now`. */
 const nextLocalTime = (now: Date, time: string, timeZone: string): Date => {
@@ -73,7 +76,8 @@ const sendState = (outcome: SendOutcome, at: string): StepState => {
 };
 
 /** The counter a send moves; none when messaging says an earlier attempt of this very step already handled it. */
-const countOf = (outcome: SendOutcome): MessageCounter | undefined => (outcome.status === 'skipped' && outcome.reason === 'duplicate' ? undefined : outcome.status);
+const countOf = (outcome: SendOutcome): MessageCounter | undefined =>
+  outcome.status === 'skipped' && outcome.reason === 'duplicate' ? undefined : outcome.status;
 
 /** The resting phase of a timed step: the wait it starts, or undefined once its time has come. */
 const rest = async (ctx: StepContext, until: () => Date): Promise<StepResult | undefined> => {
@@ -103,9 +107,17 @@ const waitForEvent = async (ctx: StepContext, step: StepOf<'wait_for_event'>): P
   const { resume, run } = ctx;
   if (resume?.by === 'event') {
     const { event } = resume;
-    const matches = event.type === step.eventType && event.id !== run.trigger.eventId && concerns(event, run.id) && (!step.filter || matchesPattern(step.filter, event.data));
+    const matches =
+      event.type === step.eventType &&
+      event.id !== run.trigger.eventId &&
+      concerns(event, run.id) &&
+      (!step.filter || matchesPattern(step.filter, event.data));
     if (!matches) return { kind: 'ignore' };
-    return { kind: 'next', to: nextOf(ctx.steps, step), state: { status: 'event', at, event: { type: event.type, id: event.id, data: event.data } } };
+    return {
+      kind: 'next',
+      to: nextOf(ctx.steps, step),
+      state: { status: 'event', at, event: { type: event.type, id: event.id, data: event.data } },
+    };
   }
   const timeout: StepResult = { kind: 'next', to: step.onTimeout, state: { status: 'timed_out', at } };
   if (resume?.by === 'timer') return timeout;
@@ -124,9 +136,21 @@ export const executeStep = async (ctx: StepContext): Promise<StepResult> => {
     case 'send_sms':
       return send(ctx, step);
     case 'wait':
-      return (await rest(ctx, () => addDuration(now, step.duration))) ?? { kind: 'next', to: nextOf(ctx.steps, step), state: { status: 'waited', at } };
+      return (
+        (await rest(ctx, () => addDuration(now, step.duration))) ?? {
+          kind: 'next',
+          to: nextOf(ctx.steps, step),
+          state: { status: 'waited', at },
+        }
+      );
     case 'wait_until':
-      return (await rest(ctx, () => nextLocalTime(now, step.time, contact.timeZone ?? 'UTC'))) ?? { kind: 'next', to: nextOf(ctx.steps, step), state: { status: 'waited', at } };
+      return (
+        (await rest(ctx, () => nextLocalTime(now, step.time, contact.timeZone ?? 'UTC'))) ?? {
+          kind: 'next',
+          to: nextOf(ctx.steps, step),
+          state: { status: 'waited', at },
+        }
+      );
     case 'wait_for_event':
       return waitForEvent(ctx, step);
     case 'branch': {
@@ -137,8 +161,10 @@ export const executeStep = async (ctx: StepContext): Promise<StepResult> => {
       return { kind: 'next', to: goto, state: { status: 'branched', at, goto, reason } };
     }
     case 'create_task': {
-      if (!contact.ownerId) return { kind: 'next', to: nextOf(ctx.steps, step), state: { status: 'skipped', at, reason: 'the contact has no owner' } };
-      const due = () => (step.due === 'next_business_day' ? effects.nextBusinessDay(now, contact.timeZone ?? 'UTC') : addDuration(now, step.due));
+      if (!contact.ownerId)
+        return { kind: 'next', to: nextOf(ctx.steps, step), state: { status: 'skipped', at, reason: 'the contact has no owner' } };
+      const due = () =>
+        step.due === 'next_business_day' ? effects.nextBusinessDay(now, contact.timeZone ?? 'UTC') : addDuration(now, step.due);
       const { dueAt } = await ctx.claim({ dueAt: due().toISOString() });
       const taskId = await effects.createTask({
         tenantId: run.tenantId,

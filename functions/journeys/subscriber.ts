@@ -1,4 +1,4 @@
-import { eventHandler, type EventHandlers } from '../../shared/events/subscriber.ts';
+import { type EventHandlers, eventHandler } from '../../shared/events/subscriber.ts';
 import { journeyEventTypes } from './event-types.ts';
 import { liveEngine } from './live-engine.ts';
 

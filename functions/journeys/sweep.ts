@@ -16,7 +16,8 @@ const shiftDay = (day: string, days: number) => new Date(Date.parse(`${day}T00:0
 /** The days (UTC) a sweep covers: those after the last one swept, at most a week back, through today. */
 export const sweepDays = (today: string, lastSwept?: string): string[] => {
   const days: string[] = [];
-  for (let day = today; day > (lastSwept ?? shiftDay(today, -1)) && days.length < maxCatchUpDays; day = shiftDay(day, -1)) days.unshift(day);
+  for (let day = today; day > (lastSwept ?? shiftDay(today, -1)) && days.length < maxCatchUpDays; day = shiftDay(day, -1))
+    days.unshift(day);
   return days;
 };
 
@@ -29,7 +30,13 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
     for await (const contacts of contactRepository.engagedOn(entry.tenantId, shiftDay(day, -inactiveDays))) {
       const due = contacts.filter((c) => inSegment(c, entry.segment));
       await mapLimited(due, enrolConcurrency, (c) =>
-        engine.enrol(version, entry.tenantId, c.id, { type: 'schedule', eventId: `sweep-${day}`, data: { inactiveDays, lastEngagedAt: c.lastEngagedAt } }, c),
+        engine.enrol(
+          version,
+          entry.tenantId,
+          c.id,
+          { type: 'schedule', eventId: `sweep-${day}`, data: { inactiveDays, lastEngagedAt: c.lastEngagedAt } },
+          c,
+        ),
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { TemplateInput } from '../messaging/schemas.ts';
-import { journeyBody } from './schemas.ts';
+import type { journeyBody } from './schemas.ts';
 import type { TemplateName } from './template-names.ts';
 
 /** A message a built-in journey sends: a messaging template, given at install or created from the starter content. */
@@ -35,10 +35,21 @@ const engagedActivity = { $or: [{ type: ['call', 'email', 'meeting', 'note'] }, 
 
 export const builtInTemplates: Record<TemplateName, BuiltIn> = {
   welcome: {
-    summary: 'contact.created with email marketing consent → welcome email → wait 3 days → second email unless the contact replied or an activity was logged',
+    summary:
+      'contact.created with email marketing consent → welcome email → wait 3 days → second email unless the contact replied or an activity was logged',
     slots: [
-      { slot: 'welcome', channel: 'email', starter: email('Welcome (journey)', `Welcome, ${greeting}!`, ['Thanks for joining us. We are glad you are here.']) },
-      { slot: 'second', channel: 'email', starter: email('Welcome follow-up (journey)', 'A few tips to get started', ['Here are a few things our customers like to do in their first week.']) },
+      {
+        slot: 'welcome',
+        channel: 'email',
+        starter: email('Welcome (journey)', `Welcome, ${greeting}!`, ['Thanks for joining us. We are glad you are here.']),
+      },
+      {
+        slot: 'second',
+        channel: 'email',
+        starter: email('Welcome follow-up (journey)', 'A few tips to get started', [
+          'Here are a few things our customers like to do in their first week.',
+        ]),
+      },
     ],
     build: (t) => ({
       name: 'Welcome',
@@ -46,7 +57,14 @@ export const builtInTemplates: Record<TemplateName, BuiltIn> = {
       trigger: { type: 'event', eventType: 'contact.created', filter: { consent: { email: { marketing: { granted: [true] } } } } },
       steps: [
         { id: 'welcome', type: 'send_email', templateId: t.welcome! },
-        { id: 'engaged', type: 'wait_for_event', eventType: 'activity.logged', filter: engagedActivity, timeout: 'P3D', onTimeout: 'second' },
+        {
+          id: 'engaged',
+          type: 'wait_for_event',
+          eventType: 'activity.logged',
+          filter: engagedActivity,
+          timeout: 'P3D',
+          onTimeout: 'second',
+        },
         { id: 'done', type: 'exit' },
         { id: 'second', type: 'send_email', templateId: t.second! },
       ],
@@ -55,30 +73,52 @@ export const builtInTemplates: Record<TemplateName, BuiltIn> = {
   },
 
   'follow-up': {
-    summary: 'a meeting or call logged → task for the owner due next business day → follow-up email after 2 days unless the deal or contact moved on',
-    slots: [{ slot: 'follow-up', channel: 'email', starter: email('Follow-up (journey)', 'Following up on our conversation', ['Thanks for your time. Is there anything else we can help with?']) }],
+    summary:
+      'a meeting or call logged → task for the owner due next business day → follow-up email after 2 days unless the deal or contact moved on',
+    slots: [
+      {
+        slot: 'follow-up',
+        channel: 'email',
+        starter: email('Follow-up (journey)', 'Following up on our conversation', [
+          'Thanks for your time. Is there anything else we can help with?',
+        ]),
+      },
+    ],
     build: (t) => ({
       name: 'Follow-up',
-      description: 'After a meeting or call, asks the owner to follow up and emails the contact two days later, unless the deal or the contact moved on.',
+      description:
+        'After a meeting or call, asks the owner to follow up and emails the contact two days later, unless the deal or the contact moved on.',
       trigger: { type: 'event', eventType: 'activity.logged', filter: { type: ['meeting', 'call'] } },
       steps: [
         { id: 'task', type: 'create_task', title: 'Follow up after the conversation', due: 'next_business_day' },
         { id: 'pause', type: 'wait', duration: 'P2D' },
         { id: 'email', type: 'send_email', templateId: t['follow-up']! },
       ],
-      goals: [
-        { eventType: 'deal.stage_changed' },
-        { eventType: 'contact.updated', filter: { changed: ['lifecycleStage'] } },
-      ],
+      goals: [{ eventType: 'deal.stage_changed' }, { eventType: 'contact.updated', filter: { changed: ['lifecycleStage'] } }],
       reentry: { mode: 'after_exit' },
     }),
   },
 
   'win-back': {
-    summary: 'no order or activity for 90 days → at-risk, offer email → wait 7 days → SMS if consented → churned after 30 days; an order exits at once and marks the contact won back',
+    summary:
+      'no order or activity for 90 days → at-risk, offer email → wait 7 days → SMS if consented → churned after 30 days; an order exits at once and marks the contact won back',
     slots: [
-      { slot: 'offer', channel: 'email', starter: email('Win-back offer (journey)', `We miss you, ${greeting}`, ['It has been a while. Here is 15% off your next order, this week only.']) },
-      { slot: 'sms', channel: 'sms', starter: { name: 'Win-back SMS (journey)', channel: 'sms', body: `${greeting}, we miss you! 15% off your next order this week. Reply STOP to opt out.` } },
+      {
+        slot: 'offer',
+        channel: 'email',
+        starter: email('Win-back offer (journey)', `We miss you, ${greeting}`, [
+          'It has been a while. Here is 15% off your next order, this week only.',
+        ]),
+      },
+      {
+        slot: 'sms',
+        channel: 'sms',
+        starter: {
+          name: 'Win-back SMS (journey)',
+          channel: 'sms',
+          body: `${greeting}, we miss you! 15% off your next order this week. Reply STOP to opt out.`,
+        },
+      },
     ],
     build: (t) => ({
       name: 'Win-back',
@@ -88,7 +128,12 @@ export const builtInTemplates: Record<TemplateName, BuiltIn> = {
         { id: 'at-risk', type: 'update_contact', lifecycleStage: 'at-risk' },
         { id: 'offer', type: 'send_email', templateId: t.offer! },
         { id: 'wait-offer', type: 'wait', duration: 'P7D' },
-        { id: 'sms-consent', type: 'branch', conditions: [{ when: { contact: { consent: { sms: { marketing: { granted: [true] } } } } }, goto: 'sms' }], otherwise: 'grace' },
+        {
+          id: 'sms-consent',
+          type: 'branch',
+          conditions: [{ when: { contact: { consent: { sms: { marketing: { granted: [true] } } } } }, goto: 'sms' }],
+          otherwise: 'grace',
+        },
         { id: 'sms', type: 'send_sms', templateId: t.sms! },
         { id: 'grace', type: 'wait', duration: 'P23D' },
         { id: 'churned', type: 'update_contact', lifecycleStage: 'churned' },
@@ -100,16 +145,37 @@ export const builtInTemplates: Record<TemplateName, BuiltIn> = {
   },
 
   survey: {
-    summary: 'ticket.resolved or order.placed → CSAT (tickets, after 2 hours) or NPS (orders, after 3 days) survey email, at most once per 30 days per contact',
+    summary:
+      'ticket.resolved or order.placed → CSAT (tickets, after 2 hours) or NPS (orders, after 3 days) survey email, at most once per 30 days per contact',
     slots: [],
     build: () => ({
       name: 'Satisfaction survey',
       description: 'Asks for a CSAT score after a resolved ticket and an NPS score after an order, at most once a month per contact.',
       trigger: { type: 'event', eventType: ['ticket.resolved', 'order.placed'] },
       steps: [
-        { id: 'which', type: 'branch', conditions: [{ when: { run: { trigger: { type: ['ticket.resolved'] } } }, goto: 'csat' }], otherwise: 'nps' },
-        { id: 'csat', type: 'send_survey', kind: 'csat', question: 'How satisfied are you with how we handled your request?', commentPrompt: 'Anything we could do better?', delay: 'PT2H', next: 'done' },
-        { id: 'nps', type: 'send_survey', kind: 'nps', question: 'How likely are you to recommend us to a friend or colleague?', commentPrompt: 'What is the main reason for your score?', delay: 'P3D' },
+        {
+          id: 'which',
+          type: 'branch',
+          conditions: [{ when: { run: { trigger: { type: ['ticket.resolved'] } } }, goto: 'csat' }],
+          otherwise: 'nps',
+        },
+        {
+          id: 'csat',
+          type: 'send_survey',
+          kind: 'csat',
+          question: 'How satisfied are you with how we handled your request?',
+          commentPrompt: 'Anything we could do better?',
+          delay: 'PT2H',
+          next: 'done',
+        },
+        {
+          id: 'nps',
+          type: 'send_survey',
+          kind: 'nps',
+          question: 'How likely are you to recommend us to a friend or colleague?',
+          commentPrompt: 'What is the main reason for your score?',
+          delay: 'P3D',
+        },
         { id: 'done', type: 'exit' },
       ],
       reentry: { mode: 'any_time', minIntervalDays: 30 },

@@ -25,7 +25,8 @@ const conditionError = (when: Record<string, unknown>): string | undefined => {
 const stepErrors = (step: Step): string[] => {
   const errors: string[] = [];
   const bounded = (duration: string | undefined, what: string) => {
-    if (duration && durationDays(duration) > maxWaitDays) errors.push(`${what} ${duration} is longer than ${maxWaitDays} days; a wait needs a bound`);
+    if (duration && durationDays(duration) > maxWaitDays)
+      errors.push(`${what} ${duration} is longer than ${maxWaitDays} days; a wait needs a bound`);
   };
   if (step.type === 'wait') bounded(step.duration, 'the wait');
   if (step.type === 'send_survey') bounded(step.delay, 'the delay');
@@ -54,7 +55,7 @@ const restlessCycle = (steps: readonly Step[]): Set<string> => {
     for (const id of successors(steps, step)) {
       const next = byId.get(id);
       if (!next || waits(next)) continue;
-      if (state.get(id) === 'open') trail.slice(trail.indexOf(id)).forEach((s) => found.add(s));
+      if (state.get(id) === 'open') for (const s of trail.slice(trail.indexOf(id))) found.add(s);
       else if (!state.has(id)) visit(next, [...trail, id]);
     }
     state.set(step.id, 'done');

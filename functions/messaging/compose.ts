@@ -36,7 +36,13 @@ const contactVariable = ({ consentHistory: _, ...contact }: Contact) => contact;
 export const compose = async (input: ComposeInput): Promise<Outgoing> => {
   const { tenantId, messageId, contact, purpose, now } = input;
   const link = await unsubscribeUrl({ tenantId, contactId: contact.id, purpose: purpose === 'surveys' ? 'surveys' : 'marketing' }, now);
-  const variables = { ...input.variables, contact: contactVariable(contact), company: input.company, recentOrders: input.recentOrders, unsubscribeUrl: link };
+  const variables = {
+    ...input.variables,
+    contact: contactVariable(contact),
+    company: input.company,
+    recentOrders: input.recentOrders,
+    unsubscribeUrl: link,
+  };
   const rendered = await renderContent(input.content, variables);
 
   if (input.channel === 'sms') {
@@ -54,7 +60,10 @@ export const compose = async (input: ComposeInput): Promise<Outgoing> => {
       html: rendered.html,
       text: rendered.text,
       // RFC 8058 one-click unsubscribe on everything but transactional mail.
-      headers: purpose === 'transactional' ? undefined : { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      headers:
+        purpose === 'transactional'
+          ? undefined
+          : { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
       configurationSet: process.env.SES_CONFIGURATION_SET || undefined,
       // SES echoes these in its events, which is how they find the message again.
       tags: { [sesTags.tenant]: tenantId, [sesTags.message]: messageId },

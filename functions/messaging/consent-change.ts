@@ -1,5 +1,5 @@
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
+import type { Contact, ContactPatch } from '../contacts/schemas.ts';
 import { contactService } from '../contacts/service.ts';
 
 const contacts = contactService(contactRepository);
@@ -12,4 +12,7 @@ export type ConsentChange = NonNullable<ContactPatch['consent']>;
  * `actor` names who changed it (the unsubscribe page, an SMS keyword).
  */
 export const changeConsent = async (tenantId: string, contactId: string, consent: ConsentChange, actor: string): Promise<Contact> =>
-  (await contacts.updateContact({ params: { id: contactId }, query: undefined, body: { consent } }, { tenantId, userId: actor, roles: ['admin'] })) as Contact;
+  (await contacts.updateContact(
+    { params: { id: contactId }, query: undefined, body: { consent } },
+    { tenantId, userId: actor, roles: ['admin'] },
+  )) as Contact;

@@ -6,7 +6,7 @@ import { activityRepository } from '../activities/repository.ts';
 import { recordActivity } from '../activities/timeline.ts';
 import { contactRepository } from '../contacts/repository.ts';
 import { messageRef } from './message-ref.ts';
-import { claimLeaseMs, messageStore, type LogChange } from './message-store.ts';
+import { claimLeaseMs, type LogChange, messageStore } from './message-store.ts';
 import type { MessageLog, MessageStatus, Suppression } from './schemas.ts';
 import type { Feedback } from './ses-events.ts';
 import { suppressionPut } from './suppression-store.ts';
@@ -79,7 +79,15 @@ const recordOnTimeline = async (f: Feedback, log: MessageLog) => {
   if (!subject) return;
   const metadata: Record<string, string> = { messageId: log.id, event: f.kind, ...(f.link ? { link: f.link.slice(0, 2000) } : {}) };
   try {
-    await recordActivity(activityRepository, (t, id) => contactRepository.get(t, id, true), f.tenantId, log.contactId, { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata }, 'ses', { engages: f.kind === 'clicked' });
+    await recordActivity(
+      activityRepository,
+      (t, id) => contactRepository.get(t, id, true),
+      f.tenantId,
+      log.contactId,
+      { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata },
+      'ses',
+      { engages: f.kind === 'clicked' },
+    );
   } catch (error) {
     logger.warn('SES event not recorded on the timeline', { messageId: log.id, error: error as Error });
   }
@@ -99,7 +107,8 @@ export const applyFeedback = async (f: Feedback) => {
       return;
     }
     // The sender has not yet marked it sent: let EventBridge redeliver rather than race the claim.
-    if (log.status === 'claimed' && clock().now().getTime() - Date.parse(log.claimedAt!) < claimLeaseMs) throw new Error(`message ${log.id} is still being sent`);
+    if (log.status === 'claimed' && clock().now().getTime() - Date.parse(log.claimedAt!) < claimLeaseMs)
+      throw new Error(`message ${log.id} is still being sent`);
     const expiresAt = Math.floor(clock().now().getTime() / 1000) + guardRetentionSeconds;
     const suppress = suppressionsFor(f, log).map((s) => suppressionPut(f.tenantId, s));
     const result = await messageStore.record(f.tenantId, log, f.key, changeFor(f, log), suppress, [eventFor(f, log)], expiresAt);

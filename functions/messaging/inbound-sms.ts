@@ -3,9 +3,9 @@ import { toE164 } from '../../shared/domain/normalize.ts';
 import { logger } from '../../shared/http/handler.ts';
 import { activityRepository } from '../activities/repository.ts';
 import { recordActivity } from '../activities/timeline.ts';
-import type { Contact } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
-import { changeConsent, type ConsentChange } from './consent-change.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { type ConsentChange, changeConsent } from './consent-change.ts';
 import { purposes } from './schemas.ts';
 
 /**
@@ -30,7 +30,10 @@ const startWords = new Set(['START', 'UNSTOP']);
 
 /** The keyword a message is, if it is one: the whole text, any case, trailing punctuation ignored. */
 export const keywordOf = (body: string): 'stop' | 'start' | undefined => {
-  const word = body.trim().replace(/[\s.!]+$/u, '').toUpperCase();
+  const word = body
+    .trim()
+    .replace(/[\s.!]+$/u, '')
+    .toUpperCase();
   return stopWords.has(word) ? 'stop' : startWords.has(word) ? 'start' : undefined;
 };
 
@@ -76,7 +79,14 @@ const contactFor = async (sms: InboundSms) => {
 const logReply = async (tenantId: string, contact: Contact, sms: InboundSms, receivedAt: string) => {
   if (!sms.inboundMessageId) return logger.warn('inbound SMS without a message id is not logged', { tenantId });
   const findContact = (t: string, id: string) => contactRepository.get(t, id, true);
-  const entry = { type: 'message', channel: 'sms', direction: 'inbound', occurredAt: receivedAt, body: sms.messageBody ?? '', metadata: { inboundMessageId: sms.inboundMessageId } } as const;
+  const entry = {
+    type: 'message',
+    channel: 'sms',
+    direction: 'inbound',
+    occurredAt: receivedAt,
+    body: sms.messageBody ?? '',
+    metadata: { inboundMessageId: sms.inboundMessageId },
+  } as const;
   await recordActivity(activityRepository, findContact, tenantId, contact.id, entry, 'sms', { dedupeKey: `sms/${sms.inboundMessageId}` });
 };
 

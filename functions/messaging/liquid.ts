@@ -1,6 +1,6 @@
 import type { FS, Liquid, LiquidOptions, Template } from 'liquidjs';
 import type { FieldErrors } from '../../shared/errors.ts';
-import { contentFields, type Content, type ContentField } from './schemas.ts';
+import { type Content, type ContentField, contentFields } from './schemas.ts';
 
 /** Templates are data a tenant writes: they may not read files, so include, render and layout find nothing. */
 const noFiles: FS = {

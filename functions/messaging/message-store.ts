@@ -1,7 +1,7 @@
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { putNew, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { CapCounter } from './policy.ts';
 import type { MessageLog, MessageStatus, Purpose } from './schemas.ts';
@@ -31,7 +31,14 @@ export interface MessageStore {
   /** A new log item with its dedupe guard, counted against `caps`, with its events: all or nothing. */
   create(tenantId: string, log: MessageLog, caps: CapCounter[], events: DomainEvent[]): Promise<CreateResult>;
   /** Changes a log item still as `expected`, counted against `caps`, with its events: all or nothing. */
-  move(tenantId: string, log: MessageLog, expected: Expected, change: LogChange, caps: CapCounter[], events: DomainEvent[]): Promise<MoveResult>;
+  move(
+    tenantId: string,
+    log: MessageLog,
+    expected: Expected,
+    change: LogChange,
+    caps: CapCounter[],
+    events: DomainEvent[],
+  ): Promise<MoveResult>;
 }
 
 /** A claim older than this belongs to a process that died: no function runs longer (Lambda stops at 15 minutes). */
@@ -47,7 +54,11 @@ const logItem = (tenantId: string, log: MessageLog) => ({
   ...log,
 });
 
-const guardItem = (tenantId: string, log: MessageLog) => ({ ...keys.messageDedupe(tenantId, log.dedupeKey), entity: 'MESSAGE_GUARD', messageId: log.id });
+const guardItem = (tenantId: string, log: MessageLog) => ({
+  ...keys.messageDedupe(tenantId, log.dedupeKey),
+  entity: 'MESSAGE_GUARD',
+  messageId: log.id,
+});
 
 /** One more message in a bucket, refused once the bucket is at its limit. */
 const countItem = (tenantId: string, contactId: string, purpose: Purpose, cap: CapCounter, now: number): TransactItem => ({
@@ -57,7 +68,12 @@ const countItem = (tenantId: string, contactId: string, purpose: Purpose, cap: C
     UpdateExpression: 'SET entity = :entity, expiresAt = if_not_exists(expiresAt, :expires) ADD #count :one',
     ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
     ExpressionAttributeNames: { '#count': 'count' },
-    ExpressionAttributeValues: { ':entity': 'PRESSURE', ':expires': Math.floor(now / 1000) + counterLifetimeSeconds, ':one': 1, ':limit': cap.limit },
+    ExpressionAttributeValues: {
+      ':entity': 'PRESSURE',
+      ':expires': Math.floor(now / 1000) + counterLifetimeSeconds,
+      ':one': 1,
+      ':limit': cap.limit,
+    },
   },
 });
 
@@ -91,7 +107,9 @@ const logUpdate = (tenantId: string, messageId: string, expected: Expected, chan
     Update: {
       TableName: tableNameFromEnv(),
       Key: keys.message(tenantId, messageId),
-      UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim(),
+      UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+        .join(' ')
+        .trim(),
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -129,7 +147,14 @@ export const messageStore = {
     return failed <= 1 ? 'duplicate' : 'capped';
   },
 
-  async move(tenantId: string, log: MessageLog, expected: Expected, change: LogChange, caps: CapCounter[], events: DomainEvent[]): Promise<MoveResult> {
+  async move(
+    tenantId: string,
+    log: MessageLog,
+    expected: Expected,
+    change: LogChange,
+    caps: CapCounter[],
+    events: DomainEvent[],
+  ): Promise<MoveResult> {
     const now = Date.parse(change.set?.updatedAt ?? log.updatedAt);
     const counts = caps.map((c) => countItem(tenantId, log.contactId, log.purpose, c, now));
     const failed = await attempt([logUpdate(tenantId, log.id, expected, change), ...counts], events);
@@ -143,7 +168,15 @@ export const messageStore = {
    * one transaction. 'duplicate' when the event was recorded before, 'stale'
    * when the log moved since it was read (read again and retry).
    */
-  async record(tenantId: string, log: MessageLog, eventKey: string, change: LogChange, extra: TransactItem[], events: DomainEvent[], expiresAt: number): Promise<RecordResult> {
+  async record(
+    tenantId: string,
+    log: MessageLog,
+    eventKey: string,
+    change: LogChange,
+    extra: TransactItem[],
+    events: DomainEvent[],
+    expiresAt: number,
+  ): Promise<RecordResult> {
     const guard = putNew({ ...keys.messageEvent(tenantId, log.id, eventKey), entity: 'MESSAGE_EVENT', expiresAt });
     const failed = await attempt([guard, logUpdate(tenantId, log.id, { status: log.status }, change), ...extra], events);
     if (failed === undefined) return 'recorded';
@@ -154,7 +187,12 @@ export const messageStore = {
   async listByContact(tenantId: string, contactId: string, limit: number, cursor?: string) {
     const partition = keys.contactMessagePartition(tenantId, contactId);
     const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
+      {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+      },
       { limit, cursor, scope: partition },
     );
     return { items: page.items.map((i) => stripKeys<MessageLog>(i)), nextCursor: page.nextCursor };

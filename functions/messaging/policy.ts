@@ -1,6 +1,6 @@
+import { instantAt, isoDay, isoWeek, minutesOf, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 import type { Contact } from '../contacts/schemas.ts';
 import type { MessagingSettings, Purpose, SendChannel, SkipReason } from './schemas.ts';
-import { instantAt, isoDay, isoWeek, minutesOf, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 
 /**
  * The contact-pressure policy every sender goes through: address, consent,

@@ -21,9 +21,20 @@ const maskPhone = (phone: string) => `•••• ${phone.slice(-4)}`;
 
 /** The channels the contact can be reached on, with the current choice per purpose. */
 export const choiceGroups = (contact: Contact): ChoiceGroup[] => {
-  const reachable: [SendChannel, string | undefined][] = [['email', contact.email && maskEmail(contact.email)], ['sms', contact.phone && maskPhone(contact.phone)]];
+  const reachable: [SendChannel, string | undefined][] = [
+    ['email', contact.email && maskEmail(contact.email)],
+    ['sms', contact.phone && maskPhone(contact.phone)],
+  ];
   return reachable.flatMap(([channel, address]) =>
-    address ? [{ channel, address, choices: choicePurposes.map((purpose) => ({ purpose, granted: contact.consent[channel]?.[purpose]?.granted === true })) }] : [],
+    address
+      ? [
+          {
+            channel,
+            address,
+            choices: choicePurposes.map((purpose) => ({ purpose, granted: contact.consent[channel]?.[purpose]?.granted === true })),
+          },
+        ]
+      : [],
   );
 };
 
@@ -77,9 +88,14 @@ ${saved ? '<p role="status">Your choices are saved. You can change them again be
 </form>`,
   );
 
-export const oneClickDonePage = () => page(200, 'Unsubscribed', '<h1>You are unsubscribed</h1><p role="status">We will not send you these emails any more.</p>');
+export const oneClickDonePage = () =>
+  page(200, 'Unsubscribed', '<h1>You are unsubscribed</h1><p role="status">We will not send you these emails any more.</p>');
 
 export const linkExpiredPage = () =>
-  page(404, 'Link not valid', '<h1>This link is not valid any more</h1><p>It may have expired. Use the link in our most recent message to manage your preferences.</p>');
+  page(
+    404,
+    'Link not valid',
+    '<h1>This link is not valid any more</h1><p>It may have expired. Use the link in our most recent message to manage your preferences.</p>',
+  );
 
 export const brokenLinkPage = () => page(brokenLink.status, brokenLink.title, `<h1>${brokenLink.title}</h1><p>${brokenLink.message}</p>`);

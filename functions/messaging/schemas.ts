@@ -1,7 +1,7 @@
-import { tenantPattern } from '../../shared/http/auth.ts';
 import * as z from 'zod';
-import { email, id, listQuery, phone, text, timeZone } from '../../shared/domain/fields.ts';
 import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
+import { email, id, listQuery, phone, text, timeZone } from '../../shared/domain/fields.ts';
+import { tenantPattern } from '../../shared/http/auth.ts';
 
 export const sendChannels = ['email', 'sms'] as const;
 export const purposes = consentPurposes;
@@ -32,8 +32,15 @@ export const sendRequestSchema = z
     templateId: id.optional(),
     templateVersion: z.number().int().min(1).optional(),
     content: content.optional(),
-    variables: z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= maxVariablesChars, `at most ${maxVariablesChars} characters as JSON`).optional(),
-    dedupeKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only'),
+    variables: z
+      .record(z.string(), z.unknown())
+      .refine((v) => JSON.stringify(v).length <= maxVariablesChars, `at most ${maxVariablesChars} characters as JSON`)
+      .optional(),
+    dedupeKey: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only'),
     journeyId: z.string().max(128).optional(),
     runId: z.string().max(128).optional(),
   })
@@ -59,33 +66,35 @@ export type SkipReason = 'no-consent' | 'suppressed' | 'frequency-cap' | 'no-add
 export const messageStatuses = ['deferred', 'claimed', 'sent', 'failed', 'skipped', 'delivered', 'bounced', 'complained'] as const;
 export type MessageStatus = (typeof messageStatuses)[number];
 
-export const messageResponse = z.object({
-  id,
-  contactId: id,
-  channel: z.enum(sendChannels),
-  purpose: z.enum(purposes),
-  status: z.enum(messageStatuses),
-  reason: z.string().optional(),
-  dedupeKey: z.string(),
-  templateId: z.string().optional(),
-  templateVersion: z.number().int().optional(),
-  journeyId: z.string().optional(),
-  runId: z.string().optional(),
-  to: z.string().optional(),
-  subject: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  claimedAt: z.string().optional(),
-  deferredUntil: z.string().optional(),
-  sentAt: z.string().optional(),
-  providerMessageId: z.string().optional(),
-  deliveredAt: z.string().optional(),
-  bouncedAt: z.string().optional(),
-  bounceType: z.enum(['permanent', 'transient', 'undetermined']).optional(),
-  complainedAt: z.string().optional(),
-  openedAt: z.string().optional(),
-  clickedAt: z.string().optional(),
-}).meta({ id: 'Message' });
+export const messageResponse = z
+  .object({
+    id,
+    contactId: id,
+    channel: z.enum(sendChannels),
+    purpose: z.enum(purposes),
+    status: z.enum(messageStatuses),
+    reason: z.string().optional(),
+    dedupeKey: z.string(),
+    templateId: z.string().optional(),
+    templateVersion: z.number().int().optional(),
+    journeyId: z.string().optional(),
+    runId: z.string().optional(),
+    to: z.string().optional(),
+    subject: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    claimedAt: z.string().optional(),
+    deferredUntil: z.string().optional(),
+    sentAt: z.string().optional(),
+    providerMessageId: z.string().optional(),
+    deliveredAt: z.string().optional(),
+    bouncedAt: z.string().optional(),
+    bounceType: z.enum(['permanent', 'transient', 'undetermined']).optional(),
+    complainedAt: z.string().optional(),
+    openedAt: z.string().optional(),
+    clickedAt: z.string().optional(),
+  })
+  .meta({ id: 'Message' });
 export type MessageView = z.infer<typeof messageResponse>;
 /** The stored log item: what the API shows plus what a deferred send needs to resume. */
 export type MessageLog = MessageView & { deferrals?: number; request?: StoredRequest };
@@ -120,18 +129,20 @@ export const createTemplateBody = templateBody;
 export const updateTemplateBody = templateBody;
 export type TemplateInput = z.output<typeof templateBody>;
 
-export const templateResponse = z.object({
-  id,
-  name: z.string(),
-  channel: z.enum(sendChannels),
-  version: z.number().int(),
-  subject: z.string().optional(),
-  html: z.string().optional(),
-  text: z.string().optional(),
-  body: z.string().optional(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-}).meta({ id: 'Template' });
+export const templateResponse = z
+  .object({
+    id,
+    name: z.string(),
+    channel: z.enum(sendChannels),
+    version: z.number().int(),
+    subject: z.string().optional(),
+    html: z.string().optional(),
+    text: z.string().optional(),
+    body: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Template' });
 export type Template = z.infer<typeof templateResponse> & { deletedAt?: string };
 export const templateVersionResponse = templateResponse.omit({ updatedAt: true }).meta({ id: 'TemplateVersion' });
 export type TemplateVersion = z.infer<typeof templateVersionResponse>;
@@ -146,15 +157,17 @@ export const suppressionBody = z.discriminatedUnion('channel', [
   z.strictObject({ channel: z.literal('email'), address: email, note: text(300).optional() }),
   z.strictObject({ channel: z.literal('sms'), address: phone, note: text(300).optional() }),
 ]);
-export const suppressionResponse = z.object({
-  channel: z.enum(sendChannels),
-  address: z.string(),
-  reason: z.enum(suppressionReasons),
-  note: z.string().optional(),
-  messageId: z.string().optional(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-}).meta({ id: 'Suppression' });
+export const suppressionResponse = z
+  .object({
+    channel: z.enum(sendChannels),
+    address: z.string(),
+    reason: z.enum(suppressionReasons),
+    note: z.string().optional(),
+    messageId: z.string().optional(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'Suppression' });
 export type Suppression = z.infer<typeof suppressionResponse>;
 export const suppressionParams = z.strictObject({ channel: z.enum(sendChannels), address: z.string().min(1).max(254) });
 export const suppressionsQuery = listQuery.extend({ channel: z.enum(sendChannels).optional() });
@@ -179,14 +192,16 @@ export const settingsBody = z.strictObject({
 });
 export type SettingsInput = z.output<typeof settingsBody>;
 
-export const settingsResponse = z.object({
-  from: z.string().optional(),
-  timeZone: z.string(),
-  quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
-  frequencyCaps: z.object({ marketing: cap, surveys: cap }),
-  version: z.number().int(),
-  updatedAt: z.string().optional(),
-}).meta({ id: 'MessagingSettings' });
+export const settingsResponse = z
+  .object({
+    from: z.string().optional(),
+    timeZone: z.string(),
+    quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
+    frequencyCaps: z.object({ marketing: cap, surveys: cap }),
+    version: z.number().int(),
+    updatedAt: z.string().optional(),
+  })
+  .meta({ id: 'MessagingSettings' });
 export type MessagingSettings = z.infer<typeof settingsResponse>;
 
 // ------------------------------------------------------------- unsubscribe

@@ -41,4 +41,3 @@ export const sendMessage = (request: SendRequest): Promise<SendOutcome> => sende
 
 /** Sends a message deferred by quiet hours; functions/messaging/scheduled.ts calls it. */
 export const resumeDeferred = (tenantId: string, messageId: string) => sender.resume(tenantId, messageId);
-

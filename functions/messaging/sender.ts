@@ -12,11 +12,10 @@ import type { Contact, OrderSummary } from '../contacts/schemas.ts';
 import { compose, type Outgoing } from './compose.ts';
 import { messageRef } from './message-ref.ts';
 import { claimLeaseMs, type Expected, type MessageStore } from './message-store.ts';
-import { addressOf, decide, type CapCounter } from './policy.ts';
+import { addressOf, type CapCounter, decide } from './policy.ts';
 import {
-  contentFields,
-  sendRequestSchema,
   type Content,
+  contentFields,
   type MessageLog,
   type MessagingSettings,
   type SendChannel,
@@ -24,6 +23,7 @@ import {
   type SendRequest,
   type SkipReason,
   type StoredRequest,
+  sendRequestSchema,
   type Template,
   type TemplateVersion,
 } from './schemas.ts';
@@ -67,7 +67,14 @@ const settlePollMs = 100;
  * and sends, accepting a rare duplicate.
  */
 export const createSender = (deps: SenderDeps) => {
-  const write = async (tenantId: string, log: MessageLog, expected: Expected | undefined, set: Partial<MessageLog>, caps: CapCounter[], events: DomainEvent[]): Promise<Written> => {
+  const write = async (
+    tenantId: string,
+    log: MessageLog,
+    expected: Expected | undefined,
+    set: Partial<MessageLog>,
+    caps: CapCounter[],
+    events: DomainEvent[],
+  ): Promise<Written> => {
     if (!expected) {
       const created = await deps.store.create(tenantId, { ...log, ...set }, caps, events);
       return created === 'created' ? 'ok' : created === 'capped' ? 'capped' : 'conflict';
@@ -92,25 +99,47 @@ export const createSender = (deps: SenderDeps) => {
   };
 
   const schedule = (tenantId: string, log: Pick<MessageLog, 'id' | 'deferrals' | 'deferredUntil'>) =>
-    deps.scheduler().schedule({ name: `msg-${log.id}-${log.deferrals ?? 1}`, at: new Date(log.deferredUntil!), target: 'messaging', payload: { tenantId, messageId: log.id } });
+    deps.scheduler().schedule({
+      name: `msg-${log.id}-${log.deferrals ?? 1}`,
+      at: new Date(log.deferredUntil!),
+      target: 'messaging',
+      payload: { tenantId, messageId: log.id },
+    });
 
-  const loadContent = async (tenantId: string, request: StoredRequest): Promise<{ content: Content; version?: number } | { error: string }> => {
+  const loadContent = async (
+    tenantId: string,
+    request: StoredRequest,
+  ): Promise<{ content: Content; version?: number } | { error: string }> => {
     if (request.content) return { content: request.content };
     const id = request.templateId!;
     const pinned = request.templateVersion;
     const template = pinned ? await deps.templates.version(tenantId, id, pinned) : await deps.templates.head(tenantId, id);
-    if (!template || (!pinned && (template as Template).deletedAt)) return { error: `template ${id}${pinned ? ` version ${pinned}` : ''} does not exist` };
+    if (!template || (!pinned && (template as Template).deletedAt))
+      return { error: `template ${id}${pinned ? ` version ${pinned}` : ''} does not exist` };
     if (template.channel !== request.channel) return { error: `template ${id} is for ${template.channel}, not ${request.channel}` };
-    return { content: Object.fromEntries(contentFields.flatMap((f) => (template[f] === undefined ? [] : [[f, template[f]]]))), version: template.version };
+    return {
+      content: Object.fromEntries(contentFields.flatMap((f) => (template[f] === undefined ? [] : [[f, template[f]]]))),
+      version: template.version,
+    };
   };
 
   const recordTimeline = async (tenantId: string, log: MessageLog, outgoing: Outgoing) => {
     const metadata = Object.fromEntries(
-      Object.entries({ messageId: log.id, purpose: log.purpose, templateId: log.templateId, journeyId: log.journeyId }).filter(([, v]) => v !== undefined),
+      Object.entries({ messageId: log.id, purpose: log.purpose, templateId: log.templateId, journeyId: log.journeyId }).filter(
+        ([, v]) => v !== undefined,
+      ),
     ) as Record<string, string>;
-    const [subject, body] = outgoing.channel === 'email' ? [outgoing.email.subject, outgoing.email.text] : [`SMS: ${outgoing.sms.body}`, outgoing.sms.body];
+    const [subject, body] =
+      outgoing.channel === 'email' ? [outgoing.email.subject, outgoing.email.text] : [`SMS: ${outgoing.sms.body}`, outgoing.sms.body];
     try {
-      await deps.timeline(tenantId, log.contactId, { type: 'message', channel: log.channel, direction: 'outbound', subject: subject.slice(0, 300), body: body?.slice(0, 20_000), metadata });
+      await deps.timeline(tenantId, log.contactId, {
+        type: 'message',
+        channel: log.channel,
+        direction: 'outbound',
+        subject: subject.slice(0, 300),
+        body: body?.slice(0, 20_000),
+        metadata,
+      });
     } catch (error) {
       // The message left; a timeline entry that cannot be written (contact deleted meanwhile) must not make it a failure.
       logger.warn('message sent but not recorded on the timeline', { messageId: log.id, error: error as Error });
@@ -129,7 +158,9 @@ export const createSender = (deps: SenderDeps) => {
     };
 
     const skip = async (reason: SkipReason): Promise<SendOutcome> =>
-      (await write(tenantId, log, expected, { status: 'skipped', reason, updatedAt: stamp }, [], [])) === 'ok' ? { status: 'skipped', reason, messageId: log.id } : lostRace();
+      (await write(tenantId, log, expected, { status: 'skipped', reason, updatedAt: stamp }, [], [])) === 'ok'
+        ? { status: 'skipped', reason, messageId: log.id }
+        : lostRace();
 
     const fail = async (reason: string, from = expected): Promise<SendOutcome> => {
       const event = domainEvent(tenantId, 'message.failed', { ...messageRef(log), reason });
@@ -146,7 +177,13 @@ export const createSender = (deps: SenderDeps) => {
 
     if (verdict.kind === 'skip') return skip(verdict.reason);
     if (verdict.kind === 'defer') {
-      const deferred = { status: 'deferred' as const, deferredUntil: verdict.until.toISOString(), deferrals: (log.deferrals ?? 0) + 1, request, updatedAt: stamp };
+      const deferred = {
+        status: 'deferred' as const,
+        deferredUntil: verdict.until.toISOString(),
+        deferrals: (log.deferrals ?? 0) + 1,
+        request,
+        updatedAt: stamp,
+      };
       if ((await write(tenantId, log, expected, deferred, [], [])) !== 'ok') return lostRace();
       await schedule(tenantId, { id: log.id, ...deferred });
       return { status: 'deferred', messageId: log.id, until: deferred.deferredUntil };
@@ -156,21 +193,46 @@ export const createSender = (deps: SenderDeps) => {
     if ('error' in loaded) return fail(loaded.error);
     let outgoing: Outgoing;
     try {
-      const [company, recentOrders] = await Promise.all([contact.companyId ? deps.company(tenantId, contact.companyId) : undefined, deps.recentOrders(tenantId, contact.id)]);
-      outgoing = await compose({ tenantId, messageId: log.id, channel: request.channel, purpose: request.purpose, content: loaded.content, variables: request.variables, contact, company, recentOrders, to: to!, settings, now });
+      const [company, recentOrders] = await Promise.all([
+        contact.companyId ? deps.company(tenantId, contact.companyId) : undefined,
+        deps.recentOrders(tenantId, contact.id),
+      ]);
+      outgoing = await compose({
+        tenantId,
+        messageId: log.id,
+        channel: request.channel,
+        purpose: request.purpose,
+        content: loaded.content,
+        variables: request.variables,
+        contact,
+        company,
+        recentOrders,
+        to: to!,
+        settings,
+        now,
+      });
     } catch (error) {
       return fail(`the message does not render: ${(error as Error).message}`);
     }
 
     const subject = outgoing.channel === 'email' ? outgoing.email.subject : undefined;
     const claim = { status: 'claimed' as const, claimedAt: stamp };
-    const claimed = await write(tenantId, log, expected, { ...claim, to, subject, templateVersion: loaded.version, updatedAt: stamp }, verdict.caps, []);
+    const claimed = await write(
+      tenantId,
+      log,
+      expected,
+      { ...claim, to, subject, templateVersion: loaded.version, updatedAt: stamp },
+      verdict.caps,
+      [],
+    );
     if (claimed === 'capped') return skip('frequency-cap');
     if (claimed === 'conflict') return lostRace();
 
     let providerMessageId: string;
     try {
-      providerMessageId = (outgoing.channel === 'email' ? await deps.messages().sendEmail(outgoing.email) : await deps.messages().sendSms(outgoing.sms)).messageId;
+      providerMessageId = (
+        outgoing.channel === 'email' ? await deps.messages().sendEmail(outgoing.email) : await deps.messages().sendSms(outgoing.sms)
+      ).messageId;
     } catch (error) {
       return fail(`the provider refused the message: ${(error as Error).message}`, claim);
     }
@@ -188,7 +250,8 @@ export const createSender = (deps: SenderDeps) => {
       return { status: 'deferred', messageId: log.id, until: log.deferredUntil! };
     }
     const staleClaim = log.status === 'claimed' && now.getTime() - Date.parse(log.claimedAt!) > claimLeaseMs;
-    if (staleClaim && log.purpose === 'transactional') return attempt(tenantId, request, log, { status: 'claimed', claimedAt: log.claimedAt });
+    if (staleClaim && log.purpose === 'transactional')
+      return attempt(tenantId, request, log, { status: 'claimed', claimedAt: log.claimedAt });
     const settled = log.status === 'claimed' && !staleClaim ? await settledLog(tenantId, log) : log;
     return firstOutcome(settled);
   };
@@ -213,7 +276,20 @@ export const createSender = (deps: SenderDeps) => {
       if (existing) return replay(tenantId, existing, request, now);
       const stamp = now.toISOString();
       const { contactId, channel, purpose, dedupeKey, templateId, journeyId, runId } = request;
-      const log: MessageLog = { id: newId(), contactId, channel, purpose, dedupeKey, templateId, templateVersion: request.templateVersion, journeyId, runId, status: 'claimed', createdAt: stamp, updatedAt: stamp };
+      const log: MessageLog = {
+        id: newId(),
+        contactId,
+        channel,
+        purpose,
+        dedupeKey,
+        templateId,
+        templateVersion: request.templateVersion,
+        journeyId,
+        runId,
+        status: 'claimed',
+        createdAt: stamp,
+        updatedAt: stamp,
+      };
       return attempt(tenantId, request, log);
     },
 

@@ -29,7 +29,8 @@ const changedMeanwhile = (ifMatch: number | undefined) =>
 
 const normalizedAddress = (channel: SendChannel, address: string): string => {
   const normalized = channel === 'email' ? normalizeEmail(address) : toE164(address);
-  if (!normalized) throw invalid('not a phone number', { 'path.address': ['must be a phone number in international format, e.g. +14155550123'] });
+  if (!normalized)
+    throw invalid('not a phone number', { 'path.address': ['must be a phone number in international format, e.g. +14155550123'] });
   return normalized;
 };
 
@@ -50,8 +51,15 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
 
   async updateTemplate({ params, body, ifMatch }, ctx) {
     const before = await liveTemplate(ctx.tenantId, params.id, ifMatch);
-    if (body.channel !== before.channel) throw invalid('a template keeps its channel', { 'body.channel': [`must stay ${before.channel}; create a new template instead`] });
-    const after: Template = { id: before.id, createdAt: before.createdAt, ...(await compiledTemplate(body)), version: before.version + 1, updatedAt: clock().now().toISOString() };
+    if (body.channel !== before.channel)
+      throw invalid('a template keeps its channel', { 'body.channel': [`must stay ${before.channel}; create a new template instead`] });
+    const after: Template = {
+      id: before.id,
+      createdAt: before.createdAt,
+      ...(await compiledTemplate(body)),
+      version: before.version + 1,
+      updatedAt: clock().now().toISOString(),
+    };
     try {
       await templateStore.update(ctx.tenantId, before, after);
     } catch (error) {
@@ -76,7 +84,10 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
       if (journeys.length) {
         await templateStore.releaseDelete(ctx.tenantId, template, at);
         const named = journeys.map((j) => `${j.name} (${j.id}, ${j.status})`).join(', ');
-        throw conflict(`the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`, { journeys });
+        throw conflict(
+          `the template is sent by journeys that may still enrol contacts: ${named}; archive them or change their steps first`,
+          { journeys },
+        );
       }
       await templateStore.delete(ctx.tenantId, template, at);
     } catch (error) {
@@ -89,7 +100,12 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   listSuppressions: ({ query }, ctx) => suppressionStore.list(ctx.tenantId, query.channel, query.limit, query.cursor),
 
   async addSuppression({ body }, ctx) {
-    const { entry, created } = await suppressionStore.add(ctx.tenantId, { ...body, reason: 'manual', createdBy: ctx.userId, createdAt: clock().now().toISOString() });
+    const { entry, created } = await suppressionStore.add(ctx.tenantId, {
+      ...body,
+      reason: 'manual',
+      createdBy: ctx.userId,
+      createdAt: clock().now().toISOString(),
+    });
     return created ? entry : new Reply(200, entry);
   },
 
@@ -100,7 +116,8 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   },
 
   async removeSuppression({ params }, ctx) {
-    if (!(await suppressionStore.remove(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address)))) throw notFound('suppression');
+    if (!(await suppressionStore.remove(ctx.tenantId, params.channel, normalizedAddress(params.channel, params.address))))
+      throw notFound('suppression');
     return undefined;
   },
 

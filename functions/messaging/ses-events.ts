@@ -60,8 +60,9 @@ export const readSesEvent = (event: EventBridgeEvent<string, unknown>): Feedback
   const record = detail[mapped.field];
   const at = record?.timestamp ? new Date(record.timestamp).toISOString() : new Date(event.time).toISOString();
   const link = detail.click?.link;
-  const recipients = (detail.bounce?.bouncedRecipients ?? detail.complaint?.complainedRecipients ?? [])
-    .flatMap((r) => (r.emailAddress ? [normalizeEmail(r.emailAddress)] : []));
+  const recipients = (detail.bounce?.bouncedRecipients ?? detail.complaint?.complainedRecipients ?? []).flatMap((r) =>
+    r.emailAddress ? [normalizeEmail(r.emailAddress)] : [],
+  );
   return {
     tenantId,
     messageId,
@@ -69,7 +70,8 @@ export const readSesEvent = (event: EventBridgeEvent<string, unknown>): Feedback
     at,
     // SES may publish an event twice under different EventBridge ids; its own timestamp (and link) identify it.
     key: [mapped.kind, record?.timestamp ?? event.id, ...(link ? [shortHash(link)] : [])].join('#'),
-    bounceType: mapped.kind === 'bounced' ? (bounceTypes[detail.bounce?.bounceType as keyof typeof bounceTypes] ?? 'undetermined') : undefined,
+    bounceType:
+      mapped.kind === 'bounced' ? (bounceTypes[detail.bounce?.bounceType as keyof typeof bounceTypes] ?? 'undetermined') : undefined,
     link,
     recipients,
   };

@@ -1,7 +1,7 @@
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
+import { keys } from '../../shared/db/keys.ts';
+import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { MessagingSettings, SettingsInput } from './schemas.ts';
 

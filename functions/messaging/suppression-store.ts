@@ -7,7 +7,8 @@ import { put } from '../../shared/db/transact.ts';
 import type { SendChannel, Suppression } from './schemas.ts';
 
 /** The suppression item, for a transaction that suppresses as part of a larger change (a hard bounce). */
-export const suppressionPut = (tenantId: string, s: Suppression) => put({ ...keys.suppression(tenantId, s.channel, s.address), entity: 'SUPPRESSION', ...s });
+export const suppressionPut = (tenantId: string, s: Suppression) =>
+  put({ ...keys.suppression(tenantId, s.channel, s.address), entity: 'SUPPRESSION', ...s });
 
 /**
  * Addresses the tenant must not send to, per channel: normalised email or
@@ -46,7 +47,10 @@ export const suppressionStore = {
     const partition = keys.suppressionPartition(tenantId);
     const page = await queryPage(
       channel
-        ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :channel)', ExpressionAttributeValues: { ':pk': partition, ':channel': `${channel}#` } }
+        ? {
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :channel)',
+            ExpressionAttributeValues: { ':pk': partition, ':channel': `${channel}#` },
+          }
         : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: `${partition}|${channel ?? ''}` },
     );

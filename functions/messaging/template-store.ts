@@ -35,7 +35,12 @@ export interface TemplateUse {
 /** The template changed (or went) since it was read. */
 export class TemplateChanged extends Error {}
 
-const headItem = (tenantId: string, t: Template) => ({ ...keys.template(tenantId, t.id), ...keys.templateList(tenantId, t.id), entity: 'TEMPLATE', ...t });
+const headItem = (tenantId: string, t: Template) => ({
+  ...keys.template(tenantId, t.id),
+  ...keys.templateList(tenantId, t.id),
+  entity: 'TEMPLATE',
+  ...t,
+});
 
 const versionItem = (tenantId: string, t: Template) => {
   const { updatedAt: _, deletedAt: __, ...version } = t;
@@ -76,7 +81,12 @@ export const templateStore = {
 
   /** The next version: the head moves on if nobody else moved it meanwhile, the new version is added beside it. */
   async update(tenantId: string, before: Template, after: Template) {
-    const head = put(headItem(tenantId, after), '#v = :v AND attribute_not_exists(deletedAt)', { '#v': 'version' }, { ':v': before.version });
+    const head = put(
+      headItem(tenantId, after),
+      '#v = :v AND attribute_not_exists(deletedAt)',
+      { '#v': 'version' },
+      { ':v': before.version },
+    );
     await write([head, putNew(versionItem(tenantId, after))]);
   },
 
@@ -114,7 +124,10 @@ export const templateStore = {
 
   /** Marks the head deleted and takes it off the list; the versions stay for runs pinned to them. */
   async delete(tenantId: string, t: Template, at: string) {
-    await updateHead(tenantId, t.id, 'SET deletedAt = :at, updatedAt = :at REMOVE deleting, GSI1PK, GSI1SK', '#v = :v AND deleting = :at', { ':v': t.version, ':at': at });
+    await updateHead(tenantId, t.id, 'SET deletedAt = :at, updatedAt = :at REMOVE deleting, GSI1PK, GSI1SK', '#v = :v AND deleting = :at', {
+      ':v': t.version,
+      ':at': at,
+    });
   },
 
   async list(tenantId: string, limit: number, cursor?: string) {

@@ -26,7 +26,8 @@ export const storeTemplate = async (tenantId: string, input: TemplateInput): Pro
 };
 
 /** Creates a tenant's template at version 1 (POST /templates), refused when it does not compile. */
-export const createTemplate = async (tenantId: string, input: TemplateInput): Promise<Template> => storeTemplate(tenantId, await compiledTemplate(input));
+export const createTemplate = async (tenantId: string, input: TemplateInput): Promise<Template> =>
+  storeTemplate(tenantId, await compiledTemplate(input));
 
 /** For journey validation: undefined if the template exists for the channel, else a message. Stored templates compiled when they were written. */
 export const checkTemplate = async (tenantId: string, templateId: string, channel: SendChannel): Promise<string | undefined> => {

@@ -1,5 +1,5 @@
-import { signLink, verify, verifyLink } from '../../shared/crypto/signed.ts';
 import { publicBaseUrl } from '../../shared/config.ts';
+import { signLink, verify, verifyLink } from '../../shared/crypto/signed.ts';
 import type { Purpose } from './schemas.ts';
 
 const scope = 'unsubscribe';
@@ -21,6 +21,7 @@ export const unsubscribeUrl = async (target: UnsubscribeTarget, now: Date): Prom
 /** The link's target, or why there is none: a mangled or forged token is told apart from an expired one, since people see the difference. */
 export const readUnsubscribeToken = async (token: string, now: Date): Promise<UnsubscribeTarget | 'expired' | 'invalid'> => {
   const value = await verifyLink<{ t?: unknown; c?: unknown; p?: unknown }>(token, scope, now);
-  if (value && typeof value.t === 'string' && typeof value.c === 'string') return { tenantId: value.t, contactId: value.c, purpose: value.p === 'surveys' ? 'surveys' : 'marketing' };
+  if (value && typeof value.t === 'string' && typeof value.c === 'string')
+    return { tenantId: value.t, contactId: value.c, purpose: value.p === 'surveys' ? 'surveys' : 'marketing' };
   return !value && (await verify(token, scope)) ? 'expired' : 'invalid';
 };

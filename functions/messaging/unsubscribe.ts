@@ -1,8 +1,8 @@
 import type { Reply } from '../../shared/http/reply.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import type { Contact } from '../contacts/schemas.ts';
 import { contactRepository } from '../contacts/repository.ts';
-import { changeConsent, type ConsentChange } from './consent-change.ts';
+import type { Contact } from '../contacts/schemas.ts';
+import { type ConsentChange, changeConsent } from './consent-change.ts';
 import { brokenLinkPage, choiceGroups, fieldName, linkExpiredPage, oneClickDonePage, preferencePage } from './preference-page.ts';
 import { readUnsubscribeToken, type UnsubscribeTarget } from './unsubscribe-link.ts';
 
@@ -22,7 +22,8 @@ const formChanges = (contact: Contact, fields: Record<string, string>): ConsentC
   for (const group of choiceGroups(contact)) {
     for (const choice of group.choices) {
       const wanted = fields.all !== 'off' && fields[fieldName(group.channel, choice.purpose)] === 'on';
-      if (wanted !== choice.granted) (change[group.channel] ??= {})[choice.purpose] = { granted: wanted, source: wanted ? 'preference-page' : 'unsubscribe-link' };
+      if (wanted !== choice.granted)
+        (change[group.channel] ??= {})[choice.purpose] = { granted: wanted, source: wanted ? 'preference-page' : 'unsubscribe-link' };
     }
   }
   return change;
@@ -45,7 +46,12 @@ export const changePreferences = async (token: string, fields: Record<string, st
   if ('page' in opened) return opened.page;
   const { target, contact } = opened;
   if (fields.form !== 'preferences') {
-    await changeConsent(target.tenantId, contact.id, { email: { [target.purpose]: { granted: false, source: 'unsubscribe-link' } } }, actor);
+    await changeConsent(
+      target.tenantId,
+      contact.id,
+      { email: { [target.purpose]: { granted: false, source: 'unsubscribe-link' } } },
+      actor,
+    );
     return oneClickDonePage();
   }
   const change = formChanges(contact, fields);

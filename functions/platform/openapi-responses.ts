@@ -1,16 +1,21 @@
+import type { ZodContentObject as ContentObject, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import type { ResponseConfig, ZodContentObject as ContentObject } from '@asteasolutions/zod-to-openapi';
 import type { Route } from '../../shared/http/route.ts';
 import { problem } from './openapi-schemas.ts';
 
-const text = (description: string, schema: { pattern?: string; enum?: string[] } = {}) => ({ description, schema: { type: 'string' as const, ...schema } });
+const text = (description: string, schema: { pattern?: string; enum?: string[] } = {}) => ({
+  description,
+  schema: { type: 'string' as const, ...schema },
+});
 
 /** Response headers the pipeline sets (shared/http/handler.ts, idempotency.ts), as components. */
 export const responseHeaders = {
   'X-Correlation-Id': text("The caller's X-Correlation-Id, or the gateway's request id"),
   ETag: text('The version of the item, for If-Match: "3"', { pattern: '^"[0-9]+"$' }),
   Location: text('Where the created item can be read'),
-  'Idempotent-Replayed': text('true when this is the stored answer to an earlier request with the same Idempotency-Key', { enum: ['true'] }),
+  'Idempotent-Replayed': text('true when this is the stored answer to an earlier request with the same Idempotency-Key', {
+    enum: ['true'],
+  }),
 };
 
 const header = (name: keyof typeof responseHeaders) => ({ [name]: { $ref: `#/components/headers/${name}` } });
@@ -23,12 +28,14 @@ const hasField = (schema: Route['response'], field: string) => schema instanceof
 /** Why the pipeline or the service can refuse this route, by status. */
 const refusals = (route: Route): Record<number, string> => {
   const why: Record<number, string> = {};
-  if (route.params || route.query || route.body || isIdempotent(route)) why[400] = 'The request has invalid fields (errors names them) or malformed JSON';
+  if (route.params || route.query || route.body || isIdempotent(route))
+    why[400] = 'The request has invalid fields (errors names them) or malformed JSON';
   if (route.roles.length) {
     why[401] = 'No valid bearer token';
     why[403] = `The caller's role is not one of ${route.roles.join(', ')}`;
   }
-  if (route.path.includes('{') || route.notFound) why[404] = route.notFound ? `Not found: ${route.notFound}` : 'Nothing at this path for the tenant';
+  if (route.path.includes('{') || route.notFound)
+    why[404] = route.notFound ? `Not found: ${route.notFound}` : 'Nothing at this path for the tenant';
   const conflicts = [route.conflict, isIdempotent(route) && 'a request with this Idempotency-Key is still in progress'].filter(Boolean);
   if (conflicts.length) why[409] = `Conflict: ${conflicts.join('; or ')}`;
   if (takesIfMatch(route)) why[412] = 'If-Match names a version other than the current one';
@@ -36,7 +43,9 @@ const refusals = (route: Route): Record<number, string> => {
     why[413] = 'The body is larger than the API accepts';
     why[415] = route.accepts === 'form' ? 'The body is neither JSON nor a form' : 'The body is not application/json';
   }
-  const unprocessable = [route.unprocessable, isIdempotent(route) && 'the Idempotency-Key was used with a different request'].filter(Boolean);
+  const unprocessable = [route.unprocessable, isIdempotent(route) && 'the Idempotency-Key was used with a different request'].filter(
+    Boolean,
+  );
   if (unprocessable.length) why[422] = `Unprocessable: ${unprocessable.join('; or ')}`;
   why[429] = 'Too many requests: retry later';
   return why;

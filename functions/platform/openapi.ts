@@ -1,12 +1,27 @@
-import { OpenApiGeneratorV31, OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
 import type { Route } from '../../shared/http/route.ts';
 import { isIdempotent, responseHeaders, responsesOf, takesIfMatch } from './openapi-responses.ts';
 
 const requestHeaders = (route: Route) => {
   const shape = {
-    ...(isIdempotent(route) ? { 'Idempotency-Key': z.string().regex(/^[\x21-\x7e]{1,255}$/).optional().meta({ description: 'Makes a retry safe: the same key and body get the first answer again (24 h)' }) } : {}),
-    ...(takesIfMatch(route) ? { 'If-Match': z.string().optional().meta({ description: 'The ETag read earlier ("3"): the change applies only to that version, else 412' }) } : {}),
+    ...(isIdempotent(route)
+      ? {
+          'Idempotency-Key': z
+            .string()
+            .regex(/^[\x21-\x7e]{1,255}$/)
+            .optional()
+            .meta({ description: 'Makes a retry safe: the same key and body get the first answer again (24 h)' }),
+        }
+      : {}),
+    ...(takesIfMatch(route)
+      ? {
+          'If-Match': z
+            .string()
+            .optional()
+            .meta({ description: 'The ETag read earlier ("3"): the change applies only to that version, else 412' }),
+        }
+      : {}),
   };
   return Object.keys(shape).length ? z.object(shape) : undefined;
 };
@@ -39,7 +54,13 @@ export const openApiDocument = (routes: Route[]) => {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,
         body: route.body
-          ? { required: true, content: { 'application/json': { schema: route.body }, ...(route.accepts === 'form' ? { 'application/x-www-form-urlencoded': { schema: route.body } } : {}) } }
+          ? {
+              required: true,
+              content: {
+                'application/json': { schema: route.body },
+                ...(route.accepts === 'form' ? { 'application/x-www-form-urlencoded': { schema: route.body } } : {}),
+              },
+            }
           : undefined,
         headers: requestHeaders(route),
       },
@@ -49,7 +70,8 @@ export const openApiDocument = (routes: Route[]) => {
   return new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
-      title: 'Rapport CRM API', version: '1.0.0',
+      title: 'Rapport CRM API',
+      version: '1.0.0',
       description: 'Contacts, companies and their timeline. Errors are RFC 9457 problem+json.',
       contact: { name: 'Rapport', url: 'https://rapport.dev' },
       license: { name: 'UNLICENSED', identifier: 'UNLICENSED' },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import { invalid } from '../../shared/errors.ts';
 import { fieldErrors } from '../../shared/http/problem.ts';
 import { clock } from '../../shared/ports/clock.ts';
@@ -7,7 +7,7 @@ import type { SendOutcome, SendRequest } from '../messaging/schemas.ts';
 import { surveyEmail } from './email.ts';
 import { surveyUrl } from './link.ts';
 import { SurveyDedupeConflict, type SurveyRepository } from './repository.ts';
-import { surveyRequestSchema, type SurveySend } from './schemas.ts';
+import { type SurveySend, surveyRequestSchema } from './schemas.ts';
 
 export type SurveyRequest = z.input<typeof surveyRequestSchema>;
 
@@ -26,7 +26,13 @@ export const surveyDispatcher =
     if (!parsed.success) throw invalid('the survey request has invalid fields', fieldErrors(parsed.error, 'survey'));
     const { tenantId, expiresInDays, ...request } = parsed.data;
     const now = clock().now();
-    const fresh: SurveySend = { id: newId(), version: 1, ...request, createdAt: now.toISOString(), linkExpiresAt: new Date(now.getTime() + expiresInDays * day).toISOString() };
+    const fresh: SurveySend = {
+      id: newId(),
+      version: 1,
+      ...request,
+      createdAt: now.toISOString(),
+      linkExpiresAt: new Date(now.getTime() + expiresInDays * day).toISOString(),
+    };
 
     let send = fresh;
     try {

@@ -1,5 +1,5 @@
 import type { Content } from '../messaging/schemas.ts';
-import { scales, scoresOf, type SurveyKind } from './schemas.ts';
+import { type SurveyKind, scales, scoresOf } from './schemas.ts';
 
 /**
  * The survey email, as Liquid for messaging to render. The question and the

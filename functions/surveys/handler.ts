@@ -4,4 +4,7 @@ import { surveyRepository } from './repository.ts';
 import { surveyRoutes } from './routes.ts';
 import { surveyService } from './service.ts';
 
-export const handler = httpHandler(surveyRoutes, surveyService(surveyRepository, (tenantId, id) => contactRepository.get(tenantId, id)));
+export const handler = httpHandler(
+  surveyRoutes,
+  surveyService(surveyRepository, (tenantId, id) => contactRepository.get(tenantId, id)),
+);

@@ -1,5 +1,5 @@
 import { escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
-import { maxCommentChars, scales, scoresOf, type SurveyKind } from './schemas.ts';
+import { maxCommentChars, type SurveyKind, scales, scoresOf } from './schemas.ts';
 
 const style = `
 *{box-sizing:border-box}
@@ -29,7 +29,8 @@ button:focus-visible{outline:3px solid #f59e0b;outline-offset:2px}
 export const htmlPage = pageRenderer(style);
 
 /** A page that only tells the person something: thanks, already answered, expired… */
-export const noticePage = (status: number, title: string, message: string) => htmlPage(status, title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`);
+export const noticePage = (status: number, title: string, message: string) =>
+  htmlPage(status, title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`);
 
 export interface FormState {
   kind: SurveyKind;

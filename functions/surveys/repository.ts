@@ -4,7 +4,7 @@ import { db } from '../../shared/db/client.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { putNew, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { SendOutcome } from '../messaging/schemas.ts';
 import type { SurveyResponse, SurveySend } from './schemas.ts';
@@ -48,7 +48,10 @@ export const surveyRepository = {
   /** One transaction: the send and the guard that makes its dedupe key unique. */
   async create(tenantId: string, s: SurveySend) {
     try {
-      await writeWithEvents([putNew(sendItem(tenantId, s)), putNew({ ...keys.surveyDedupe(tenantId, s.dedupeKey), entity: 'SURVEY_DEDUPE', sendId: s.id })], []);
+      await writeWithEvents(
+        [putNew(sendItem(tenantId, s)), putNew({ ...keys.surveyDedupe(tenantId, s.dedupeKey), entity: 'SURVEY_DEDUPE', sendId: s.id })],
+        [],
+      );
     } catch (error) {
       if (error instanceof TransactionConflict) throw new SurveyDedupeConflict();
       throw error;
@@ -57,7 +60,9 @@ export const surveyRepository = {
 
   /** What messaging did with the email. */
   async recordOutcome(tenantId: string, id: string, outcome: SendOutcome, at: string) {
-    await db().send(new UpdateCommand(update(tenantId, id, 'SET outcome = :o, outcomeAt = :at', 'attribute_exists(PK)', { ':o': outcome, ':at': at })));
+    await db().send(
+      new UpdateCommand(update(tenantId, id, 'SET outcome = :o, outcomeAt = :at', 'attribute_exists(PK)', { ':o': outcome, ':at': at })),
+    );
   },
 
   /**
@@ -65,7 +70,9 @@ export const surveyRepository = {
    * transaction: the condition refuses a second answer, however close the two.
    */
   async respond(tenantId: string, id: string, response: SurveyResponse, event: DomainEvent) {
-    const answer: TransactItem = { Update: update(tenantId, id, 'SET #r = :r', 'attribute_exists(PK) AND attribute_not_exists(#r)', { ':r': response }) };
+    const answer: TransactItem = {
+      Update: update(tenantId, id, 'SET #r = :r', 'attribute_exists(PK) AND attribute_not_exists(#r)', { ':r': response }),
+    };
     try {
       await writeWithEvents([answer], [event]);
     } catch (error) {
@@ -77,7 +84,13 @@ export const surveyRepository = {
   /** Notes the timeline entry made for the response; false if one was noted before. */
   async linkActivity(tenantId: string, id: string, activityId: string): Promise<boolean> {
     try {
-      await db().send(new UpdateCommand(update(tenantId, id, 'SET #r.activityId = :a', 'attribute_exists(#r) AND attribute_not_exists(#r.activityId)', { ':a': activityId })));
+      await db().send(
+        new UpdateCommand(
+          update(tenantId, id, 'SET #r.activityId = :a', 'attribute_exists(#r) AND attribute_not_exists(#r.activityId)', {
+            ':a': activityId,
+          }),
+        ),
+      );
       return true;
     } catch (error) {
       if (conditionFailed(error)) return false;
@@ -89,7 +102,12 @@ export const surveyRepository = {
   async listByContact(tenantId: string, contactId: string, limit: number, cursor?: string) {
     const partition = keys.contactSurveyPartition(tenantId, contactId);
     const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition }, ScanIndexForward: false },
+      {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+      },
       { limit, cursor, scope: partition },
     );
     return { items: page.items.map((i) => stripKeys<SurveySend>(i)), nextCursor: page.nextCursor };
@@ -98,7 +116,11 @@ export const surveyRepository = {
   /** Removes every survey send of a (deleted) contact with its dedupe guard; safe to repeat. */
   async deleteContactSurveys(tenantId: string, contactId: string) {
     await deleteQueried(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': keys.contactSurveyPartition(tenantId, contactId) } },
+      {
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.contactSurveyPartition(tenantId, contactId) },
+      },
       (send) => [keys.surveyDedupe(tenantId, String(send.dedupeKey))],
     );
   },

@@ -1,6 +1,6 @@
-import { tenantPattern } from '../../shared/http/auth.ts';
 import * as z from 'zod';
 import { id, text } from '../../shared/domain/fields.ts';
+import { tenantPattern } from '../../shared/http/auth.ts';
 import type { SendOutcome } from '../messaging/schemas.ts';
 
 export const surveyKinds = ['nps', 'csat'] as const;
@@ -27,33 +27,46 @@ export const surveyRequestSchema = z.strictObject({
   question: text(500),
   commentPrompt: text(300).optional(),
   /** Also the message's dedupe key, so it follows messaging's rules. */
-  dedupeKey: z.string().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only'),
+  dedupeKey: z
+    .string()
+    .min(1)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'visible ASCII characters only'),
   expiresInDays: z.number().int().min(1).max(90).default(14),
   journeyId: z.string().max(128).optional(),
   runId: z.string().max(128).optional(),
 });
 
-const surveyResponse = z.object({ score: z.number().int(), comment: z.string().optional(), respondedAt: z.string(), activityId: z.string().optional() });
+const surveyResponse = z.object({
+  score: z.number().int(),
+  comment: z.string().optional(),
+  respondedAt: z.string(),
+  activityId: z.string().optional(),
+});
 export type SurveyResponse = z.infer<typeof surveyResponse>;
 
-export const surveySendView = z.object({
-  id,
-  version: z.number().int(),
-  contactId: id,
-  kind: z.enum(surveyKinds),
-  question: z.string(),
-  commentPrompt: z.string().optional(),
-  dedupeKey: z.string(),
-  journeyId: z.string().optional(),
-  runId: z.string().optional(),
-  createdAt: z.string(),
-  /** The survey link stops working at this time. */
-  linkExpiresAt: z.string(),
-  /** What messaging did with the email when it was asked (sent, deferred to after quiet hours, skipped, failed). */
-  outcome: z.object({ status: z.string(), messageId: z.string().optional(), reason: z.string().optional(), until: z.string().optional() }).optional(),
-  outcomeAt: z.string().optional(),
-  response: surveyResponse.optional(),
-}).meta({ id: 'SurveySend' });
+export const surveySendView = z
+  .object({
+    id,
+    version: z.number().int(),
+    contactId: id,
+    kind: z.enum(surveyKinds),
+    question: z.string(),
+    commentPrompt: z.string().optional(),
+    dedupeKey: z.string(),
+    journeyId: z.string().optional(),
+    runId: z.string().optional(),
+    createdAt: z.string(),
+    /** The survey link stops working at this time. */
+    linkExpiresAt: z.string(),
+    /** What messaging did with the email when it was asked (sent, deferred to after quiet hours, skipped, failed). */
+    outcome: z
+      .object({ status: z.string(), messageId: z.string().optional(), reason: z.string().optional(), until: z.string().optional() })
+      .optional(),
+    outcomeAt: z.string().optional(),
+    response: surveyResponse.optional(),
+  })
+  .meta({ id: 'SurveySend' });
 /** A survey emailed to one contact, and its answer once given. */
 export type SurveySend = Omit<z.infer<typeof surveySendView>, 'outcome'> & { outcome?: SendOutcome };
 

@@ -1,5 +1,5 @@
-import { sendMessage, type SendOutcome } from '../messaging/send.ts';
-import { surveyDispatcher, type SurveyRequest } from './dispatch.ts';
+import { type SendOutcome, sendMessage } from '../messaging/send.ts';
+import { type SurveyRequest, surveyDispatcher } from './dispatch.ts';
 import { surveyRepository } from './repository.ts';
 
 export type { SurveyRequest } from './dispatch.ts';
@@ -9,4 +9,7 @@ export type { SurveyRequest } from './dispatch.ts';
  * public page; the same dedupeKey never creates a second send. sendId is also
  * the surveyId of the survey.responded event it may lead to.
  */
-export const sendSurvey: (request: SurveyRequest) => Promise<{ sendId: string; outcome: SendOutcome }> = surveyDispatcher(surveyRepository, sendMessage);
+export const sendSurvey: (request: SurveyRequest) => Promise<{ sendId: string; outcome: SendOutcome }> = surveyDispatcher(
+  surveyRepository,
+  sendMessage,
+);

@@ -10,9 +10,10 @@ import { readSurveyLink } from './link.ts';
 import { noticePage, surveyForm } from './page.ts';
 import { SurveyAlreadyAnswered, type SurveyRepository } from './repository.ts';
 import type { surveyRoutes } from './routes.ts';
-import { maxCommentChars, scales, type SurveySend } from './schemas.ts';
+import { maxCommentChars, type SurveySend, scales } from './schemas.ts';
 
-const alreadyAnswered = (status: number) => noticePage(status, 'Thank you!', 'You have already answered this survey, so there is nothing more to do.');
+const alreadyAnswered = (status: number) =>
+  noticePage(status, 'Thank you!', 'You have already answered this survey, so there is nothing more to do.');
 
 /** A whole number on the survey's scale, from a form field or JSON; undefined otherwise. */
 export const parseScore = (send: Pick<SurveySend, 'kind'>, raw: unknown): number | undefined => {
@@ -25,7 +26,8 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
   /** The send a link token names, or the page to show instead (expired, broken, gone). */
   const open = async (token: string): Promise<{ tenantId: string; send: SurveySend } | { page: Reply }> => {
     const link = await readSurveyLink(token, clock().now());
-    if (link.status === 'expired') return { page: noticePage(410, 'This survey has closed', 'The link has expired. Thank you for your time all the same.') };
+    if (link.status === 'expired')
+      return { page: noticePage(410, 'This survey has closed', 'The link has expired. Thank you for your time all the same.') };
     if (link.status === 'invalid') return { page: noticePage(brokenLink.status, brokenLink.title, brokenLink.message) };
     const send = await repo.get(link.tenantId, link.sendId, true);
     if (!send) return { page: noticePage(404, 'This survey is no longer available', 'There is nothing to answer here any more.') };
@@ -79,7 +81,10 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
     },
 
     async listContactSurveys({ params, query }, ctx) {
-      const [contact, page] = await Promise.all([findContact(ctx.tenantId, params.id), repo.listByContact(ctx.tenantId, params.id, query.limit, query.cursor)]);
+      const [contact, page] = await Promise.all([
+        findContact(ctx.tenantId, params.id),
+        repo.listByContact(ctx.tenantId, params.id, query.limit, query.cursor),
+      ]);
       if (!contact) throw notFound('contact');
       return page;
     },

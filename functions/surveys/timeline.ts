@@ -1,7 +1,7 @@
 import { DomainError } from '../../shared/errors.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { ActivityRepository } from '../activities/repository.ts';
-import { recordActivity, type ContactLookup } from '../activities/timeline.ts';
+import { type ContactLookup, recordActivity } from '../activities/timeline.ts';
 import type { SurveyRepository } from './repository.ts';
 import { scales } from './schemas.ts';
 
@@ -11,34 +11,35 @@ import { scales } from './schemas.ts';
  * entry's id follows from the send, so a repeated delivery, even after a crash
  * between writing the entry and noting it on the send, adds none.
  */
-export const responseToTimeline = (surveys: SurveyRepository, activities: ActivityRepository, findContact: ContactLookup) => async (event: DomainEvent) => {
-  const { tenantId } = event;
-  const send = await surveys.get(tenantId, String(event.data.sendId), true);
-  if (!send?.response || send.response.activityId) return;
-  const { score, comment } = send.response;
-  const { max } = scales[send.kind];
-  try {
-    const activity = await recordActivity(
-      activities,
-      findContact,
-      tenantId,
-      send.contactId,
-      {
-        type: 'survey',
-        channel: 'web',
-        direction: 'inbound',
-        occurredAt: send.response.respondedAt,
-        subject: `${send.kind.toUpperCase()} ${score}/${max}: ${send.question}`.slice(0, 300),
-        body: comment,
-        metadata: { kind: send.kind, score, comment: comment ?? null, sendId: send.id },
-      },
-      'surveys',
-      { dedupeKey: `survey-response/${send.id}` },
-    );
-    await surveys.linkActivity(tenantId, send.id, activity.id);
-  } catch (error) {
-    // The contact was deleted after answering: there is no timeline to write to.
-    if (error instanceof DomainError && error.kind === 'not-found') return;
-    throw error;
-  }
-};
+export const responseToTimeline =
+  (surveys: SurveyRepository, activities: ActivityRepository, findContact: ContactLookup) => async (event: DomainEvent) => {
+    const { tenantId } = event;
+    const send = await surveys.get(tenantId, String(event.data.sendId), true);
+    if (!send?.response || send.response.activityId) return;
+    const { score, comment } = send.response;
+    const { max } = scales[send.kind];
+    try {
+      const activity = await recordActivity(
+        activities,
+        findContact,
+        tenantId,
+        send.contactId,
+        {
+          type: 'survey',
+          channel: 'web',
+          direction: 'inbound',
+          occurredAt: send.response.respondedAt,
+          subject: `${send.kind.toUpperCase()} ${score}/${max}: ${send.question}`.slice(0, 300),
+          body: comment,
+          metadata: { kind: send.kind, score, comment: comment ?? null, sendId: send.id },
+        },
+        'surveys',
+        { dedupeKey: `survey-response/${send.id}` },
+      );
+      await surveys.linkActivity(tenantId, send.id, activity.id);
+    } catch (error) {
+      // The contact was deleted after answering: there is no timeline to write to.
+      if (error instanceof DomainError && error.kind === 'not-found') return;
+      throw error;
+    }
+  };

@@ -1,4 +1,4 @@
-import { instantAt, nextDay, wallTime, type WallTime } from '../../shared/domain/zoned-time.ts';
+import { instantAt, nextDay, type WallTime, wallTime } from '../../shared/domain/zoned-time.ts';
 
 const isWeekend = (w: WallTime) => [0, 6].includes(new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay());
 

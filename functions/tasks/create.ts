@@ -4,7 +4,7 @@ import { newId } from '../../shared/ports/ids.ts';
 import type { ContactLookup } from '../activities/timeline.ts';
 import { contactRepository } from '../contacts/repository.ts';
 import { nextBusinessDay } from './business-day.ts';
-import { TaskWriteConflict, taskRepository, type TaskRepository } from './repository.ts';
+import { type TaskRepository, TaskWriteConflict, taskRepository } from './repository.ts';
 import type { Task } from './schemas.ts';
 
 /** A task for a contact's owner, as other contexts (the journey engine) ask for one. */
@@ -31,44 +31,47 @@ export interface NewTask extends Omit<CreateTaskRequest, 'dedupeKey'> {
 
 const maxAttempts = 3;
 
-export const taskCreator = (repo: TaskRepository, findContact: ContactLookup) => async (request: NewTask): Promise<Task> => {
-  const { tenantId, dedupeKey } = request;
-  for (let attempt = 1; ; attempt++) {
-    if (dedupeKey) {
-      const existing = await repo.byDedupeKey(tenantId, dedupeKey);
-      if (existing) return existing;
+export const taskCreator =
+  (repo: TaskRepository, findContact: ContactLookup) =>
+  async (request: NewTask): Promise<Task> => {
+    const { tenantId, dedupeKey } = request;
+    for (let attempt = 1; ; attempt++) {
+      if (dedupeKey) {
+        const existing = await repo.byDedupeKey(tenantId, dedupeKey);
+        if (existing) return existing;
+      }
+      const contact = await findContact(tenantId, request.contactId);
+      if (!contact) throw notFound('contact');
+      const ownerId = request.ownerId ?? contact.ownerId ?? request.fallbackOwnerId;
+      if (!ownerId)
+        throw unprocessable('the contact has no owner; give ownerId', { errors: { ownerId: ['required when the contact has no owner'] } });
+      const now = clock().now();
+      const task: Task = {
+        id: newId(),
+        version: 1,
+        contactId: contact.id,
+        ownerId,
+        title: request.title,
+        notes: request.notes,
+        dueAt: request.dueAt ?? nextBusinessDay(now, contact.timeZone).toISOString(),
+        status: 'open',
+        journeyId: request.journeyId,
+        dedupeKey,
+        createdBy: request.createdBy,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      };
+      try {
+        await repo.create(tenantId, task);
+        return task;
+      } catch (error) {
+        if (!(error instanceof TaskWriteConflict)) throw error;
+        if (error.reason === 'CONTACT') throw notFound('contact');
+        // DEDUPE: a concurrent call with the same key won; the next round returns its task.
+        if (attempt >= maxAttempts) throw error;
+      }
     }
-    const contact = await findContact(tenantId, request.contactId);
-    if (!contact) throw notFound('contact');
-    const ownerId = request.ownerId ?? contact.ownerId ?? request.fallbackOwnerId;
-    if (!ownerId) throw unprocessable('the contact has no owner; give ownerId', { errors: { ownerId: ['required when the contact has no owner'] } });
-    const now = clock().now();
-    const task: Task = {
-      id: newId(),
-      version: 1,
-      contactId: contact.id,
-      ownerId,
-      title: request.title,
-      notes: request.notes,
-      dueAt: request.dueAt ?? nextBusinessDay(now, contact.timeZone).toISOString(),
-      status: 'open',
-      journeyId: request.journeyId,
-      dedupeKey,
-      createdBy: request.createdBy,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-    };
-    try {
-      await repo.create(tenantId, task);
-      return task;
-    } catch (error) {
-      if (!(error instanceof TaskWriteConflict)) throw error;
-      if (error.reason === 'CONTACT') throw notFound('contact');
-      // DEDUPE: a concurrent call with the same key won; the next round returns its task.
-      if (attempt >= maxAttempts) throw error;
-    }
-  }
-};
+  };
 
 /** Creates a task for the contact's owner; idempotent by dedupeKey. */
 export const createTask = (request: CreateTaskRequest): Promise<Task> =>

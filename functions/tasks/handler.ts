@@ -4,4 +4,7 @@ import { taskRepository } from './repository.ts';
 import { taskRoutes } from './routes.ts';
 import { taskService } from './service.ts';
 
-export const handler = httpHandler(taskRoutes, taskService(taskRepository, (tenantId, id) => contactRepository.get(tenantId, id, true)));
+export const handler = httpHandler(
+  taskRoutes,
+  taskService(taskRepository, (tenantId, id) => contactRepository.get(tenantId, id, true)),
+);

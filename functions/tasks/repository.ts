@@ -1,7 +1,7 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
 import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
-import { atVersion, put, putNew, remove, TransactionConflict, writeWithEvents, type TransactItem } from '../../shared/db/transact.ts';
+import { atVersion, put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { contactExists } from '../contacts/timeline-link.ts';
@@ -22,7 +22,15 @@ const taskItem = (tenantId: string, t: Task) => ({
   ...t,
 });
 
-const eventData = (t: Task) => ({ taskId: t.id, contactId: t.contactId, ownerId: t.ownerId, title: t.title, dueAt: t.dueAt, status: t.status, journeyId: t.journeyId });
+const eventData = (t: Task) => ({
+  taskId: t.id,
+  contactId: t.contactId,
+  ownerId: t.ownerId,
+  title: t.title,
+  dueAt: t.dueAt,
+  status: t.status,
+  journeyId: t.journeyId,
+});
 
 /** The fields a change touched, bookkeeping aside. */
 export const changedFields = (before: Task, after: Task) =>
@@ -41,7 +49,10 @@ const changeEvents = (tenantId: string, before: Task, after: Task) => {
 /** Runs a transaction with its events (written to the outbox in it); a failed condition names what collided. */
 const write = async (labeled: (readonly [TaskWriteConflict['reason'], TransactItem])[], events: DomainEvent[]) => {
   try {
-    await writeWithEvents(labeled.map(([, item]) => item), events);
+    await writeWithEvents(
+      labeled.map(([, item]) => item),
+      events,
+    );
   } catch (error) {
     if (error instanceof TransactionConflict) throw new TaskWriteConflict(labeled[error.failed[0]!]?.[0] ?? 'VERSION');
     throw error;
@@ -62,30 +73,45 @@ export const taskRepository = {
 
   /** One transaction: the task, its dedupe guard (when it has a key) and a check that the contact exists. */
   async create(tenantId: string, t: Task) {
-    await write([
-      ['VERSION', putNew(taskItem(tenantId, t))],
-      ['CONTACT', contactExists(tenantId, t.contactId)],
-      ...(t.dedupeKey ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: 'TASK_DEDUPE', taskId: t.id })] as const] : []),
-    ], [domainEvent(tenantId, 'task.created', eventData(t))]);
+    await write(
+      [
+        ['VERSION', putNew(taskItem(tenantId, t))],
+        ['CONTACT', contactExists(tenantId, t.contactId)],
+        ...(t.dedupeKey
+          ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: 'TASK_DEDUPE', taskId: t.id })] as const]
+          : []),
+      ],
+      [domainEvent(tenantId, 'task.created', eventData(t))],
+    );
   },
 
   /** Replaces `before` with `after` unless someone changed it meanwhile; the owner index follows status, owner and due date. */
   async update(tenantId: string, before: Task, after: Task) {
-    await write([['VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })]], changeEvents(tenantId, before, after));
+    await write(
+      [['VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })]],
+      changeEvents(tenantId, before, after),
+    );
   },
 
   /** Removes the task and its dedupe guard: a deleted task is gone, and its key may create a new one. */
   async delete(tenantId: string, t: Task) {
-    await write([
-      ['VERSION', remove(keys.task(tenantId, t.id), ...atVersion(t.version))],
-      ...(t.dedupeKey ? [['VERSION', remove(keys.taskDedupe(tenantId, t.dedupeKey))] as const] : []),
-    ], [domainEvent(tenantId, 'task.deleted', { taskId: t.id, contactId: t.contactId })]);
+    await write(
+      [
+        ['VERSION', remove(keys.task(tenantId, t.id), ...atVersion(t.version))],
+        ...(t.dedupeKey ? [['VERSION', remove(keys.taskDedupe(tenantId, t.dedupeKey))] as const] : []),
+      ],
+      [domainEvent(tenantId, 'task.deleted', { taskId: t.id, contactId: t.contactId })],
+    );
   },
 
   /** Removes every task of a (deleted) contact with its dedupe guard; safe to repeat. */
   async deleteContactTasks(tenantId: string, contactId: string) {
     await deleteQueried(
-      { IndexName: 'GSI2', KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': keys.contactTaskPartition(tenantId, contactId) } },
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.contactTaskPartition(tenantId, contactId) },
+      },
       (task) => (task.dedupeKey ? [keys.taskDedupe(tenantId, String(task.dedupeKey))] : []),
     );
   },

@@ -4,7 +4,7 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import type { ContactLookup } from '../activities/timeline.ts';
 import { taskCreator } from './create.ts';
-import { changedFields, TaskWriteConflict, type TaskRepository } from './repository.ts';
+import { changedFields, type TaskRepository, TaskWriteConflict } from './repository.ts';
 import type { taskRoutes } from './routes.ts';
 import type { Task, TaskPatch } from './schemas.ts';
 

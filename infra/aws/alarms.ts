@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, type IMetric, Metric, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
@@ -43,7 +43,11 @@ export class OperationalAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: OperationalAlarmsProps) {
     super(scope, id);
-    const key = new Key(this, 'Key', { description: 'Encrypts alarm notifications', enableKeyRotation: true, removalPolicy: removalPolicyFor(props.settings) });
+    const key = new Key(this, 'Key', {
+      description: 'Encrypts alarm notifications',
+      enableKeyRotation: true,
+      removalPolicy: removalPolicyFor(props.settings),
+    });
     // CloudWatch publishes to the encrypted topic, so it needs the key.
     key.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:GenerateDataKey*', 'kms:Decrypt');
     this.topic = new Topic(this, 'Topic', { displayName: 'Rapport alarms', masterKey: key, enforceSSL: true });

@@ -1,4 +1,4 @@
-import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
  * Where the Lambda functions get the AWS SDK v3 from:
@@ -21,7 +21,8 @@ export const nodeTarget = 'node22';
  * ESM output needs a `require` for the CommonJS dependencies esbuild inlines
  * (they call require('node:…') at run time); createRequire supplies it.
  */
-const requireShim = "import { createRequire as __rapportCreateRequire } from 'node:module'; const require = __rapportCreateRequire(import.meta.url);";
+const requireShim =
+  "import { createRequire as __rapportCreateRequire } from 'node:module'; const require = __rapportCreateRequire(import.meta.url);";
 
 export const lambdaBundling = (source: AwsSdkSource = awsSdkSource): BundlingOptions => ({
   format: OutputFormat.ESM,

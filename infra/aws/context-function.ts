@@ -81,4 +81,8 @@ export class ContextFunction extends Construct {
 export const functionLabel = (fn: Pick<ContextFunction, 'context' | 'entry'>) => `${fn.context}-${fn.entry}`;
 
 /** Builds a function for a context's entry with what every function running context code shares. */
-export type ContextFunctionFactory = (scope: Construct, id: string, props: Omit<ContextFunctionProps, 'settings' | 'environment'>) => ContextFunction;
+export type ContextFunctionFactory = (
+  scope: Construct,
+  id: string,
+  props: Omit<ContextFunctionProps, 'settings' | 'environment'>,
+) => ContextFunction;

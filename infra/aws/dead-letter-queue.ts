@@ -18,7 +18,8 @@ export class DeadLetterQueue extends Construct {
     });
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter destination of a Lambda or EventBridge target; a DLQ of a DLQ would only move the same messages again.',
+      reason:
+        'This queue is itself the dead-letter destination of a Lambda or EventBridge target; a DLQ of a DLQ would only move the same messages again.',
     });
   }
 }

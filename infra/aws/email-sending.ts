@@ -7,7 +7,13 @@ import type { ContextFunction } from './context-function.ts';
 import { mailFromDomain, type StackSettings } from './settings.ts';
 
 /** What comes back from SES: functions/subscriptions.ts subscribes the messaging context to these on the default bus. */
-export const feedbackEvents = [EmailSendingEvent.DELIVERY, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.OPEN, EmailSendingEvent.CLICK];
+export const feedbackEvents = [
+  EmailSendingEvent.DELIVERY,
+  EmailSendingEvent.BOUNCE,
+  EmailSendingEvent.COMPLAINT,
+  EmailSendingEvent.OPEN,
+  EmailSendingEvent.CLICK,
+];
 
 export interface EmailSendingProps {
   settings: Pick<StackSettings, 'stage' | 'mailFrom'>;

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { type Archive, EventBus } from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { eventSource } from '../../shared/events/catalog.ts';
 import { isProd, type StackSettings } from './settings.ts';

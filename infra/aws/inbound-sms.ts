@@ -30,7 +30,9 @@ export class InboundSms extends Construct {
 
   constructor(scope: Construct, id: string, props: InboundSmsProps) {
     super(scope, id);
-    const endUserMessaging = new ServicePrincipal('sms-voice.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } });
+    const endUserMessaging = new ServicePrincipal('sms-voice.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+    });
     this.key = new Key(this, 'Key', {
       description: 'Encrypts inbound SMS on the two-way SMS topic',
       enableKeyRotation: true,

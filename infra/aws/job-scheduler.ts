@@ -59,14 +59,19 @@ export class JobScheduler extends Construct {
         description: `Runs ${context}'s scheduled jobs`,
         timeout: Duration.seconds(30),
       });
-      fn.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetters.queue) });
+      fn.function.configureAsyncInvoke({
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+        onFailure: new SqsDestination(this.deadLetters.queue),
+      });
       this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.function.functionArn] }));
       this.targets.set(context, fn);
     }
 
     // From the fixed names rather than the functions' attributes: a target that schedules
     // jobs itself (journeys wakes runs, which wait again) would otherwise depend on its own ARN.
-    const functionArn = (name: string) => stack.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const functionArn = (name: string) =>
+      stack.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.environment = {
       SCHEDULER_GROUP: this.groupName,
       SCHEDULER_ROLE_ARN: this.role.roleArn,

@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Construct } from 'constructs';
 import type { RecurringJob } from '../../functions/schedules.ts';
-import { functionLabel, type ContextFunction, type ContextFunctionFactory } from './context-function.ts';
+import { type ContextFunction, type ContextFunctionFactory, functionLabel } from './context-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { StackSettings } from './settings.ts';
 

@@ -62,11 +62,14 @@ const smsTenantMap = (value: unknown): Record<string, string> => {
       throw new Error(`context smsTenants is not JSON: ${value}`);
     }
   }
-  if (typeof map !== 'object' || map === null || Array.isArray(map)) throw new Error('context smsTenants must be a JSON object of numbers to tenant ids');
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new Error('context smsTenants must be a JSON object of numbers to tenant ids');
   for (const [number, tenant] of Object.entries(map)) {
     // Inbound SMS looks numbers up in E.164 form, so a key in any other form would never match.
-    if (number !== '*' && toE164(number) !== number) throw new Error(`context smsTenants: ${number} is not a phone number in E.164 form (e.g. +12125550101) or "*"`);
-    if (typeof tenant !== 'string' || !tenantPattern.test(tenant)) throw new Error(`context smsTenants: ${number} maps to an invalid tenant id ${String(tenant)}`);
+    if (number !== '*' && toE164(number) !== number)
+      throw new Error(`context smsTenants: ${number} is not a phone number in E.164 form (e.g. +12125550101) or "*"`);
+    if (typeof tenant !== 'string' || !tenantPattern.test(tenant))
+      throw new Error(`context smsTenants: ${number} maps to an invalid tenant id ${String(tenant)}`);
   }
   return map as Record<string, string>;
 };

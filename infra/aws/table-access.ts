@@ -1,5 +1,5 @@
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { table as tableDefinition } from '../../shared/db/table.ts';
 
 /**

@@ -59,7 +59,9 @@ export class UserDirectory extends Construct {
       reason:
         'MFA is optional per user (TOTP offered) so each tenant decides when to require it; Plus-tier threat protection blocks risky sign-ins in prod meanwhile.',
     });
-    roles.forEach((role, precedence) => this.userPool.addGroup(`Group-${role}`, { groupName: role, precedence, description: `Rapport role ${role}` }));
+    roles.forEach((role, precedence) => {
+      this.userPool.addGroup(`Group-${role}`, { groupName: role, precedence, description: `Rapport role ${role}` });
+    });
 
     // Users read their own tenant but can never write it, not even at sign-up (self sign-up is off anyway).
     const standard = { email: true, emailVerified: true, fullname: true, locale: true, timezone: true };

@@ -1,16 +1,20 @@
 import {
+  type AttributeDefinition,
   CreateTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
-  type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { table } from '../../shared/db/table.ts';
 
 export const localDynamoClient = (endpoint: string) =>
-  new DynamoDBClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  new DynamoDBClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 const attributes = (): AttributeDefinition[] => {
   const names = new Set<string>([table.partitionKey, table.sortKey]);
@@ -53,7 +57,9 @@ export const ensureTable = async (endpoint: string, TableName: string): Promise<
         StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
       }),
     );
-    await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: table.ttlAttribute } }),
+    );
   } catch (error) {
     // Two test workers may race to create the same table; the loser finds it made.
     if (!(error instanceof ResourceInUseException)) throw error;

@@ -67,7 +67,12 @@ const answers = async (client: DynamoDBClient) => {
 };
 
 const waitUntilReady = async (child: ChildProcess, endpoint: string, output: () => string) => {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
@@ -94,7 +99,9 @@ const startOnce = async (dbPath: string | undefined): Promise<DynamoLocal> => {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (e: NodeJS.ErrnoException) =>
-      reject(e.code === 'ENOENT' ? new Error('DynamoDB Local needs Java 17+ on the PATH (Debian: apt-get install openjdk-17-jre-headless)') : e),
+      reject(
+        e.code === 'ENOENT' ? new Error('DynamoDB Local needs Java 17+ on the PATH (Debian: apt-get install openjdk-17-jre-headless)') : e,
+      ),
     ),
   );
   exited.then(() => running.delete(child));

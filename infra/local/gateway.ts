@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
 import { errors } from 'jose';
-import { problemResponse, Problem } from '../../shared/http/problem.ts';
+import { Problem, problemResponse } from '../../shared/http/problem.ts';
 import type { Route } from '../../shared/http/route.ts';
 import type { Invoke } from './functions.ts';
 import { httpApiEvent, type ReceivedRequest } from './http-event.ts';
@@ -53,7 +53,10 @@ const readBody = (req: IncomingMessage): Promise<Buffer> =>
 
 const unauthorized = (detail: string): APIGatewayProxyResultV2 => {
   const response = problemResponse(new Problem(401, 'Unauthorized', detail));
-  return { ...response, headers: { ...response.headers, 'www-authenticate': `Bearer error="invalid_token", error_description="${detail}"` } };
+  return {
+    ...response,
+    headers: { ...response.headers, 'www-authenticate': `Bearer error="invalid_token", error_description="${detail}"` },
+  };
 };
 
 /** What the handlers echo as X-Correlation-Id; the gateway's own answers (401, 404, 405, 413) carry it too. */
@@ -77,7 +80,16 @@ const writeResult = (res: ServerResponse, result: APIGatewayProxyResultV2, reque
  * The local API Gateway HTTP API: routes from the catalog, the JWT authorizer
  * checking dev tokens, and the payload 2.0 event handed to the context's handler.
  */
-export const startGateway = async ({ routes, tokenSecret, tokenSecretSource = 'its configuration', invoke, port, host = process.env.HOST ?? '127.0.0.1', onError, devRoutes = {} }: GatewayOptions): Promise<Gateway> => {
+export const startGateway = async ({
+  routes,
+  tokenSecret,
+  tokenSecretSource = 'its configuration',
+  invoke,
+  port,
+  host = process.env.HOST ?? '127.0.0.1',
+  onError,
+  devRoutes = {},
+}: GatewayOptions): Promise<Gateway> => {
   const match = routeMatcher(routes);
 
   const respond = async (req: IncomingMessage, requestId: string): Promise<APIGatewayProxyResultV2> => {
@@ -95,12 +107,16 @@ export const startGateway = async ({ routes, tokenSecret, tokenSecretSource = 'i
     if (dev) return dev();
     const found = match(req.method ?? 'GET', rawPath);
     if (!found.found) {
-      if (!found.allowedMethods.length) return problemResponse(new Problem(404, 'Not found', `no route matches ${req.method} ${rawPath}`), rawPath);
-      const response = problemResponse(new Problem(405, 'Method not allowed', `${rawPath} accepts ${found.allowedMethods.join(', ')}`), rawPath);
+      if (!found.allowedMethods.length)
+        return problemResponse(new Problem(404, 'Not found', `no route matches ${req.method} ${rawPath}`), rawPath);
+      const response = problemResponse(
+        new Problem(405, 'Method not allowed', `${rawPath} accepts ${found.allowedMethods.join(', ')}`),
+        rawPath,
+      );
       return { ...response, headers: { ...response.headers, allow: found.allowedMethods.join(', ') } };
     }
 
-    let claims;
+    let claims: Awaited<ReturnType<typeof verifyDevToken>> | undefined;
     if (found.route.roles.length) {
       const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
       if (!bearer) return unauthorized('send a token: Authorization: Bearer <token>');
@@ -109,7 +125,9 @@ export const startGateway = async ({ routes, tokenSecret, tokenSecretSource = 'i
       } catch (error) {
         if (error instanceof errors.JWTExpired) return unauthorized('the token has expired');
         if (error instanceof errors.JWSSignatureVerificationFailed)
-          return unauthorized(`the token was signed with a key this server does not know; its key is in ${tokenSecretSource}: sign tokens with the same RAPPORT_DATA_DIR`);
+          return unauthorized(
+            `the token was signed with a key this server does not know; its key is in ${tokenSecretSource}: sign tokens with the same RAPPORT_DATA_DIR`,
+          );
         return unauthorized('the token is not valid');
       }
     }
@@ -141,8 +159,19 @@ export const startGateway = async ({ routes, tokenSecret, tokenSecretSource = 'i
   // What the parser still refuses (a request pipelined with raw UTF-8, a broken request line) gets a problem, not an empty 400.
   http.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
     if (!socket.writable) return socket.destroy();
-    const { statusCode, headers, body } = problemResponse(new Problem(400, 'Malformed request', `the request could not be parsed (${error.code ?? error.message}); percent-encode characters outside ASCII in the URL`));
-    const head = Object.entries({ ...headers, 'content-length': Buffer.byteLength(body!), connection: 'close', 'x-correlation-id': randomUUID() }).map(([k, v]) => `${k}: ${v}\r\n`);
+    const { statusCode, headers, body } = problemResponse(
+      new Problem(
+        400,
+        'Malformed request',
+        `the request could not be parsed (${error.code ?? error.message}); percent-encode characters outside ASCII in the URL`,
+      ),
+    );
+    const head = Object.entries({
+      ...headers,
+      'content-length': Buffer.byteLength(body!),
+      connection: 'close',
+      'x-correlation-id': randomUUID(),
+    }).map(([k, v]) => `${k}: ${v}\r\n`);
     socket.end(`HTTP/1.1 ${statusCode} Bad Request\r\n${head.join('')}\r\n${body}`);
   });
   const { server, track, close } = acceptRawUtf8(http);

@@ -35,7 +35,13 @@ const collectHeaders = (rawHeaders: string[]) => {
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!.toLowerCase();
     const value = rawHeaders[i + 1]!;
-    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+    if (name === 'cookie')
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     else headers[name] = name in headers ? `${headers[name]},${value}` : value;
   }
   return { headers, cookies };
@@ -99,7 +105,9 @@ export const httpApiEvent = (
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      ...(claims ? { authorizer: { jwt: { claims: renderClaims(claims), scopes: typeof scope === 'string' ? scope.split(' ') : null } } } : {}),
+      ...(claims
+        ? { authorizer: { jwt: { claims: renderClaims(claims), scopes: typeof scope === 'string' ? scope.split(' ') : null } } }
+        : {}),
       domainName,
       domainPrefix: domainName.split('.')[0]!,
       http: {

@@ -1,5 +1,5 @@
-import { startRuntime } from './runtime.ts';
 import { defaultDataDir } from './paths.ts';
+import { startRuntime } from './runtime.ts';
 
 const inMemory = process.argv.includes('--in-memory');
 const port = Number(process.env.PORT ?? 3000);
@@ -9,7 +9,9 @@ const runtime = await startRuntime({ port, dataDir, inMemory, publicBaseUrl: pro
 
 const tokenCommand = process.env.RAPPORT_DATA_DIR ? `RAPPORT_DATA_DIR=${process.env.RAPPORT_DATA_DIR} npm run token` : 'npm run token';
 const linksNote =
-  process.env.HOST === '0.0.0.0' && !process.env.PUBLIC_BASE_URL ? ' (set PUBLIC_BASE_URL to the address a phone reaches, e.g. http://192.168.1.20:3000)' : '';
+  process.env.HOST === '0.0.0.0' && !process.env.PUBLIC_BASE_URL
+    ? ' (set PUBLIC_BASE_URL to the address a phone reaches, e.g. http://192.168.1.20:3000)'
+    : '';
 
 console.log(`
 Rapport is running at ${runtime.url}
@@ -35,7 +37,10 @@ const shutdown = async (signal: NodeJS.Signals) => {
   console.log(`\n${signal}: stopping…`);
   const failed = await runtime.stop().then(
     () => false,
-    (error: unknown) => (console.error(error), true),
+    (error: unknown) => {
+      console.error(error);
+      return true;
+    },
   );
   process.exit(failed ? 1 : 0);
 };

@@ -1,6 +1,6 @@
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 
 /** Percent-encodes the bytes above 0x7f of one request-line fragment: the URL API Gateway would decode as UTF-8. */
 export const encodeRawBytes = (fragment: Buffer): Buffer => {
@@ -40,7 +40,12 @@ const encodingRequestLines = (socket: Socket) => {
   socket.on('error', (error) => connection.destroy(error));
   socket.on('close', () => connection.destroy());
   // What the gateway and the HTTP server read off a socket.
-  Object.assign(connection, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, localAddress: socket.localAddress, localPort: socket.localPort });
+  Object.assign(connection, {
+    remoteAddress: socket.remoteAddress,
+    remotePort: socket.remotePort,
+    localAddress: socket.localAddress,
+    localPort: socket.localPort,
+  });
   const track = (res: ServerResponse) => {
     open++;
     res.once('close', () => {

@@ -25,7 +25,15 @@ export const recurringJobs = (jobs: RecurringJob[], scheduler: () => Scheduler, 
   const book = (job: RecurringJob, after: Date) => {
     const at = nextDailyRun(job.dailyAt, after);
     const payload: RecurringPayload = { recurringJob: job.name, time: at.toISOString() };
-    return scheduler().schedule({ name: `${job.name}-${at.toISOString().slice(0, 16).replace(/[^0-9]/g, '')}`, at, target: job.context, payload });
+    return scheduler().schedule({
+      name: `${job.name}-${at
+        .toISOString()
+        .slice(0, 16)
+        .replace(/[^0-9]/g, '')}`,
+      at,
+      target: job.context,
+      payload,
+    });
   };
 
   /** Wraps the scheduler's invoke: recurring payloads go to their entry, everything else to scheduled.ts. */

@@ -5,7 +5,7 @@ import { recurringJobs as recurringCatalog } from '../../functions/schedules.ts'
 import { subscriptions } from '../../functions/subscriptions.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { useBus } from '../../shared/ports/bus.ts';
-import { systemClock, useClock, type Clock } from '../../shared/ports/clock.ts';
+import { type Clock, systemClock, useClock } from '../../shared/ports/clock.ts';
 import { useMessages } from '../../shared/ports/messages.ts';
 import { useScheduler } from '../../shared/ports/scheduler.ts';
 import { createLocalBus, type LocalBus } from './bus.ts';
@@ -19,7 +19,7 @@ import { recurringJobs } from './recurring.ts';
 import { createLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { localSecrets, secretsFile } from './secrets.ts';
 import { fileCheckpoint } from './stream-checkpoint.ts';
-import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
+import { type StreamPoller, startStreamPoller } from './stream-poller.ts';
 import { signDevToken } from './token.ts';
 
 export interface RuntimeOptions {
@@ -97,7 +97,8 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       subscriptions,
       invoke,
       drainUpstream: () => poller?.drain() ?? Promise.resolve(0),
-      onError: (error, { subscription, event }) => report(`${event['detail-type']} ${event.id} went to the dead letters of ${subscription}`, error),
+      onError: (error, { subscription, event }) =>
+        report(`${event['detail-type']} ${event.id} went to the dead letters of ${subscription}`, error),
     });
     useBus(bus);
     poller = await startStreamPoller({
@@ -105,7 +106,8 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
       tableName,
       handler: relay,
       checkpoint: options.inMemory ? undefined : fileCheckpoint(join(dataDir, 'stream-checkpoint.json')),
-      onError: (error, skipped) => report(`stream relay failed${skipped.length ? `; ${skipped.length} stream records skipped` : ''}`, error),
+      onError: (error, skipped) =>
+        report(`stream relay failed${skipped.length ? `; ${skipped.length} stream records skipped` : ''}`, error),
     });
     undo.push(() => poller.stop());
     undo.push(() => Promise.race([bus.settle(), new Promise((r) => setTimeout(r, settleOnStopMs).unref())]));
@@ -122,9 +124,21 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     await recurring.start();
 
     const devRoutes = {
-      '/dev/outbox': () => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ items: outbox.messages().toReversed() }) }),
+      '/dev/outbox': () => ({
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ items: outbox.messages().toReversed() }),
+      }),
     };
-    const gateway = await startGateway({ routes, tokenSecret: secrets.tokenSecret, tokenSecretSource: process.env.RAPPORT_DEV_SECRET ? 'RAPPORT_DEV_SECRET' : secretsFile(dataDir), invoke, port: options.port ?? 0, onError: (error) => report('request failed', error), devRoutes });
+    const gateway = await startGateway({
+      routes,
+      tokenSecret: secrets.tokenSecret,
+      tokenSecretSource: process.env.RAPPORT_DEV_SECRET ? 'RAPPORT_DEV_SECRET' : secretsFile(dataDir),
+      invoke,
+      port: options.port ?? 0,
+      onError: (error) => report('request failed', error),
+      devRoutes,
+    });
     undo.push(() => gateway.close());
     // Handlers build the links in emails (unsubscribe, surveys) from it.
     const publicBaseUrl = (options.publicBaseUrl ?? gateway.url).replace(/\/$/, '');

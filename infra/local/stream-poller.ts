@@ -4,16 +4,17 @@ import {
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  type GetRecordsCommandOutput,
   GetShardIteratorCommand,
   type Shard,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localDynamoClient } from './create-table.ts';
-import { memoryCheckpoint, type CheckpointStore } from './stream-checkpoint.ts';
+import { type CheckpointStore, memoryCheckpoint } from './stream-checkpoint.ts';
 import { lambdaRecord } from './stream-record.ts';
 
-export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+export type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 
 export interface StreamPollerOptions {
   endpoint: string;
@@ -49,13 +50,24 @@ const attemptsPerBatch = 3;
  * the oldest record of a shard it has none for, so what was written but not
  * relayed when the last run stopped is relayed now.
  */
-export const startStreamPoller = async ({ endpoint, tableName, handler, onError, checkpoint = memoryCheckpoint(), intervalMs = 50 }: StreamPollerOptions): Promise<StreamPoller> => {
+export const startStreamPoller = async ({
+  endpoint,
+  tableName,
+  handler,
+  onError,
+  checkpoint = memoryCheckpoint(),
+  intervalMs = 50,
+}: StreamPollerOptions): Promise<StreamPoller> => {
   const tables = localDynamoClient(endpoint);
   const { Table } = await tables.send(new DescribeTableCommand({ TableName: tableName }));
   tables.destroy();
   const streamArn = Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`table ${tableName} has no stream`);
-  const streams = new DynamoDBStreamsClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const streams = new DynamoDBStreamsClient({
+    endpoint,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const shards = new Map<string, ShardState>();
 
   const listShards = async () => {
@@ -88,7 +100,12 @@ export const startStreamPoller = async ({ endpoint, tableName, handler, onError,
         if (!failures.length) return;
         const failed = new Set(failures.map((f) => f.itemIdentifier));
         // Like Lambda: retry from the first failed record on; an unknown identifier fails the whole batch.
-        pending = pending.slice(Math.max(0, pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? ''))));
+        pending = pending.slice(
+          Math.max(
+            0,
+            pending.findIndex((r) => failed.has(r.dynamodb?.SequenceNumber ?? '')),
+          ),
+        );
         if (attempt >= attemptsPerBatch) return onError(new Error('the handler reported batch item failures'), pending);
       } catch (error) {
         if (attempt >= attemptsPerBatch) return onError(error, pending);
@@ -99,12 +116,14 @@ export const startStreamPoller = async ({ endpoint, tableName, handler, onError,
   const readShard = async (shardId: string, state: ShardState) => {
     let handled = 0;
     while (state.iterator) {
-      let out;
+      let out: GetRecordsCommandOutput;
       try {
         out = await streams.send(new GetRecordsCommand({ ShardIterator: state.iterator }));
       } catch (error) {
         if (!(error instanceof ExpiredIteratorException)) throw error;
-        state.iterator = state.lastSequence ? await iterator(shardId, 'AFTER_SEQUENCE_NUMBER', state.lastSequence) : await iterator(shardId, 'TRIM_HORIZON');
+        state.iterator = state.lastSequence
+          ? await iterator(shardId, 'AFTER_SEQUENCE_NUMBER', state.lastSequence)
+          : await iterator(shardId, 'TRIM_HORIZON');
         continue;
       }
       const records = out.Records ?? [];

@@ -31,7 +31,11 @@ if (!Number.isInteger(ttl) || ttl <= 0) fail(`--ttl must be a positive number of
 const dataDir = defaultDataDir();
 const tokenSecret =
   existingTokenSecret(dataDir) ??
-  fail(`no dev key in ${secretsFile(dataDir)}: start the runtime first (npm start), and give this command the same RAPPORT_DATA_DIR as npm start`);
+  fail(
+    `no dev key in ${secretsFile(dataDir)}: start the runtime first (npm start), and give this command the same RAPPORT_DATA_DIR as npm start`,
+  );
 const token = await signDevToken(tokenSecret, { tenant, roles: values.role, sub: values.sub, ttl });
-console.log(`Dev token for tenant ${tenant}, roles [${values.role.join(' ')}], valid ${ttl} s (key in ${dataDir}). Send it as: Authorization: Bearer <token>`);
+console.log(
+  `Dev token for tenant ${tenant}, roles [${values.role.join(' ')}], valid ${ttl} s (key in ${dataDir}). Send it as: Authorization: Bearer <token>`,
+);
 console.log(token);

@@ -1,4 +1,4 @@
-import { SignJWT, jwtVerify, type JWTPayload } from 'jose';
+import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { groupsClaim, tenantClaim } from '../../shared/http/auth.ts';
 
 /** What the local JWT authorizer accepts, like the issuer and audience of the API's authorizer on AWS. */

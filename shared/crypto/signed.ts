@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getSigningSecret } from '../config.ts';
 
-const mac = (secret: string, scope: string, payload: string) => createHmac('sha256', secret).update(`${scope}\n${payload}`).digest('base64url');
+const mac = (secret: string, scope: string, payload: string) =>
+  createHmac('sha256', secret).update(`${scope}\n${payload}`).digest('base64url');
 
 /**
  * `payload.signature`, both base64url: the HMAC covers a scope (what the value
@@ -27,7 +28,8 @@ export const verify = async <T>(token: string, scope: string): Promise<T | undef
 };
 
 /** A signed link token that stops working at `expiresAt`. */
-export const signLink = (value: Record<string, unknown>, scope: string, expiresAt: Date) => sign({ ...value, exp: Math.floor(expiresAt.getTime() / 1000) }, scope);
+export const signLink = (value: Record<string, unknown>, scope: string, expiresAt: Date) =>
+  sign({ ...value, exp: Math.floor(expiresAt.getTime() / 1000) }, scope);
 
 export const verifyLink = async <T extends Record<string, unknown>>(token: string, scope: string, now: Date): Promise<T | undefined> => {
   const value = await verify<T & { exp?: number }>(token, scope);

@@ -35,7 +35,12 @@ export const acceptedPage = async <T>(
   for (let round = 0; round < maxRounds; round++) {
     const need = page.limit - results.length;
     const out = await db().send(
-      new QueryCommand({ ...input, TableName: tableNameFromEnv(), ExclusiveStartKey: start, Limit: round === 0 ? need : Math.min(100, Math.max(2 * need, 10)) }),
+      new QueryCommand({
+        ...input,
+        TableName: tableNameFromEnv(),
+        ExclusiveStartKey: start,
+        Limit: round === 0 ? need : Math.min(100, Math.max(2 * need, 10)),
+      }),
     );
     const read = out.Items ?? [];
     const resolved = await resolve(read);
@@ -44,7 +49,10 @@ export const acceptedPage = async <T>(
       results.push(result);
       if (results.length === page.limit) {
         const last = i === read.length - 1;
-        return { items: results, nextCursor: await encodeCursor(last ? out.LastEvaluatedKey : keyOf(read[i]!, input.IndexName), page.scope) };
+        return {
+          items: results,
+          nextCursor: await encodeCursor(last ? out.LastEvaluatedKey : keyOf(read[i]!, input.IndexName), page.scope),
+        };
       }
     }
     start = out.LastEvaluatedKey;

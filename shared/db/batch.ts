@@ -20,7 +20,10 @@ type ItemKey = { PK: string; SK: string };
  * Deletes every item a query finds, with the items each one names (its
  * guards), a page at a time: a cascade after a delete. Safe to repeat.
  */
-export const deleteQueried = async (query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>, alsoDelete: (item: Record<string, unknown>) => ItemKey[] = () => []) => {
+export const deleteQueried = async (
+  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  alsoDelete: (item: Record<string, unknown>) => ItemKey[] = () => [],
+) => {
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await db().send(new QueryCommand({ ...query, TableName: tableNameFromEnv(), ExclusiveStartKey }));

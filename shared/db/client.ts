@@ -8,7 +8,11 @@ export const db = (): DynamoDBDocumentClient => {
   documentClient ??= DynamoDBDocumentClient.from(
     new DynamoDBClient(
       process.env.DYNAMODB_ENDPOINT
-        ? { endpoint: process.env.DYNAMODB_ENDPOINT, region: process.env.AWS_REGION ?? 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
+        ? {
+            endpoint: process.env.DYNAMODB_ENDPOINT,
+            region: process.env.AWS_REGION ?? 'local',
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }
         : {},
     ),
     { marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false } },

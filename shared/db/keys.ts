@@ -18,7 +18,10 @@ export const keys = {
   companyMemberPartition: (tenantId: string, companyId: string) => `${t(tenantId)}#CO#${companyId}#C`,
 
   /** GSI3: contacts by the day they last engaged (created, an activity or an order); a win-back sweep reads one day per query. */
-  engagement: (tenantId: string, contactId: string, at: string) => ({ GSI3PK: `${t(tenantId)}#ENG#${at.slice(0, 10)}`, GSI3SK: `${at}#${contactId}` }),
+  engagement: (tenantId: string, contactId: string, at: string) => ({
+    GSI3PK: `${t(tenantId)}#ENG#${at.slice(0, 10)}`,
+    GSI3SK: `${at}#${contactId}`,
+  }),
   engagementPartition: (tenantId: string, day: string) => `${t(tenantId)}#ENG#${day}`,
 
   /**
@@ -49,7 +52,10 @@ export const keys = {
   activity: (tenantId: string, contactId: string, id: string) => ({ PK: `${t(tenantId)}#C#${contactId}`, SK: `A#${id}` }),
   activityPrefix: 'A#',
   /** A contact's orders (from order.placed), in its partition after its own item; newest first for `recentOrders` in templates. */
-  order: (tenantId: string, contactId: string, placedAt: string, orderId: string) => ({ PK: `${t(tenantId)}#C#${contactId}`, SK: `O#${placedAt}#${orderId}` }),
+  order: (tenantId: string, contactId: string, placedAt: string, orderId: string) => ({
+    PK: `${t(tenantId)}#C#${contactId}`,
+    SK: `O#${placedAt}#${orderId}`,
+  }),
   orderPrefix: 'O#',
   /** GSI2: a company's timeline. */
   companyActivity: (tenantId: string, companyId: string, id: string) => ({
@@ -75,23 +81,35 @@ export const keys = {
   /** A message log item: GetItem by message id (SES events carry it back in a tag). */
   message: (tenantId: string, messageId: string) => ({ PK: `${t(tenantId)}#MSG#${messageId}`, SK: 'MSG' }),
   /** GSI1: a contact's messages, newest first by id (ULID). */
-  contactMessage: (tenantId: string, contactId: string, messageId: string) => ({ GSI1PK: `${t(tenantId)}#MSG#C#${contactId}`, GSI1SK: messageId }),
+  contactMessage: (tenantId: string, contactId: string, messageId: string) => ({
+    GSI1PK: `${t(tenantId)}#MSG#C#${contactId}`,
+    GSI1SK: messageId,
+  }),
   contactMessagePartition: (tenantId: string, contactId: string) => `${t(tenantId)}#MSG#C#${contactId}`,
   /** Guard naming the message a dedupe key claimed; written in the claim's transaction so a key never sends twice. */
   messageDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#MSGD#${dedupeKey}`, SK: 'MSGD' }),
   /** Guard for one provider event (SES delivery, bounce, open…) of a message, beside it: duplicates are no-ops. */
   messageEvent: (tenantId: string, messageId: string, eventKey: string) => ({ PK: `${t(tenantId)}#MSG#${messageId}`, SK: `E#${eventKey}` }),
   /** Contact-pressure counter: messages of a purpose to a contact in one day or week bucket, updated conditionally. */
-  pressure: (tenantId: string, contactId: string, purpose: string, bucket: string) => ({ PK: `${t(tenantId)}#MCAP#${contactId}#${purpose}#${bucket}`, SK: 'MCAP' }),
+  pressure: (tenantId: string, contactId: string, purpose: string, bucket: string) => ({
+    PK: `${t(tenantId)}#MCAP#${contactId}#${purpose}#${bucket}`,
+    SK: 'MCAP',
+  }),
   /** Suppression list: one partition per tenant; GetItem by channel + address before a send, Query to list. */
   suppression: (tenantId: string, channel: string, address: string) => ({ PK: `${t(tenantId)}#SUP`, SK: `${channel}#${address}` }),
   suppressionPartition: (tenantId: string) => `${t(tenantId)}#SUP`,
   /** A template's head (latest version, name, channel): GetItem by id. */
   template: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: 'TPL' }),
   /** Every version of a template, kept beside its head: GetItem by id + version. */
-  templateVersion: (tenantId: string, id: string, version: number) => ({ PK: `${t(tenantId)}#TPL#${id}`, SK: `V#${String(version).padStart(8, '0')}` }),
+  templateVersion: (tenantId: string, id: string, version: number) => ({
+    PK: `${t(tenantId)}#TPL#${id}`,
+    SK: `V#${String(version).padStart(8, '0')}`,
+  }),
   /** A template in use by an active or paused journey, beside the template's head: one Query before a delete names the journeys. */
-  templateUse: (tenantId: string, templateId: string, journeyId: string) => ({ PK: `${t(tenantId)}#TPL#${templateId}`, SK: `USE#${journeyId}` }),
+  templateUse: (tenantId: string, templateId: string, journeyId: string) => ({
+    PK: `${t(tenantId)}#TPL#${templateId}`,
+    SK: `USE#${journeyId}`,
+  }),
   templateUsePrefix: 'USE#',
   /** GSI1: a tenant's templates (not deleted), oldest first. */
   templateList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#TPL`, GSI1SK: id }),
@@ -108,9 +126,15 @@ export const keys = {
   journeyList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#J`, GSI1SK: id }),
   journeyListPartition: (tenantId: string) => `${t(tenantId)}#J`,
   /** Every version of a journey, immutable, beside its head: GetItem by id + version (a run loads the version it entered). */
-  journeyVersion: (tenantId: string, id: string, version: number) => ({ PK: `${t(tenantId)}#J#${id}`, SK: `V#${String(version).padStart(8, '0')}` }),
+  journeyVersion: (tenantId: string, id: string, version: number) => ({
+    PK: `${t(tenantId)}#J#${id}`,
+    SK: `V#${String(version).padStart(8, '0')}`,
+  }),
   /** A journey's counters, per step ('*' = the journey) and shard (concurrent runs rarely share one); one Query on the journey's partition reads all. */
-  journeyStats: (tenantId: string, id: string, scope: string, shard: number) => ({ PK: `${t(tenantId)}#J#${id}`, SK: `ST#${scope}#${shard}` }),
+  journeyStats: (tenantId: string, id: string, scope: string, shard: number) => ({
+    PK: `${t(tenantId)}#J#${id}`,
+    SK: `ST#${scope}#${shard}`,
+  }),
   journeyStatsPrefix: 'ST#',
   /** The active journeys an event type enrols into: Query by tenant + event type. */
   journeyTrigger: (tenantId: string, eventType: string, journeyId: string) => ({ PK: `${t(tenantId)}#JT#${eventType}`, SK: journeyId }),
@@ -123,12 +147,18 @@ export const keys = {
   /** A run (one contact's pass through one journey version): GetItem by run id. */
   journeyRun: (tenantId: string, runId: string) => ({ PK: `${t(tenantId)}#JR#${runId}`, SK: 'R' }),
   /** A step execution of a run, claimed before its side effects: keyed by run + step + visit (a loop visits a step again). */
-  journeyRunStep: (tenantId: string, runId: string, stepId: string, visit: number) => ({ PK: `${t(tenantId)}#JR#${runId}`, SK: `S#${stepId}#${visit}` }),
+  journeyRunStep: (tenantId: string, runId: string, stepId: string, visit: number) => ({
+    PK: `${t(tenantId)}#JR#${runId}`,
+    SK: `S#${stepId}#${visit}`,
+  }),
   /** A contact's active runs, with the goals they exit on and the event they wait for: strongly consistent Query by contact. */
   contactRun: (tenantId: string, contactId: string, runId: string) => ({ PK: `${t(tenantId)}#JC#${contactId}`, SK: runId }),
   contactRunPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#JC#${contactId}`,
   /** A contact's re-entry state in a journey (active run, last entry): conditionally updated at enrolment. */
-  journeyEnrolment: (tenantId: string, journeyId: string, contactId: string) => ({ PK: `${t(tenantId)}#JN#${journeyId}#${contactId}`, SK: 'JN' }),
+  journeyEnrolment: (tenantId: string, journeyId: string, contactId: string) => ({
+    PK: `${t(tenantId)}#JN#${journeyId}#${contactId}`,
+    SK: 'JN',
+  }),
   /** Guard: one enrolment per journey, triggering event (or sweep day) and contact, so a redelivered event never enrols twice. */
   journeyEnrolmentEvent: (tenantId: string, journeyId: string, eventId: string, contactId: string) => ({
     PK: `${t(tenantId)}#JE#${journeyId}#${eventId}#${contactId}`,
@@ -168,10 +198,40 @@ export const contactDeletionDays = 30;
 
 /** Item type marker stored on every item; the stream filter and tests key on it. */
 export const entityTypes = [
-  'CONTACT', 'CONTACT_FACETS', 'CONTACT_DELETION', 'CONTACT_SETTINGS', 'ORDER', 'COMPANY', 'ACTIVITY', 'UNIQUE', 'SEARCH', 'OUTBOX', 'IDEMPOTENCY',
-  'MESSAGE', 'MESSAGE_GUARD', 'MESSAGE_EVENT', 'PRESSURE', 'SUPPRESSION', 'TEMPLATE', 'TEMPLATE_VERSION', 'TEMPLATE_USE', 'MESSAGING_SETTINGS',
-  'SURVEY_SEND', 'SURVEY_DEDUPE', 'TASK', 'TASK_DEDUPE',
-  'JOURNEY', 'JOURNEY_VERSION', 'JOURNEY_STATS', 'JOURNEY_TRIGGER', 'JOURNEY_SCHEDULE', 'JOURNEY_TEMPLATE', 'JOURNEY_RUN', 'JOURNEY_STEP',
-  'JOURNEY_CONTACT_RUN', 'JOURNEY_ENROLMENT', 'JOURNEY_ENROLMENT_EVENT',
+  'CONTACT',
+  'CONTACT_FACETS',
+  'CONTACT_DELETION',
+  'CONTACT_SETTINGS',
+  'ORDER',
+  'COMPANY',
+  'ACTIVITY',
+  'UNIQUE',
+  'SEARCH',
+  'OUTBOX',
+  'IDEMPOTENCY',
+  'MESSAGE',
+  'MESSAGE_GUARD',
+  'MESSAGE_EVENT',
+  'PRESSURE',
+  'SUPPRESSION',
+  'TEMPLATE',
+  'TEMPLATE_VERSION',
+  'TEMPLATE_USE',
+  'MESSAGING_SETTINGS',
+  'SURVEY_SEND',
+  'SURVEY_DEDUPE',
+  'TASK',
+  'TASK_DEDUPE',
+  'JOURNEY',
+  'JOURNEY_VERSION',
+  'JOURNEY_STATS',
+  'JOURNEY_TRIGGER',
+  'JOURNEY_SCHEDULE',
+  'JOURNEY_TEMPLATE',
+  'JOURNEY_RUN',
+  'JOURNEY_STEP',
+  'JOURNEY_CONTACT_RUN',
+  'JOURNEY_ENROLMENT',
+  'JOURNEY_ENROLMENT_EVENT',
 ] as const;
 export type EntityType = (typeof entityTypes)[number];

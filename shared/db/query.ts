@@ -38,7 +38,12 @@ export const queryPage = async (
   page: { limit: number; cursor?: string; scope: string },
 ): Promise<{ items: Item[]; nextCursor?: string }> => {
   const out = await db().send(
-    new QueryCommand({ ...input, TableName: tableNameFromEnv(), Limit: page.limit, ExclusiveStartKey: await decodeCursor(page.cursor, page.scope) }),
+    new QueryCommand({
+      ...input,
+      TableName: tableNameFromEnv(),
+      Limit: page.limit,
+      ExclusiveStartKey: await decodeCursor(page.cursor, page.scope),
+    }),
   );
   return { items: out.Items ?? [], nextCursor: await encodeCursor(out.LastEvaluatedKey, page.scope) };
 };

@@ -13,11 +13,21 @@ export class TransactionConflict extends Error {
   }
 }
 
-export const put = (Item: Record<string, unknown>, ConditionExpression?: string, names?: Record<string, string>, values?: Record<string, unknown>): TransactItem => ({
+export const put = (
+  Item: Record<string, unknown>,
+  ConditionExpression?: string,
+  names?: Record<string, string>,
+  values?: Record<string, unknown>,
+): TransactItem => ({
   Put: { TableName: tableNameFromEnv(), Item, ConditionExpression, ExpressionAttributeNames: names, ExpressionAttributeValues: values },
 });
 export const putNew = (Item: Record<string, unknown>): TransactItem => put(Item, 'attribute_not_exists(PK)');
-export const remove = (Key: Record<string, unknown>, ConditionExpression?: string, values?: Record<string, unknown>, names?: Record<string, string>): TransactItem => ({
+export const remove = (
+  Key: Record<string, unknown>,
+  ConditionExpression?: string,
+  values?: Record<string, unknown>,
+  names?: Record<string, string>,
+): TransactItem => ({
   Delete: { TableName: tableNameFromEnv(), Key, ConditionExpression, ExpressionAttributeValues: values, ExpressionAttributeNames: names },
 });
 /** Condition that the stored item is still at `version` (optimistic locking). */

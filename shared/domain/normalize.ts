@@ -1,4 +1,4 @@
-import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js';
 
 /** Emails compare case-insensitively after Unicode normalisation; the local part is kept otherwise intact. */
 export const normalizeEmail = (email: string): string => email.normalize('NFC').trim().toLowerCase();

@@ -63,7 +63,12 @@ export const eventCatalog = {
   // Produced by integrations (POST /events) until their own contexts exist.
   'ticket.resolved': {
     version: 1,
-    data: z.strictObject({ ticketId: z.string().min(1).max(128), contactId: z.string(), subject: z.string().max(300).optional(), channel: z.string().max(40).optional() }),
+    data: z.strictObject({
+      ticketId: z.string().min(1).max(128),
+      contactId: z.string(),
+      subject: z.string().max(300).optional(),
+      channel: z.string().max(40).optional(),
+    }),
   },
   'order.placed': {
     version: 1,
@@ -71,7 +76,10 @@ export const eventCatalog = {
       orderId: z.string().min(1).max(128),
       contactId: z.string(),
       total: money,
-      items: z.array(z.strictObject({ sku: z.string().max(64), name: z.string().max(200), quantity: z.number().int().min(1), price: money })).max(100).optional(),
+      items: z
+        .array(z.strictObject({ sku: z.string().max(64), name: z.string().max(200), quantity: z.number().int().min(1), price: money }))
+        .max(100)
+        .optional(),
     }),
   },
   'deal.stage_changed': {
@@ -87,7 +95,16 @@ export const eventCatalog = {
   },
   'survey.responded': {
     version: 1,
-    data: z.object({ surveyId: z.string(), sendId: z.string(), contactId: z.string(), kind: z.enum(['nps', 'csat']), score: z.number().int(), comment: z.string().optional(), journeyId: z.string().optional(), runId: z.string().optional() }),
+    data: z.object({
+      surveyId: z.string(),
+      sendId: z.string(),
+      contactId: z.string(),
+      kind: z.enum(['nps', 'csat']),
+      score: z.number().int(),
+      comment: z.string().optional(),
+      journeyId: z.string().optional(),
+      runId: z.string().optional(),
+    }),
   },
   'task.created': { version: 1, data: taskData },
   'task.updated': { version: 1, data: taskData.extend({ changed: z.array(z.string()) }) },
@@ -103,7 +120,11 @@ export const eventCatalog = {
 } as const;
 
 /** Event types trusted integrations may publish through POST /events. */
-export const ingestibleEvents = ['ticket.resolved', 'order.placed', 'deal.stage_changed'] as const satisfies readonly (keyof typeof eventCatalog)[];
+export const ingestibleEvents = [
+  'ticket.resolved',
+  'order.placed',
+  'deal.stage_changed',
+] as const satisfies readonly (keyof typeof eventCatalog)[];
 
 export type EventType = keyof typeof eventCatalog;
 export type EventData<T extends EventType> = z.input<(typeof eventCatalog)[T]['data']>;

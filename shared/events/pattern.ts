@@ -53,7 +53,7 @@ function flatten(node: unknown): unknown[] {
 
 function matchLeaf(alternatives: unknown[], values: Leaf[]): boolean {
   return alternatives.some((alt) => {
-    if (isObject(alt) && 'exists' in alt) return alt.exists === (values.length > 0);
+    if (isObject(alt) && 'exists' in alt) return alt.exists === values.length > 0;
     return values.some((value) => matchValue(alt, value));
   });
 }
@@ -118,12 +118,17 @@ function numericMatch(terms: unknown[], value: number): boolean {
     const bound = terms[i + 1];
     if (typeof bound !== 'number') return false;
     const ok =
-      terms[i] === '=' ? value === bound
-      : terms[i] === '<' ? value < bound
-      : terms[i] === '<=' ? value <= bound
-      : terms[i] === '>' ? value > bound
-      : terms[i] === '>=' ? value >= bound
-      : false;
+      terms[i] === '='
+        ? value === bound
+        : terms[i] === '<'
+          ? value < bound
+          : terms[i] === '<='
+            ? value <= bound
+            : terms[i] === '>'
+              ? value > bound
+              : terms[i] === '>='
+                ? value >= bound
+                : false;
     if (!ok) return false;
   }
   return terms.length > 0;

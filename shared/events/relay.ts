@@ -1,7 +1,7 @@
-import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import type { DynamoDBRecord } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { eventEnvelope, eventSource } from './catalog.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { logger } from '../http/handler.ts';
-import { eventEnvelope, type DomainEvent, type EventType } from './catalog.ts';
+import { type DomainEvent, type EventType, eventEnvelope } from './catalog.ts';
 
 export type EventHandlers = Partial<Record<EventType, (event: DomainEvent) => Promise<void>>>;
 

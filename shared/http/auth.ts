@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { roles, type Role } from './route.ts';
 import { Problem } from './problem.ts';
+import { type Role, roles } from './route.ts';
 
 /** Who is calling, from the verified token only; no request field can override it. */
 export interface Caller {
@@ -23,7 +23,10 @@ const parseGroups = (value: unknown): string[] => {
       const parsed: unknown = JSON.parse(trimmed);
       if (Array.isArray(parsed)) return parsed.map(String);
     } catch {
-      return trimmed.slice(1, -1).split(/[\s,]+/).filter(Boolean);
+      return trimmed
+        .slice(1, -1)
+        .split(/[\s,]+/)
+        .filter(Boolean);
     }
   }
   return trimmed.split(/[\s,]+/).filter(Boolean);

@@ -1,8 +1,8 @@
-import middy, { type MiddlewareObj } from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyStructuredResultV2 as Result, Context } from 'aws-lambda';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { Context, APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyStructuredResultV2 as Result } from 'aws-lambda';
 import { maxBodyBytes } from '../config.ts';
-import { authorize, callerFrom, type Caller } from './auth.ts';
+import { authorize, type Caller, callerFrom } from './auth.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
 import { locationOf } from './location.ts';
 import { fieldErrors, Problem, problemResponse, toProblem, validationProblem } from './problem.ts';
@@ -46,8 +46,10 @@ const readBody = async (event: Event, route: Route): Promise<{ raw: string; valu
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`);
   if (!route.body) return { raw, value: undefined };
   const type = event.headers['content-type'] ?? '';
-  if (route.accepts === 'form' && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type)) return { raw, value: await readForm(raw, type) };
-  if (raw && !/^application\/(.+\+)?json\b/i.test(type)) throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
+  if (route.accepts === 'form' && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
+    return { raw, value: await readForm(raw, type) };
+  if (raw && !/^application\/(.+\+)?json\b/i.test(type))
+    throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
   try {
     return { raw, value: raw ? JSON.parse(raw) : undefined };
   } catch {
@@ -100,7 +102,8 @@ const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => 
   },
   after: async (request: Request) => {
     const r = request.context.rapport;
-    if (r?.idempotencyKey && r.caller && request.response) await completeIdempotencyKey(r.caller.tenantId, r.idempotencyKey, request.response);
+    if (r?.idempotencyKey && r.caller && request.response)
+      await completeIdempotencyKey(r.caller.tenantId, r.idempotencyKey, request.response);
   },
   onError: async (request: Request) => {
     const r = request.context.rapport;
@@ -111,7 +114,10 @@ const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => 
 /** The caller's X-Correlation-Id, or API Gateway's request id: in every log line and echoed on every response. */
 const correlationId = (event: Event) => (event.headers['x-correlation-id'] ?? event.requestContext.requestId).slice(0, 128);
 
-const withCorrelation = (event: Event, response: Result): Result => ({ ...response, headers: { ...response.headers, 'x-correlation-id': correlationId(event) } });
+const withCorrelation = (event: Event, response: Result): Result => ({
+  ...response,
+  headers: { ...response.headers, 'x-correlation-id': correlationId(event) },
+});
 
 const problemResponses = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
   onError: (request: Request) => {
@@ -139,7 +145,11 @@ const render = (route: Route, result: unknown): Result => {
   const body = reply.body as { version?: unknown } | undefined;
   if (body && typeof body.version === 'number') headers.etag = `"${body.version}"`;
   if (reply.status === 201 && route.location) headers.location = locationOf(route.location, reply.body as Record<string, unknown>);
-  return { statusCode: reply.status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(reply.body ?? null) };
+  return {
+    statusCode: reply.status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(reply.body ?? null),
+  };
 };
 
 export interface RequestContext extends Caller {}

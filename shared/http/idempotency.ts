@@ -27,7 +27,14 @@ export const claimIdempotencyKey = async (tenantId: string, key: string, op: str
     await db().send(
       new PutCommand({
         TableName: tableNameFromEnv(),
-        Item: { ...keys.idempotency(tenantId, key), entity: 'IDEMPOTENCY', state: 'IN_PROGRESS', fingerprint, createdAt: now.toISOString(), expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds },
+        Item: {
+          ...keys.idempotency(tenantId, key),
+          entity: 'IDEMPOTENCY',
+          state: 'IN_PROGRESS',
+          fingerprint,
+          createdAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds,
+        },
         ConditionExpression: 'attribute_not_exists(PK)',
       }),
     );
@@ -35,12 +42,15 @@ export const claimIdempotencyKey = async (tenantId: string, key: string, op: str
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
-  const { Item } = await db().send(new GetCommand({ TableName: tableNameFromEnv(), Key: keys.idempotency(tenantId, key), ConsistentRead: true }));
+  const { Item } = await db().send(
+    new GetCommand({ TableName: tableNameFromEnv(), Key: keys.idempotency(tenantId, key), ConsistentRead: true }),
+  );
   if (!Item) throw new Problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry shortly');
   if (Item.fingerprint !== fingerprint) {
     throw new Problem(422, 'Idempotency-Key reused', 'this Idempotency-Key was used with a different request');
   }
-  if (Item.state !== 'COMPLETED') throw new Problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry shortly');
+  if (Item.state !== 'COMPLETED')
+    throw new Problem(409, 'Request in progress', 'a request with this Idempotency-Key is still being processed; retry shortly');
   const stored = Item.response as Stored;
   return { ...stored, headers: { ...stored.headers, 'idempotent-replayed': 'true' } };
 };

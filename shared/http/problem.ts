@@ -14,12 +14,23 @@ export class Problem extends Error {
   }
 }
 
-const slug = (title: string) => title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (title: string) =>
+  title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 export const problemResponse = (p: Problem, instance?: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode: p.status,
   headers: { 'content-type': 'application/problem+json' },
-  body: JSON.stringify({ type: `https://rapport.dev/problems/${slug(p.title)}`, title: p.title, status: p.status, detail: p.detail, instance, ...p.extra }),
+  body: JSON.stringify({
+    type: `https://rapport.dev/problems/${slug(p.title)}`,
+    title: p.title,
+    status: p.status,
+    detail: p.detail,
+    instance,
+    ...p.extra,
+  }),
 });
 
 export const fieldErrors = (error: ZodError, root: string): FieldErrors => {

@@ -13,7 +13,9 @@ const eventBridgeBus = (): Bus => {
       const failed: number[] = [];
       for (let i = 0; i < entries.length; i += 10) {
         const out = await client.send(new PutEventsCommand({ Entries: entries.slice(i, i + 10) }));
-        out.Entries?.forEach((e, j) => e.ErrorCode && failed.push(i + j));
+        out.Entries?.forEach((e, j) => {
+          if (e.ErrorCode) failed.push(i + j);
+        });
       }
       return failed;
     },

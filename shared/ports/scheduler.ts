@@ -1,4 +1,10 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 
 /** A one-time job: at `at`, functions/<target>/scheduled.ts receives `payload` as its event. */
 export interface ScheduledJob {
@@ -63,7 +69,12 @@ const eventBridgeScheduler = (): Scheduler => {
             ScheduleExpressionTimezone: 'UTC',
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
-            Target: { Arn: targetArn(job.target), RoleArn: required('SCHEDULER_ROLE_ARN'), Input, DeadLetterConfig: dlq ? { Arn: dlq } : undefined },
+            Target: {
+              Arn: targetArn(job.target),
+              RoleArn: required('SCHEDULER_ROLE_ARN'),
+              Input,
+              DeadLetterConfig: dlq ? { Arn: dlq } : undefined,
+            },
           }),
         );
       } catch (error) {

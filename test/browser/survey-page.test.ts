@@ -2,11 +2,11 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { sendSurvey } from '../../functions/surveys/send.ts';
+import { ManualClock } from '../../infra/local/manual-clock.ts';
+import { apiClient, uniqueTenant } from '../e2e/api-client.ts';
 import { phone, useBrowser } from '../support/browser.ts';
 import { useTestRuntime } from '../support/runtime.ts';
-import { apiClient, uniqueTenant } from '../e2e/api-client.ts';
 
 const rt = useTestRuntime({ clock: new ManualClock(new Date('2026-05-04T12:00:00Z')) });
 /** Where the phone-sized screenshot goes, for a person to look at. */
@@ -20,7 +20,14 @@ const surveyLink = async () => {
   const api = apiClient(rt.url, await rt.token(tenant, ['admin']));
   const email = `${tenant}@example.com`;
   const { body: contact } = await api('POST', '/contacts', { email, consent: { email: { surveys: true } } });
-  await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'How likely are you to recommend us to a friend?', commentPrompt: 'What is the main reason for your score?', dedupeKey: 'browser.survey' });
+  await sendSurvey({
+    tenantId: tenant,
+    contactId: contact.id,
+    kind: 'nps',
+    question: 'How likely are you to recommend us to a friend?',
+    commentPrompt: 'What is the main reason for your score?',
+    dedupeKey: 'browser.survey',
+  });
   const message = rt.outbox.messages().find((m) => m.channel === 'email' && m.email.to === email);
   const link = message?.channel === 'email' ? /https?:\/\/\S+\/s\/[\w.-]+/.exec(message.email.text ?? '')?.[0] : undefined;
   if (!link) throw new Error('no survey email in the outbox');
@@ -30,7 +37,13 @@ const surveyLink = async () => {
 describe('survey page in a phone browser', () => {
   it('is answered with taps and a comment, without JavaScript, and refuses a second answer', async () => {
     const link = await surveyLink();
-    const context = await browser().newContext({ viewport: phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false });
+    const context = await browser().newContext({
+      viewport: phone,
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      javaScriptEnabled: false,
+    });
     const [page, secondTab] = [await context.newPage(), await context.newPage()];
     await page.goto(link);
     await secondTab.goto(link);

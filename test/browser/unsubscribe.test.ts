@@ -16,8 +16,19 @@ const emailedContact = async () => {
   const tenant = uniqueTenant('unsub-page');
   const api = apiClient(rt.url, await rt.token(tenant, ['admin']));
   const email = `${tenant}@example.com`;
-  const { body: contact } = await api('POST', '/contacts', { email, phone: '+14155550142', consent: { email: { marketing: true, surveys: true }, sms: { marketing: true } } });
-  const outcome = await sendMessage({ tenantId: tenant, contactId: contact.id, channel: 'email', purpose: 'marketing', content: { subject: 'Spring news', html: '<p>News</p><p><a href="{{ unsubscribeUrl }}">Manage your emails</a></p>' }, dedupeKey: 'browser.unsubscribe' });
+  const { body: contact } = await api('POST', '/contacts', {
+    email,
+    phone: '+14155550142',
+    consent: { email: { marketing: true, surveys: true }, sms: { marketing: true } },
+  });
+  const outcome = await sendMessage({
+    tenantId: tenant,
+    contactId: contact.id,
+    channel: 'email',
+    purpose: 'marketing',
+    content: { subject: 'Spring news', html: '<p>News</p><p><a href="{{ unsubscribeUrl }}">Manage your emails</a></p>' },
+    dedupeKey: 'browser.unsubscribe',
+  });
   expect(outcome.status).toBe('sent');
   const message = rt.outbox.messages().find((m) => m.channel === 'email' && m.email.to === email);
   const href = message?.channel === 'email' ? /href="([^"]+\/unsubscribe\/[^"]+)"/.exec(message.email.html ?? '')?.[1] : undefined;
@@ -25,7 +36,10 @@ const emailedContact = async () => {
   return { api, email, contactId: contact.id as string, link: `${rt.url}${new URL(href).pathname}` };
 };
 
-const phonePage = async (): Promise<Page> => (await browser().newContext({ viewport: phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false })).newPage();
+const phonePage = async (): Promise<Page> =>
+  (
+    await browser().newContext({ viewport: phone, deviceScaleFactor: 2, isMobile: true, hasTouch: true, javaScriptEnabled: false })
+  ).newPage();
 const box = (page: Page, name: string) => page.locator(`input[type=checkbox][name="${name}"]`);
 
 describe('preference page in a phone browser', () => {
@@ -41,7 +55,8 @@ describe('preference page in a phone browser', () => {
     expect(shown).toContain(`${email[0]}•••@example.com`); // masked, in case the link is forwarded
     expect(shown).not.toContain(email);
 
-    const states = async () => Promise.all(['email.marketing', 'email.surveys', 'sms.marketing', 'sms.surveys'].map((n) => box(page, n).isChecked()));
+    const states = async () =>
+      Promise.all(['email.marketing', 'email.surveys', 'sms.marketing', 'sms.surveys'].map((n) => box(page, n).isChecked()));
     expect(await states()).toEqual([true, true, true, false]);
 
     await box(page, 'email.marketing').uncheck();
@@ -53,7 +68,12 @@ describe('preference page in a phone browser', () => {
     expect(contact.consent.email.marketing).toEqual({ granted: false, source: 'unsubscribe-link', at: clock.now().toISOString() });
     expect(contact.consent.email.surveys.granted).toBe(true);
     expect(contact.consent.sms.marketing.granted).toBe(true);
-    expect(contact.consentHistory.at(-1)).toMatchObject({ channel: 'email', purpose: 'marketing', granted: false, source: 'unsubscribe-link' });
+    expect(contact.consentHistory.at(-1)).toMatchObject({
+      channel: 'email',
+      purpose: 'marketing',
+      granted: false,
+      source: 'unsubscribe-link',
+    });
   });
 
   it('unsubscribes from everything with one button', async () => {
@@ -63,7 +83,9 @@ describe('preference page in a phone browser', () => {
     await page.getByRole('button', { name: 'Unsubscribe from all' }).click();
     expect(await page.getByRole('status').textContent()).toContain('Your choices are saved');
     const { body: contact } = await api('GET', `/contacts/${contactId}`);
-    expect([contact.consent.email.marketing.granted, contact.consent.email.surveys.granted, contact.consent.sms.marketing.granted]).toEqual([false, false, false]);
+    expect([contact.consent.email.marketing.granted, contact.consent.email.surveys.granted, contact.consent.sms.marketing.granted]).toEqual(
+      [false, false, false],
+    );
   });
 
   it('says so when the link has expired (after 60 days)', async () => {

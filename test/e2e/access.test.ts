@@ -7,14 +7,23 @@ import { useRuntime } from './harness.ts';
 const rt = useRuntime();
 const sampleId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const concretePath = (path: string) =>
-  path.replace('{email}', 'someone%40example.com').replace('{externalId}', 'ext-1').replace(/\{[^}]+\}/g, sampleId);
+  path
+    .replace('{email}', 'someone%40example.com')
+    .replace('{externalId}', 'ext-1')
+    .replace(/\{[^}]+\}/g, sampleId);
 
 describe('tenancy', () => {
   it('never shows one tenant’s data to another', async () => {
     const a = rt.api(uniqueTenant('tenant-a'), 'admin');
     const b = rt.api(uniqueTenant('tenant-b'), 'admin');
     const { body: company } = await a('POST', '/companies', { name: 'Secret Co', domain: 'secret.example' });
-    const { body: contact } = await a('POST', '/contacts', { firstName: 'Hidden', email: 'hidden@example.com', phone: '+14155550100', tags: ['secret'], companyId: company.id });
+    const { body: contact } = await a('POST', '/contacts', {
+      firstName: 'Hidden',
+      email: 'hidden@example.com',
+      phone: '+14155550100',
+      tags: ['secret'],
+      companyId: company.id,
+    });
     await a('POST', `/contacts/${contact.id}/activities`, { type: 'note', body: 'private' });
 
     for (const path of [`/contacts/${contact.id}`, `/companies/${company.id}`, `/contacts/${contact.id}/activities`]) {
@@ -47,7 +56,11 @@ describe('roles', () => {
       for (const role of roles) {
         const res = await rt.api(tenant, role)(route.method, concretePath(route.path), route.body ? {} : undefined);
         const allowed = route.roles.length === 0 || route.roles.includes(role);
-        expect({ route: `${route.method} ${route.path}`, role, forbidden: res.status === 403 }).toEqual({ route: `${route.method} ${route.path}`, role, forbidden: !allowed });
+        expect({ route: `${route.method} ${route.path}`, role, forbidden: res.status === 403 }).toEqual({
+          route: `${route.method} ${route.path}`,
+          role,
+          forbidden: !allowed,
+        });
         expect(res.status, `${route.method} ${route.path} as ${role}`).toBeLessThan(500);
       }
       if (route.roles.length) {

@@ -50,7 +50,13 @@ describe('timeline', () => {
     const { body: c } = await api('POST', '/contacts', { firstName: 'T', companyId: company.id });
     const times = ['2026-03-01T10:00:00Z', '2026-03-05T10:00:00Z', '2026-03-03T10:00:00+02:00', '2026-02-01T00:00:00Z'];
     for (const [i, occurredAt] of times.entries()) {
-      const logged = await api('POST', `/contacts/${c.id}/activities`, { type: i % 2 ? 'call' : 'email', channel: i % 2 ? 'phone' : 'email', direction: 'outbound', occurredAt, subject: `#${i}` });
+      const logged = await api('POST', `/contacts/${c.id}/activities`, {
+        type: i % 2 ? 'call' : 'email',
+        channel: i % 2 ? 'phone' : 'email',
+        direction: 'outbound',
+        occurredAt,
+        subject: `#${i}`,
+      });
       expect(logged.status).toBe(201);
       expect(logged.body).toMatchObject({ contactId: c.id, companyId: company.id, authorId: expect.any(String) });
     }
@@ -75,7 +81,10 @@ describe('timeline', () => {
     expect(future.status).toBe(400);
     expect(future.headers.get('content-type')).toBe('application/problem+json');
     expect(future.body.errors).toEqual({ 'body.occurredAt': ['must not be more than 5 minutes in the future'] });
-    const justAhead = await api('POST', `/contacts/${c.id}/activities`, { type: 'call', occurredAt: new Date(Date.now() + 6 * 60_000).toISOString() });
+    const justAhead = await api('POST', `/contacts/${c.id}/activities`, {
+      type: 'call',
+      occurredAt: new Date(Date.now() + 6 * 60_000).toISOString(),
+    });
     expect(justAhead.status).toBe(400);
     const contact = (await api('GET', `/contacts/${c.id}`)).body;
     expect(contact.lastEngagedAt).toBe(c.createdAt);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uniqueTenant, type Api } from './api-client.ts';
+import { type Api, uniqueTenant } from './api-client.ts';
 import { useRuntime } from './harness.ts';
 
 const rt = useRuntime();
@@ -90,7 +90,9 @@ describe('contact search and filters', () => {
     expect(deleted.status).toBe(200);
     expect(deleted.body.items).toEqual([{ id: b.id, deletedAt: expect.any(String) }]);
     expect((await api('GET', '/contacts/deleted')).body.items).toEqual(deleted.body.items);
-    expect((await api('GET', `/contacts/deleted?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items).toEqual([]);
+    expect(
+      (await api('GET', `/contacts/deleted?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).body.items,
+    ).toEqual([]);
   });
 
   it('refuses combinations it cannot serve with 400 naming the parameters', async () => {

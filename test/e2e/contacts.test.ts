@@ -8,13 +8,25 @@ describe('contacts', () => {
   it('creates, reads, patches with If-Match and deletes a contact', async () => {
     const api = rt.api(uniqueTenant('crud'), 'sales');
     const created = await api('POST', '/contacts', {
-      firstName: 'Ada', lastName: 'Lovelace', email: 'Ada@Example.com', phone: '+44 20 7946 0958',
-      tags: ['VIP', 'vip', 'math'], attributes: { plan: 'pro' }, timeZone: 'Europe/London', locale: 'en-GB',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'Ada@Example.com',
+      phone: '+44 20 7946 0958',
+      tags: ['VIP', 'vip', 'math'],
+      attributes: { plan: 'pro' },
+      timeZone: 'Europe/London',
+      locale: 'en-GB',
       consent: { email: { marketing: true } },
     });
     expect(created.status).toBe(201);
     const c = created.body;
-    expect(c).toMatchObject({ email: 'ada@example.com', phone: '+442079460958', tags: ['vip', 'math'], lifecycleStage: 'lead', version: 1 });
+    expect(c).toMatchObject({
+      email: 'ada@example.com',
+      phone: '+442079460958',
+      tags: ['vip', 'math'],
+      lifecycleStage: 'lead',
+      version: 1,
+    });
     expect(c.consent.email.marketing).toMatchObject({ granted: true, source: expect.stringMatching(/^api:/), at: expect.any(String) });
     expect(created.headers.get('location')).toBe(`/contacts/${c.id}`);
     expect(created.headers.get('etag')).toBe('"1"');
@@ -23,7 +35,12 @@ describe('contacts', () => {
     expect(got.status).toBe(200);
     expect(got.body).toEqual(c);
 
-    const patched = await api('PATCH', `/contacts/${c.id}`, { lifecycleStage: 'customer', locale: null, attributes: { seats: 3 } }, { 'if-match': '"1"' });
+    const patched = await api(
+      'PATCH',
+      `/contacts/${c.id}`,
+      { lifecycleStage: 'customer', locale: null, attributes: { seats: 3 } },
+      { 'if-match': '"1"' },
+    );
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ lifecycleStage: 'customer', version: 2, attributes: { plan: 'pro', seats: 3 } });
     expect(patched.body).not.toHaveProperty('locale');
@@ -42,10 +59,19 @@ describe('contacts', () => {
 
   it('keeps consent history across grants and withdrawals', async () => {
     const api = rt.api(uniqueTenant('consent'), 'marketing');
-    const { body: c } = await api('POST', '/contacts', { email: 'c@example.com', consent: { email: { marketing: true }, sms: { marketing: false } } });
-    const { body: after } = await api('PATCH', `/contacts/${c.id}`, { consent: { email: { marketing: { granted: false, source: 'preference-centre' } } } });
+    const { body: c } = await api('POST', '/contacts', {
+      email: 'c@example.com',
+      consent: { email: { marketing: true }, sms: { marketing: false } },
+    });
+    const { body: after } = await api('PATCH', `/contacts/${c.id}`, {
+      consent: { email: { marketing: { granted: false, source: 'preference-centre' } } },
+    });
     expect(after.consent.email.marketing).toMatchObject({ granted: false, source: 'preference-centre' });
-    expect(after.consentHistory.map((h: { channel: string; granted: boolean }) => `${h.channel}:${h.granted}`)).toEqual(['email:true', 'sms:false', 'email:false']);
+    expect(after.consentHistory.map((h: { channel: string; granted: boolean }) => `${h.channel}:${h.granted}`)).toEqual([
+      'email:true',
+      'sms:false',
+      'email:false',
+    ]);
   });
 
   it('dedupes by normalised email and phone and answers 409 with the existing id', async () => {
@@ -84,7 +110,13 @@ describe('contacts', () => {
     const api = rt.api(uniqueTenant('batch'), 'marketing');
     const { body: existing } = await api('POST', '/contacts', { email: 'taken@example.com' });
     const res = await api('POST', '/contacts/batch', {
-      contacts: [{ email: 'a@example.com' }, { email: 'not-an-email' }, { email: 'taken@example.com' }, { firstName: '李', lastName: '娜' }, { bogus: 1 }],
+      contacts: [
+        { email: 'a@example.com' },
+        { email: 'not-an-email' },
+        { email: 'taken@example.com' },
+        { firstName: '李', lastName: '娜' },
+        { bogus: 1 },
+      ],
     });
     expect(res.status).toBe(200);
     const statuses = res.body.results.map((r: { status: number }) => r.status);
@@ -116,8 +148,18 @@ describe('contacts', () => {
 
   it('searches by email, phone, name prefix (Chinese too) and tag', async () => {
     const api = rt.api(uniqueTenant('search'), 'support');
-    const { body: wang } = await api('POST', '/contacts', { firstName: '小明', lastName: '王', phone: '+86 138 0013 8000', tags: ['beijing'] });
-    const { body: ada } = await api('POST', '/contacts', { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', tags: ['vip'] });
+    const { body: wang } = await api('POST', '/contacts', {
+      firstName: '小明',
+      lastName: '王',
+      phone: '+86 138 0013 8000',
+      tags: ['beijing'],
+    });
+    const { body: ada } = await api('POST', '/contacts', {
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@example.com',
+      tags: ['vip'],
+    });
     const { body: adam } = await api('POST', '/contacts', { firstName: 'Adam', lastName: 'Smith', tags: ['vip'] });
     const ids = async (q: string) => (await api('GET', `/contacts?${q}`)).body.items.map((c: { id: string }) => c.id).sort();
 
@@ -140,7 +182,9 @@ describe('contacts', () => {
 
   it('lets exactly one of many concurrent creates with the same email win', async () => {
     const api = rt.api(uniqueTenant('race'), 'sales');
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => api('POST', '/contacts', { email: 'race@example.com', firstName: `R${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => api('POST', '/contacts', { email: 'race@example.com', firstName: `R${i}` })),
+    );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(7);
@@ -152,7 +196,10 @@ describe('contacts', () => {
   it('applies concurrent patches without losing either change', async () => {
     const api = rt.api(uniqueTenant('patchrace'), 'sales');
     const { body: c } = await api('POST', '/contacts', { firstName: 'P' });
-    await Promise.all([api('PATCH', `/contacts/${c.id}`, { attributes: { a: 1 } }), api('PATCH', `/contacts/${c.id}`, { attributes: { b: 2 } })]);
+    await Promise.all([
+      api('PATCH', `/contacts/${c.id}`, { attributes: { a: 1 } }),
+      api('PATCH', `/contacts/${c.id}`, { attributes: { b: 2 } }),
+    ]);
     const { body } = await api('GET', `/contacts/${c.id}`);
     expect(body.attributes).toEqual({ a: 1, b: 2 });
     expect(body.version).toBe(3);

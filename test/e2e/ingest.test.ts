@@ -13,7 +13,12 @@ describe('POST /events (trusted integrations)', () => {
     const stop = rt.onEvent((e) => e.detail.tenantId === tenant && types.push(e['detail-type']));
     const { body: contact } = await api('POST', '/contacts', { email: 'buyer@example.com' });
 
-    const order = { type: 'order.placed', sourceId: 'shop-1001', occurredAt: '2026-11-20T10:00:00+01:00', data: { orderId: '1001', contactId: contact.id, total: { amount: 4999, currency: 'EUR' } } };
+    const order = {
+      type: 'order.placed',
+      sourceId: 'shop-1001',
+      occurredAt: '2026-11-20T10:00:00+01:00',
+      data: { orderId: '1001', contactId: contact.id, total: { amount: 4999, currency: 'EUR' } },
+    };
     const first = await api('POST', '/events', order);
     expect(first.status).toBe(202);
     expect(first.body).toMatchObject({ type: 'order.placed', duplicate: false });
@@ -31,7 +36,11 @@ describe('POST /events (trusted integrations)', () => {
     const orders: unknown[] = [];
     const stop = rt.onEvent((e) => e.detail.tenantId === tenant && e['detail-type'] === 'order.placed' && orders.push(e.detail.data));
     const { body: contact } = await api('POST', '/contacts', { email: 'buyer@example.com' });
-    const order = { type: 'order.placed', sourceId: 'shop-2002', data: { orderId: '2002', contactId: contact.id, total: { amount: 1500, currency: 'EUR' } } };
+    const order = {
+      type: 'order.placed',
+      sourceId: 'shop-2002',
+      data: { orderId: '2002', contactId: contact.id, total: { amount: 1500, currency: 'EUR' } },
+    };
     const first = await api('POST', '/events', order);
     expect(first.status).toBe(202);
 
@@ -41,7 +50,11 @@ describe('POST /events (trusted integrations)', () => {
     expect(changed.body.detail).toMatch(/sourceId was already used with another payload/);
     expect(Object.keys(changed.body.errors)).toEqual(['body.sourceId']);
 
-    const reordered = { data: { total: { currency: 'EUR', amount: 1500 }, contactId: contact.id, orderId: '2002' }, sourceId: 'shop-2002', type: 'order.placed' };
+    const reordered = {
+      data: { total: { currency: 'EUR', amount: 1500 }, contactId: contact.id, orderId: '2002' },
+      sourceId: 'shop-2002',
+      type: 'order.placed',
+    };
     const resend = await api('POST', '/events', reordered);
     expect(resend.status).toBe(200);
     expect(resend.body).toEqual({ id: first.body.id, type: 'order.placed', duplicate: true });
@@ -55,12 +68,21 @@ describe('POST /events (trusted integrations)', () => {
     const api = rt.api(tenant, 'admin');
     const { body: contact } = await api('POST', '/contacts', { firstName: 'X' });
     expect((await api('POST', '/events', { type: 'contact.created', data: { contactId: contact.id } })).status).toBe(400);
-    const badMoney = await api('POST', '/events', { type: 'order.placed', data: { orderId: '1', contactId: contact.id, total: { amount: 9.99, currency: 'euro' } } });
+    const badMoney = await api('POST', '/events', {
+      type: 'order.placed',
+      data: { orderId: '1', contactId: contact.id, total: { amount: 9.99, currency: 'euro' } },
+    });
     expect(badMoney.status).toBe(400);
     expect(Object.keys(badMoney.body.errors)).toEqual(expect.arrayContaining(['body.data.total.amount', 'body.data.total.currency']));
-    const ghost = await api('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } });
+    const ghost = await api('POST', '/events', {
+      type: 'ticket.resolved',
+      data: { ticketId: 't1', contactId: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+    });
     expect(ghost.status).toBe(422);
-    expect((await rt.api(tenant, 'sales')('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: contact.id } })).status).toBe(403);
+    expect(
+      (await rt.api(tenant, 'sales')('POST', '/events', { type: 'ticket.resolved', data: { ticketId: 't1', contactId: contact.id } }))
+        .status,
+    ).toBe(403);
   });
 
   it('moves the contact’s engagement forward on orders and activities, never back, and keeps its orders until it is deleted', async () => {
@@ -68,7 +90,11 @@ describe('POST /events (trusted integrations)', () => {
     const api = rt.api(tenantId, 'admin');
     const { body: contact } = await api('POST', '/contacts', { email: 'e@example.com' });
     expect(contact.lastEngagedAt).toBe(contact.createdAt);
-    const order = (orderId: string, occurredAt: string) => ({ type: 'order.placed', occurredAt, data: { orderId, contactId: contact.id, total: { amount: 100, currency: 'USD' } } });
+    const order = (orderId: string, occurredAt: string) => ({
+      type: 'order.placed',
+      occurredAt,
+      data: { orderId, contactId: contact.id, total: { amount: 100, currency: 'USD' } },
+    });
     const latest = new Date(Date.now() + 60_000).toISOString();
     const earlier = new Date(Date.now() - 86_400_000).toISOString();
     expect((await api('POST', '/events', order('o2', '2030-01-01T00:00:00Z'))).status).toBe(400);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { handler as journeySubscriber } from '../../functions/journeys/subscriber.ts';
 import { templateStore } from '../../functions/messaging/template-store.ts';
-import { clock } from '../../shared/ports/clock.ts';
 import type { BusEvent } from '../../infra/local/bus.ts';
+import { clock } from '../../shared/ports/clock.ts';
 import { uniqueTenant } from './api-client.ts';
 import { day, useJourneyRuntime } from './journeys-support.ts';
 
@@ -33,9 +33,16 @@ describe('journey definitions', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(res.body.errors).toEqual({
       'body.steps.1': ['step "mail": template 01ARZ3NDEKTSV4RRFFQ69G5FAV does not exist'],
-      'body.steps.2': ['step "pick": goes to "ghost", which is not a step of this journey', 'step "pick": condition 1: bad event pattern: $.contact.tags[0].prefix: prefix must be a string or {"equals-ignore-case": string}'],
+      'body.steps.2': [
+        'step "pick": goes to "ghost", which is not a step of this journey',
+        'step "pick": condition 1: bad event pattern: $.contact.tags[0].prefix: prefix must be a string or {"equals-ignore-case": string}',
+      ],
     });
-    const unknownEvent = await api(tenant)('POST', '/journeys', { name: 'x', trigger: { type: 'event', eventType: 'order.shipped' }, steps: [{ id: 'x', type: 'exit' }] });
+    const unknownEvent = await api(tenant)('POST', '/journeys', {
+      name: 'x',
+      trigger: { type: 'event', eventType: 'order.shipped' },
+      steps: [{ id: 'x', type: 'exit' }],
+    });
     expect(unknownEvent.status).toBe(400);
     expect(Object.keys(unknownEvent.body.errors)).toEqual(['body.trigger.eventType']);
     expect((await api(tenant)('GET', '/journeys')).body.items).toEqual([]);
@@ -45,7 +52,11 @@ describe('journey definitions', () => {
     const tenant = uniqueTenant('j-tpl-use');
     const [kept, swapped, spare] = [await template(tenant, 'Kept'), await template(tenant, 'Swapped'), await template(tenant, 'Spare')];
     const steps = (...ids: string[]) => ids.map((templateId, i) => ({ id: `mail${i}`, type: 'send_email', templateId }));
-    const { body: journey } = await api(tenant)('POST', '/journeys', { name: 'Uses two', trigger: onTag('use'), steps: steps(kept, swapped, kept) });
+    const { body: journey } = await api(tenant)('POST', '/journeys', {
+      name: 'Uses two',
+      trigger: onTag('use'),
+      steps: steps(kept, swapped, kept),
+    });
     await api(tenant)('POST', '/journeys', { name: 'Draft only', trigger: onTag('use'), steps: steps(spare) });
     expect((await api(tenant)('POST', `/journeys/${journey.id}/activate`)).status).toBe(200);
 
@@ -61,7 +72,9 @@ describe('journey definitions', () => {
     expect(edited.status).toBe(200);
     expect((await api(tenant)('DELETE', `/templates/${swapped}`)).status).toBe(204);
     await api(tenant)('POST', `/journeys/${journey.id}/pause`);
-    expect((await api(tenant)('DELETE', `/templates/${kept}`)).body.journeys).toEqual([{ id: journey.id, name: 'Uses one', status: 'paused' }]);
+    expect((await api(tenant)('DELETE', `/templates/${kept}`)).body.journeys).toEqual([
+      { id: journey.id, name: 'Uses one', status: 'paused' },
+    ]);
     // A draft holds nothing (activating it checks its templates again); an archived journey lets go.
     expect((await api(tenant)('DELETE', `/templates/${spare}`)).status).toBe(204);
     await api(tenant)('POST', `/journeys/${journey.id}/archive`);
@@ -71,7 +84,11 @@ describe('journey definitions', () => {
   it('lets a journey start sending a template only if no delete of it has begun, so a racing delete and activation cannot both win', async () => {
     const tenant = uniqueTenant('j-tpl-race');
     const templateId = await template(tenant, 'Raced');
-    const { body: journey } = await api(tenant)('POST', '/journeys', { name: 'Racer', trigger: onTag('race'), steps: [{ id: 'mail', type: 'send_email', templateId }] });
+    const { body: journey } = await api(tenant)('POST', '/journeys', {
+      name: 'Racer',
+      trigger: onTag('race'),
+      steps: [{ id: 'mail', type: 'send_email', templateId }],
+    });
     const { body: stored } = await api(tenant)('GET', `/templates/${templateId}`);
     const at = clock().now().toISOString();
 
@@ -91,7 +108,14 @@ describe('journey definitions', () => {
   it('versions edits: runs finish on the version they entered, new ones start on the latest', async () => {
     const tenant = uniqueTenant('j-versions');
     const [first, second] = [await template(tenant, 'First draft'), await template(tenant, 'Second draft')];
-    const definition = (templateId: string) => ({ name: 'Nudge', trigger: onTag('nudge'), steps: [{ id: 'pause', type: 'wait', duration: 'P1D' }, { id: 'mail', type: 'send_email', templateId }] });
+    const definition = (templateId: string) => ({
+      name: 'Nudge',
+      trigger: onTag('nudge'),
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'P1D' },
+        { id: 'mail', type: 'send_email', templateId },
+      ],
+    });
     const created = await api(tenant)('POST', '/journeys', definition(first));
     expect(created.status).toBe(201);
     expect(created.headers.get('etag')).toBe('"1"');
@@ -146,7 +170,12 @@ describe('journey definitions', () => {
     const listed = await api(tenant, 'analyst')('GET', '/journeys/templates');
     expect(listed.body.items.map((t: { name: string }) => t.name)).toEqual(['welcome', 'follow-up', 'win-back', 'survey']);
     const installed = await api(tenant)('POST', '/journeys/templates/win-back/install', { name: 'Bring them back' });
-    expect(installed.body).toMatchObject({ name: 'Bring them back', status: 'draft', template: 'win-back', trigger: { type: 'schedule', segment: { inactiveDays: 90 } } });
+    expect(installed.body).toMatchObject({
+      name: 'Bring them back',
+      status: 'draft',
+      template: 'win-back',
+      trigger: { type: 'schedule', segment: { inactiveDays: 90 } },
+    });
     const starters = (await api(tenant)('GET', '/templates')).body.items.map((t: { name: string; channel: string }) => [t.name, t.channel]);
     expect(starters).toEqual([
       ['Win-back offer (journey)', 'email'],
@@ -155,7 +184,9 @@ describe('journey definitions', () => {
     const again = await api(tenant)('POST', '/journeys/templates/win-back/install');
     expect(again.status).toBe(409);
     expect(again.body.existingId).toBe(installed.body.id);
-    expect((await api(tenant)('POST', '/journeys/templates/welcome/install', { templates: { bogus: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })).status).toBe(400);
+    expect(
+      (await api(tenant)('POST', '/journeys/templates/welcome/install', { templates: { bogus: '01ARZ3NDEKTSV4RRFFQ69G5FAV' } })).status,
+    ).toBe(400);
   });
 });
 
@@ -182,10 +213,17 @@ describe('journey engine over the bus', () => {
   it('enrols once when the same event is delivered again, even concurrently', async () => {
     const tenant = uniqueTenant('j-dupes');
     const mail = await template(tenant, 'Once');
-    const { body: journey } = await api(tenant)('POST', '/journeys', { name: 'Once', trigger: onTag('once'), steps: [{ id: 'mail', type: 'send_email', templateId: mail }], reentry: { mode: 'any_time' } });
+    const { body: journey } = await api(tenant)('POST', '/journeys', {
+      name: 'Once',
+      trigger: onTag('once'),
+      steps: [{ id: 'mail', type: 'send_email', templateId: mail }],
+      reentry: { mode: 'any_time' },
+    });
     await api(tenant)('POST', `/journeys/${journey.id}/activate`);
     const delivered: BusEvent[] = [];
-    const stop = rt.bus.onEvent((e) => e['detail-type'] === 'contact.created' && (e.detail as { tenantId: string }).tenantId === tenant && delivered.push(e));
+    const stop = rt.bus.onEvent(
+      (e) => e['detail-type'] === 'contact.created' && (e.detail as { tenantId: string }).tenantId === tenant && delivered.push(e),
+    );
     await contact(tenant, { email: 'once@dupes.example', tags: ['once'], consent: { email: { marketing: true } } });
     await rt.settle();
     stop();
@@ -217,8 +255,18 @@ describe('journey engine over the bus', () => {
       ],
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ version: 1, enrolled: true, result: 'completed', messages: [{ stepId: 'mail', channel: 'email', templateId: mail, status: 'sent' }] });
-    expect(res.body.path.map((p: { stepId: string; outcome: string }) => `${p.stepId}:${p.outcome}`)).toEqual(['mail:sent', 'wait:waiting', 'wait:event', 'done:exited']);
+    expect(res.body).toMatchObject({
+      version: 1,
+      enrolled: true,
+      result: 'completed',
+      messages: [{ stepId: 'mail', channel: 'email', templateId: mail, status: 'sent' }],
+    });
+    expect(res.body.path.map((p: { stepId: string; outcome: string }) => `${p.stepId}:${p.outcome}`)).toEqual([
+      'mail:sent',
+      'wait:waiting',
+      'wait:event',
+      'done:exited',
+    ]);
     expect(res.body.skipped).toEqual([{ stepId: 'again', reason: 'not reached: the run ended before it' }]);
     expect(outboxTo('sim@example.com')).toEqual([]);
     expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 0 });

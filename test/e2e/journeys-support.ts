@@ -15,7 +15,10 @@ export const day = 24 * hour;
 export const useJourneyRuntime = () => {
   const clock = new ManualClock(new Date('2026-03-02T11:00:00Z'));
   const rt = useTestRuntime({ clock });
-  const api = (tenant: string, role: Role = 'marketing') => async (...args: Parameters<ReturnType<typeof apiClient>>) => apiClient(rt.url, await rt.token(tenant, [role]))(...args);
+  const api =
+    (tenant: string, role: Role = 'marketing') =>
+    async (...args: Parameters<ReturnType<typeof apiClient>>) =>
+      apiClient(rt.url, await rt.token(tenant, [role]))(...args);
 
   /** Moves the clock on by steps, letting the events of each step reach their subscribers before the next, as time passing would. */
   const advance = async (ms: number, step = 6 * hour) => {

@@ -26,7 +26,11 @@ describe('built-in journeys, played over simulated days', () => {
     expect(outboxTo('cy@welcome.example')).toEqual([]);
 
     await advance(day);
-    const reply = await api(tenant, 'sales')('POST', `/contacts/${bob.id}/activities`, { type: 'email', direction: 'inbound', subject: 'Re: Welcome' });
+    const reply = await api(tenant, 'sales')('POST', `/contacts/${bob.id}/activities`, {
+      type: 'email',
+      direction: 'inbound',
+      subject: 'Re: Welcome',
+    });
     expect(reply.status).toBe(201);
     await advance(3 * day);
 
@@ -44,7 +48,12 @@ describe('built-in journeys, played over simulated days', () => {
 
   it('follow-up: a task for the owner due the next business day, then an email two days later unless the deal moved on', async () => {
     const tenant = uniqueTenant('j-follow');
-    const { body: own } = await api(tenant)('POST', '/templates', { name: 'Our follow-up', channel: 'email', subject: 'Next steps, {{ contact.firstName }}', text: 'Shall we talk again?' });
+    const { body: own } = await api(tenant)('POST', '/templates', {
+      name: 'Our follow-up',
+      channel: 'email',
+      subject: 'Next steps, {{ contact.firstName }}',
+      text: 'Shall we talk again?',
+    });
     const journey = await install(tenant, 'follow-up', { templates: { 'follow-up': own.id } });
     expect(journey.steps.find((s) => s.id === 'email')?.templateId).toBe(own.id);
     const dee = await contact(tenant, { firstName: 'Dee', email: 'dee@follow.example', ownerId: 'owner-1', consent: emailConsent });
@@ -55,9 +64,9 @@ describe('built-in journeys, played over simulated days', () => {
     await rt.settle();
 
     const tasks = await api(tenant, 'sales')('GET', '/tasks?ownerId=owner-1');
-    expect(tasks.body.items.map((t: { contactId: string; dueAt: string; title: string }) => [t.contactId, t.dueAt, t.title]).sort()).toEqual(
-      [dee.id, eve.id].sort().map((id) => [id, nextBusinessMorning(clock.now()), 'Follow up after the conversation']),
-    );
+    expect(
+      tasks.body.items.map((t: { contactId: string; dueAt: string; title: string }) => [t.contactId, t.dueAt, t.title]).sort(),
+    ).toEqual([dee.id, eve.id].sort().map((id) => [id, nextBusinessMorning(clock.now()), 'Follow up after the conversation']));
 
     await advance(day);
     await ingest(tenant, 'deal.stage_changed', { dealId: 'deal-9', contactId: eve.id, toStage: 'won' });
@@ -70,8 +79,20 @@ describe('built-in journeys, played over simulated days', () => {
   it('win-back: 90 days without an order or activity → at-risk and an offer, SMS a week later if consented, churned after 30 days; an order wins the contact back', async () => {
     const tenant = uniqueTenant('j-winback');
     const journey = await install(tenant, 'win-back');
-    const fay = await contact(tenant, { firstName: 'Fay', email: 'fay@wb.example', phone: '+14155550101', lifecycleStage: 'customer', consent: { email: { marketing: true }, sms: { marketing: true } } });
-    const gus = await contact(tenant, { firstName: 'Gus', email: 'gus@wb.example', phone: '+14155550102', lifecycleStage: 'loyal', consent: emailConsent });
+    const fay = await contact(tenant, {
+      firstName: 'Fay',
+      email: 'fay@wb.example',
+      phone: '+14155550101',
+      lifecycleStage: 'customer',
+      consent: { email: { marketing: true }, sms: { marketing: true } },
+    });
+    const gus = await contact(tenant, {
+      firstName: 'Gus',
+      email: 'gus@wb.example',
+      phone: '+14155550102',
+      lifecycleStage: 'loyal',
+      consent: emailConsent,
+    });
     const hal = await contact(tenant, { firstName: 'Hal', email: 'hal@wb.example', lifecycleStage: 'lead', consent: emailConsent });
     const ivy = await contact(tenant, { firstName: 'Ivy', email: 'ivy@wb.example', lifecycleStage: 'customer', consent: emailConsent });
     const stage = async (id: string) => (await api(tenant, 'sales')('GET', `/contacts/${id}`)).body;
@@ -101,7 +122,14 @@ describe('built-in journeys, played over simulated days', () => {
     expect((await stage(fay.id)).lifecycleStage).toBe('churned');
     expect((await stage(hal.id)).lifecycleStage).toBe('lead');
     // The 06:00 sends fell in quiet hours: messaging deferred them and sent them at 08:00.
-    expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 2, inProgress: 1, exitedByGoal: 1, deferred: 3, sent: 0, failed: 0 });
+    expect((await stats(tenant, journey.id)).totals).toMatchObject({
+      entered: 2,
+      inProgress: 1,
+      exitedByGoal: 1,
+      deferred: 3,
+      sent: 0,
+      failed: 0,
+    });
   });
 
   it('survey: a CSAT survey after a resolved ticket, an NPS survey after an order, at most once per 30 days', async () => {
@@ -122,14 +150,18 @@ describe('built-in journeys, played over simulated days', () => {
 
     await ingest(tenant, 'order.placed', { orderId: 'o-2', contactId: jo.id, total: { amount: 1500, currency: 'EUR' } });
     await advance(3 * day);
-    expect(texts()).toEqual([expect.stringContaining('How satisfied'), expect.stringContaining('How likely are you to recommend us to a friend or colleague?')]);
+    expect(texts()).toEqual([
+      expect.stringContaining('How satisfied'),
+      expect.stringContaining('How likely are you to recommend us to a friend or colleague?'),
+    ]);
     expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 2, completed: 2, sent: 2 });
   });
 
-  it('dry run of the installed welcome journey: the given contact enrols, under the tenant\'s quiet hours and suppression list', async () => {
+  it("dry run of the installed welcome journey: the given contact enrols, under the tenant's quiet hours and suppression list", async () => {
     const tenant = uniqueTenant('j-welcome-sim');
     const journey = await install(tenant, 'welcome');
-    const simulate = (email: string, start: string) => api(tenant)('POST', `/journeys/${journey.id}/simulate`, { contact: { email, consent: emailConsent }, start });
+    const simulate = (email: string, start: string) =>
+      api(tenant)('POST', `/journeys/${journey.id}/simulate`, { contact: { email, consent: emailConsent }, start });
 
     const res = await simulate('new@welcome-sim.example', '2026-03-02T10:00:00Z');
     expect(res.status).toBe(200);
@@ -140,11 +172,18 @@ describe('built-in journeys, played over simulated days', () => {
     ]);
 
     expect((await api(tenant)('PUT', '/messaging/settings', { quietHours: { start: '09:00', end: '12:00' } })).status).toBe(200);
-    expect((await simulate('new@welcome-sim.example', '2026-03-02T10:00:00Z')).body.messages[0]).toMatchObject({ status: 'deferred', until: '2026-03-02T12:00:00.000Z' });
+    expect((await simulate('new@welcome-sim.example', '2026-03-02T10:00:00Z')).body.messages[0]).toMatchObject({
+      status: 'deferred',
+      until: '2026-03-02T12:00:00.000Z',
+    });
 
     expect((await api(tenant)('POST', '/suppressions', { channel: 'email', address: 'gone@welcome-sim.example' })).status).toBe(201);
     const suppressed = await simulate('gone@welcome-sim.example', '2026-03-02T13:00:00Z');
-    expect(suppressed.body.messages[0]).toMatchObject({ stepId: 'welcome', status: 'skipped', reason: "the contact's email address is on the suppression list" });
+    expect(suppressed.body.messages[0]).toMatchObject({
+      stepId: 'welcome',
+      status: 'skipped',
+      reason: "the contact's email address is on the suppression list",
+    });
     expect(outboxTo('new@welcome-sim.example')).toEqual([]);
     expect((await api(tenant)('GET', '/suppressions')).body.items).toHaveLength(1);
     expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 0 });

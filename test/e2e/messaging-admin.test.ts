@@ -6,11 +6,19 @@ import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
 
 const rt = useTestRuntime();
-const api = (tenant: string, role: Role = 'marketing') => async (...args: Parameters<ReturnType<typeof apiClient>>) => apiClient(rt.url, await rt.token(tenant, [role]))(...args);
+const api =
+  (tenant: string, role: Role = 'marketing') =>
+  async (...args: Parameters<ReturnType<typeof apiClient>>) =>
+    apiClient(rt.url, await rt.token(tenant, [role]))(...args);
 
 describe('templates', () => {
   it('refuses a template that does not compile, naming the field', async () => {
-    const res = await api(uniqueTenant('tpl-bad'))('POST', '/templates', { name: 'Broken', channel: 'email', subject: 'Hi {{ contact.firstName', html: '<p>{{ x | shout }}</p>' });
+    const res = await api(uniqueTenant('tpl-bad'))('POST', '/templates', {
+      name: 'Broken',
+      channel: 'email',
+      subject: 'Hi {{ contact.firstName',
+      html: '<p>{{ x | shout }}</p>',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(Object.keys(res.body.errors).sort()).toEqual(['body.html', 'body.subject']);
@@ -20,7 +28,12 @@ describe('templates', () => {
   it('versions edits, keeps old versions readable and pinned sends working after delete', async () => {
     const tenant = uniqueTenant('tpl');
     const marketing = api(tenant);
-    const created = await marketing('POST', '/templates', { name: 'Promo', channel: 'email', subject: 'Sale', text: 'v1 {{ contact.email }}' });
+    const created = await marketing('POST', '/templates', {
+      name: 'Promo',
+      channel: 'email',
+      subject: 'Sale',
+      text: 'v1 {{ contact.email }}',
+    });
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/templates/${created.body.id}`);
     const id = created.body.id as string;
@@ -31,9 +44,15 @@ describe('templates', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ id, version: 2, subject: 'Big sale', createdAt: created.body.createdAt });
     expect(updated.headers.get('etag')).toBe('"2"');
-    expect((await marketing('PUT', `/templates/${id}`, { name: 'Promo', channel: 'sms', body: 'x' })).body.errors).toHaveProperty(['body.channel']);
+    expect((await marketing('PUT', `/templates/${id}`, { name: 'Promo', channel: 'sms', body: 'x' })).body.errors).toHaveProperty([
+      'body.channel',
+    ]);
 
-    expect((await marketing('GET', `/templates/${id}/versions/1`)).body).toMatchObject({ version: 1, subject: 'Sale', text: 'v1 {{ contact.email }}' });
+    expect((await marketing('GET', `/templates/${id}/versions/1`)).body).toMatchObject({
+      version: 1,
+      subject: 'Sale',
+      text: 'v1 {{ contact.email }}',
+    });
     expect((await marketing('GET', `/templates/${id}`)).body).toMatchObject({ version: 2, text: 'v2' });
     expect((await marketing('GET', '/templates')).body.items.map((t: { id: string }) => t.id)).toEqual([id]);
     expect(await checkTemplate(tenant, id, 'email')).toBeUndefined();
@@ -46,7 +65,16 @@ describe('templates', () => {
     expect(await checkTemplate(tenant, id, 'email')).toBe(`template ${id} does not exist`);
 
     const { body: contact } = await api(tenant, 'admin')('POST', '/contacts', { email: 'pin@tpl.example' });
-    const send = (dedupeKey: string, templateVersion?: number) => sendMessage({ tenantId: tenant, contactId: contact.id, channel: 'email', purpose: 'transactional', templateId: id, templateVersion, dedupeKey });
+    const send = (dedupeKey: string, templateVersion?: number) =>
+      sendMessage({
+        tenantId: tenant,
+        contactId: contact.id,
+        channel: 'email',
+        purpose: 'transactional',
+        templateId: id,
+        templateVersion,
+        dedupeKey,
+      });
     expect(await send('pinned', 1)).toMatchObject({ status: 'sent' });
     expect(await send('latest')).toMatchObject({ status: 'failed', reason: `template ${id} does not exist` });
     const mail = rt.outbox.messages().find((m) => m.channel === 'email' && m.email.to === 'pin@tpl.example');
@@ -65,11 +93,25 @@ describe('suppression list', () => {
     expect((await marketing('POST', '/suppressions', { channel: 'sms', address: '+33 6 12 34 56 78' })).body.address).toBe('+33612345678');
     expect((await marketing('POST', '/suppressions', { channel: 'sms', address: 'not a number' })).status).toBe(400);
 
-    expect((await marketing('GET', '/suppressions')).body.items.map((s: { address: string }) => s.address)).toEqual(['bob@example.com', '+33612345678']);
+    expect((await marketing('GET', '/suppressions')).body.items.map((s: { address: string }) => s.address)).toEqual([
+      'bob@example.com',
+      '+33612345678',
+    ]);
     expect((await marketing('GET', '/suppressions?channel=sms')).body.items).toHaveLength(1);
 
-    const { body: contact } = await api(tenant, 'admin')('POST', '/contacts', { email: 'bob@example.com', consent: { email: { marketing: true } } });
-    const send = (dedupeKey: string) => sendMessage({ tenantId: tenant, contactId: contact.id, channel: 'email', purpose: 'transactional', content: { subject: 'Receipt', text: 'Thanks' }, dedupeKey });
+    const { body: contact } = await api(tenant, 'admin')('POST', '/contacts', {
+      email: 'bob@example.com',
+      consent: { email: { marketing: true } },
+    });
+    const send = (dedupeKey: string) =>
+      sendMessage({
+        tenantId: tenant,
+        contactId: contact.id,
+        channel: 'email',
+        purpose: 'transactional',
+        content: { subject: 'Receipt', text: 'Thanks' },
+        dedupeKey,
+      });
     expect(await send('r1')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
 
     expect((await marketing('DELETE', `/suppressions/email/${encodeURIComponent('BOB@example.com')}`)).status).toBe(204);
@@ -84,11 +126,25 @@ describe('messaging settings', () => {
     const tenant = uniqueTenant('mset');
     const admin = api(tenant, 'admin');
     const defaults = await admin('GET', '/messaging/settings');
-    expect(defaults.body).toEqual({ timeZone: 'UTC', quietHours: { start: '21:00', end: '08:00' }, frequencyCaps: { marketing: { perDay: 1, perWeek: 3 }, surveys: { perDay: 1, perWeek: 3 } }, version: 0 });
+    expect(defaults.body).toEqual({
+      timeZone: 'UTC',
+      quietHours: { start: '21:00', end: '08:00' },
+      frequencyCaps: { marketing: { perDay: 1, perWeek: 3 }, surveys: { perDay: 1, perWeek: 3 } },
+      version: 0,
+    });
 
-    const first = await admin('PUT', '/messaging/settings', { from: 'Acme <news@acme.example>', quietHours: null, frequencyCaps: { surveys: { perDay: null, perWeek: 1 } } });
+    const first = await admin('PUT', '/messaging/settings', {
+      from: 'Acme <news@acme.example>',
+      quietHours: null,
+      frequencyCaps: { surveys: { perDay: null, perWeek: 1 } },
+    });
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ from: 'Acme <news@acme.example>', quietHours: null, frequencyCaps: { marketing: { perDay: 1, perWeek: 3 }, surveys: { perDay: null, perWeek: 1 } }, version: 1 });
+    expect(first.body).toMatchObject({
+      from: 'Acme <news@acme.example>',
+      quietHours: null,
+      frequencyCaps: { marketing: { perDay: 1, perWeek: 3 }, surveys: { perDay: null, perWeek: 1 } },
+      version: 1,
+    });
     expect((await admin('PUT', '/messaging/settings', { timeZone: 'Europe/Paris' }, { 'if-match': '"0"' })).status).toBe(412);
     const bad = await admin('PUT', '/messaging/settings', { quietHours: { start: '25:00', end: '08:00' }, timeZone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);

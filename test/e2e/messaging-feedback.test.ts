@@ -11,19 +11,36 @@ import { apiClient, uniqueTenant } from './api-client.ts';
 
 const clock = new ManualClock(new Date('2026-03-02T11:00:00Z'));
 const rt = useTestRuntime({ clock });
-const api = (tenant: string, role: Role = 'admin') => async (...args: Parameters<ReturnType<typeof apiClient>>) => apiClient(rt.url, await rt.token(tenant, [role]))(...args);
+const api =
+  (tenant: string, role: Role = 'admin') =>
+  async (...args: Parameters<ReturnType<typeof apiClient>>) =>
+    apiClient(rt.url, await rt.token(tenant, [role]))(...args);
 
 const ourNumber = '+12125550101';
 beforeAll(() => {
   process.env.PUBLIC_BASE_URL = rt.url;
 });
 
-const newContact = async (tenant: string, body: Record<string, unknown>) => (await api(tenant)('POST', '/contacts', body)).body as { id: string };
+const newContact = async (tenant: string, body: Record<string, unknown>) =>
+  (await api(tenant)('POST', '/contacts', body)).body as { id: string };
 const marketingEmail = (tenant: string, contactId: string, dedupeKey: string) =>
-  sendMessage({ tenantId: tenant, contactId, channel: 'email', purpose: 'marketing', content: { subject: 'News', html: '<p>News</p>' }, dedupeKey });
+  sendMessage({
+    tenantId: tenant,
+    contactId,
+    channel: 'email',
+    purpose: 'marketing',
+    content: { subject: 'News', html: '<p>News</p>' },
+    dedupeKey,
+  });
 
 /** An SES event as EventBridge delivers it from a configuration set's EventBridge destination. */
-const sesEvent = (tenant: string, messageId: string, detailType: string, detail: Record<string, unknown>, id = crypto.randomUUID()): EventBridgeEvent<string, unknown> => ({
+const sesEvent = (
+  tenant: string,
+  messageId: string,
+  detailType: string,
+  detail: Record<string, unknown>,
+  id = crypto.randomUUID(),
+): EventBridgeEvent<string, unknown> => ({
   version: '0',
   id,
   'detail-type': detailType,
@@ -32,7 +49,14 @@ const sesEvent = (tenant: string, messageId: string, detailType: string, detail:
   time: clock.now().toISOString(),
   region: 'us-east-1',
   resources: [],
-  detail: { mail: { messageId: `ses-${messageId}`, destination: [], tags: { 'ses:configuration-set': ['rapport'], 'rapport-tenant': [tenant], 'rapport-message': [messageId] } }, ...detail },
+  detail: {
+    mail: {
+      messageId: `ses-${messageId}`,
+      destination: [],
+      tags: { 'ses:configuration-set': ['rapport'], 'rapport-tenant': [tenant], 'rapport-message': [messageId] },
+    },
+    ...detail,
+  },
 });
 
 const messageEvents = (tenant: string) => {
@@ -50,14 +74,21 @@ describe('SES feedback', () => {
 
     const bounce = sesEvent(tenant, sent.messageId, 'Email Bounced', {
       eventType: 'Bounce',
-      bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'gone@bounce.example' }], timestamp: '2026-03-02T11:00:03.000Z' },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [{ emailAddress: 'gone@bounce.example' }],
+        timestamp: '2026-03-02T11:00:03.000Z',
+      },
     });
     await sesSubscriber(bounce);
     await sesSubscriber(bounce); // EventBridge redelivery
     await sesSubscriber({ ...bounce, id: crypto.randomUUID() }); // SES publishing the same bounce twice
 
     const suppressions = await api(tenant, 'marketing')('GET', '/suppressions?channel=email');
-    expect(suppressions.body.items).toEqual([expect.objectContaining({ channel: 'email', address: 'gone@bounce.example', reason: 'hard-bounce', messageId: sent.messageId })]);
+    expect(suppressions.body.items).toEqual([
+      expect.objectContaining({ channel: 'email', address: 'gone@bounce.example', reason: 'hard-bounce', messageId: sent.messageId }),
+    ]);
     const log = await api(tenant, 'support')('GET', `/messages?contactId=${contact.id}`);
     expect(log.body.items[0]).toMatchObject({ status: 'bounced', bounceType: 'permanent', bouncedAt: '2026-03-02T11:00:03.000Z' });
     const timeline = await api(tenant, 'support')('GET', `/contacts/${contact.id}/activities`);
@@ -67,7 +98,9 @@ describe('SES feedback', () => {
     expect(await marketingEmail(tenant, contact.id, 'b-2')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
     await rt.settle();
     expect(seen.map((e) => e['detail-type'])).toEqual(['message.sent', 'message.bounced']);
-    expect(seen[1]?.detail).toMatchObject({ data: { messageId: sent.messageId, contactId: contact.id, channel: 'email', bounceType: 'permanent' } });
+    expect(seen[1]?.detail).toMatchObject({
+      data: { messageId: sent.messageId, contactId: contact.id, channel: 'email', bounceType: 'permanent' },
+    });
   });
 
   it('records delivery, opens and clicks, and suppresses on a complaint', async () => {
@@ -81,17 +114,45 @@ describe('SES feedback', () => {
     await sesSubscriber(sesEvent(tenant, messageId, 'Email Delivered', { eventType: 'Delivery', delivery: { timestamp: delivered } }));
     await sesSubscriber(sesEvent(tenant, messageId, 'Email Opened', { eventType: 'Open', open: { timestamp: opened } }));
     await sesSubscriber(sesEvent(tenant, messageId, 'Email Opened', { eventType: 'Open', open: { timestamp: reopened } }));
-    await sesSubscriber(sesEvent(tenant, messageId, 'Email Clicked', { eventType: 'Click', click: { link: 'https://shop.example/sale', timestamp: clicked } }));
-    await sesSubscriber(sesEvent(tenant, messageId, 'Email Complaint Received', { eventType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: 'reader@engage.example' }], timestamp: complained } }));
+    await sesSubscriber(
+      sesEvent(tenant, messageId, 'Email Clicked', {
+        eventType: 'Click',
+        click: { link: 'https://shop.example/sale', timestamp: clicked },
+      }),
+    );
+    await sesSubscriber(
+      sesEvent(tenant, messageId, 'Email Complaint Received', {
+        eventType: 'Complaint',
+        complaint: { complainedRecipients: [{ emailAddress: 'reader@engage.example' }], timestamp: complained },
+      }),
+    );
 
     const { body } = await api(tenant, 'analyst')('GET', `/messages?contactId=${contact.id}`);
-    expect(body.items[0]).toMatchObject({ status: 'complained', deliveredAt: delivered, openedAt: opened, clickedAt: clicked, complainedAt: complained });
+    expect(body.items[0]).toMatchObject({
+      status: 'complained',
+      deliveredAt: delivered,
+      openedAt: opened,
+      clickedAt: clicked,
+      complainedAt: complained,
+    });
     const suppressions = await api(tenant, 'marketing')('GET', '/suppressions');
     expect(suppressions.body.items).toEqual([expect.objectContaining({ address: 'reader@engage.example', reason: 'complaint' })]);
     const timeline = await api(tenant, 'analyst')('GET', `/contacts/${contact.id}/activities`);
-    expect(timeline.body.items.map((a: { subject: string }) => a.subject)).toEqual(['Marked as spam: News', 'Link clicked in: News', 'Email opened: News', 'News']);
+    expect(timeline.body.items.map((a: { subject: string }) => a.subject)).toEqual([
+      'Marked as spam: News',
+      'Link clicked in: News',
+      'Email opened: News',
+      'News',
+    ]);
     await rt.settle();
-    expect(seen.map((e) => e['detail-type'])).toEqual(['message.sent', 'message.delivered', 'message.opened', 'message.opened', 'message.clicked', 'message.complained']);
+    expect(seen.map((e) => e['detail-type'])).toEqual([
+      'message.sent',
+      'message.delivered',
+      'message.opened',
+      'message.opened',
+      'message.clicked',
+      'message.complained',
+    ]);
   });
 });
 
@@ -107,7 +168,13 @@ describe('inbound SMS', () => {
           MessageId: crypto.randomUUID(),
           TopicArn: 'arn:aws:sns:us-east-1:123456789012:inbound-sms',
           Subject: '',
-          Message: JSON.stringify({ originationNumber: from, destinationNumber: ourNumber, messageKeyword: 'KEYWORD_123456789012', messageBody: body, inboundMessageId }),
+          Message: JSON.stringify({
+            originationNumber: from,
+            destinationNumber: ourNumber,
+            messageKeyword: 'KEYWORD_123456789012',
+            messageBody: body,
+            inboundMessageId,
+          }),
           Timestamp: clock.now().toISOString(),
           SignatureVersion: '1',
           Signature: '',
@@ -123,12 +190,23 @@ describe('inbound SMS', () => {
     const tenant = uniqueTenant('msg-stop');
     process.env.SMS_TENANT_BY_NUMBER = JSON.stringify({ [ourNumber]: tenant });
     const contact = await newContact(tenant, { phone: '+1 415 555 0123', consent: { sms: { marketing: true } } });
-    const text = (dedupeKey: string) => sendMessage({ tenantId: tenant, contactId: contact.id, channel: 'sms', purpose: 'marketing', content: { body: 'Sale today' }, dedupeKey });
+    const text = (dedupeKey: string) =>
+      sendMessage({
+        tenantId: tenant,
+        contactId: contact.id,
+        channel: 'sms',
+        purpose: 'marketing',
+        content: { body: 'Sale today' },
+        dedupeKey,
+      });
     expect(await text('t-1')).toMatchObject({ status: 'sent' });
 
     await inboundSms(sns('+14155550123', 'Stop'));
     const stopped = (await api(tenant)('GET', `/contacts/${contact.id}`)).body;
-    expect(stopped.consent.sms).toMatchObject({ marketing: { granted: false, source: 'sms-stop' }, transactional: { granted: false, source: 'sms-stop' } });
+    expect(stopped.consent.sms).toMatchObject({
+      marketing: { granted: false, source: 'sms-stop' },
+      transactional: { granted: false, source: 'sms-stop' },
+    });
     await clock.advance(24 * 3600 * 1000);
     expect(await text('t-2')).toMatchObject({ status: 'skipped', reason: 'no-consent' });
 
@@ -147,7 +225,13 @@ describe('inbound SMS', () => {
     await inboundSms(reply);
     const timeline = (await api(tenant, 'analyst')('GET', `/contacts/${contact.id}/activities`)).body;
     expect(timeline.items).toEqual([
-      expect.objectContaining({ type: 'message', channel: 'sms', direction: 'inbound', body: 'Can we talk on Friday?', metadata: { inboundMessageId: 'inbound-msg-1' } }),
+      expect.objectContaining({
+        type: 'message',
+        channel: 'sms',
+        direction: 'inbound',
+        body: 'Can we talk on Friday?',
+        metadata: { inboundMessageId: 'inbound-msg-1' },
+      }),
     ]);
   });
 });
@@ -160,13 +244,20 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     const mail = rt.outbox.messages().find((m) => m.channel === 'email' && m.email.to === 'click@oneclick.example');
     const url = /^<(.+)>$/.exec(mail?.channel === 'email' ? mail.email.headers!['List-Unsubscribe']! : '')![1]!;
 
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('You are unsubscribed');
     const after = (await api(tenant)('GET', `/contacts/${contact.id}`)).body;
     expect(after.consent.email).toMatchObject({ marketing: { granted: false, source: 'unsubscribe-link' }, surveys: { granted: true } });
 
-    const forged = await fetch(url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const forged = await fetch(
+      url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' },
+    );
     expect(forged.status).toBe(400);
     expect(forged.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await forged.text()).toContain('This link does not work');

@@ -61,8 +61,12 @@ describe('bad input', () => {
 describe('correlation id', () => {
   it('echoes the caller’s X-Correlation-Id on success and on problems, or supplies one', async () => {
     const api = rt.api(uniqueTenant('corr'), 'sales');
-    expect((await api('GET', '/contacts', undefined, { 'x-correlation-id': 'trace-123' })).headers.get('x-correlation-id')).toBe('trace-123');
-    expect((await api('GET', '/contacts/nope', undefined, { 'x-correlation-id': 'trace-456' })).headers.get('x-correlation-id')).toBe('trace-456');
+    expect((await api('GET', '/contacts', undefined, { 'x-correlation-id': 'trace-123' })).headers.get('x-correlation-id')).toBe(
+      'trace-123',
+    );
+    expect((await api('GET', '/contacts/nope', undefined, { 'x-correlation-id': 'trace-456' })).headers.get('x-correlation-id')).toBe(
+      'trace-456',
+    );
     expect((await api('GET', '/contacts')).headers.get('x-correlation-id')).toMatch(/.{8,}/);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { activityRepository } from '../../functions/activities/repository.ts';
 import { contactRepository } from '../../functions/contacts/repository.ts';
 import { surveyRepository } from '../../functions/surveys/repository.ts';
 import { sendSurvey } from '../../functions/surveys/send.ts';
 import { responseToTimeline } from '../../functions/surveys/timeline.ts';
-import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { signLink } from '../../shared/crypto/signed.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { Role } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
@@ -14,23 +14,43 @@ import { apiClient, uniqueTenant } from './api-client.ts';
 // A Monday noon: outside the default quiet hours, so survey emails leave at once.
 const clock = new ManualClock(new Date('2026-05-04T12:00:00Z'));
 const rt = useTestRuntime({ clock });
-const api = (tenant: string, role: Role) => async (...args: Parameters<ReturnType<typeof apiClient>>) => apiClient(rt.url, await rt.token(tenant, [role]))(...args);
+const api =
+  (tenant: string, role: Role) =>
+  async (...args: Parameters<ReturnType<typeof apiClient>>) =>
+    apiClient(rt.url, await rt.token(tenant, [role]))(...args);
 const day = 86_400_000;
 
 /** A contact who agreed to surveys by email, and a survey sent to them; returns the link from the email in the outbox. */
 const surveyed = async (tenant: string, extra: Partial<Parameters<typeof sendSurvey>[0]> = {}) => {
   const email = `${Math.random().toString(36).slice(2)}@example.com`;
-  const { body: contact } = await api(tenant, 'admin')('POST', '/contacts', { email, firstName: 'Ana', consent: { email: { surveys: true } } });
-  const sent = await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'How likely are you to recommend us to a friend?', commentPrompt: 'What is the main reason for your score?', dedupeKey: `run-${contact.id}.survey`, ...extra });
+  const { body: contact } = await api(tenant, 'admin')('POST', '/contacts', {
+    email,
+    firstName: 'Ana',
+    consent: { email: { surveys: true } },
+  });
+  const sent = await sendSurvey({
+    tenantId: tenant,
+    contactId: contact.id,
+    kind: 'nps',
+    question: 'How likely are you to recommend us to a friend?',
+    commentPrompt: 'What is the main reason for your score?',
+    dedupeKey: `run-${contact.id}.survey`,
+    ...extra,
+  });
   const message = rt.outbox.messages().find((m) => m.channel === 'email' && m.email.to === email);
   const link = message?.channel === 'email' ? /https?:\/\/\S+\/s\/[\w.-]+/.exec(message.email.text ?? '')?.[0] : undefined;
   if (!link) throw new Error(`no survey email for ${email}: ${JSON.stringify(sent)}`);
   return { contact, sent, path: new URL(link).pathname, email };
 };
 
-const page = (path: string, init: RequestInit = {}) => fetch(`${rt.url}${path}`, init).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), html: await r.text() }));
+const page = (path: string, init: RequestInit = {}) =>
+  fetch(`${rt.url}${path}`, init).then(async (r) => ({ status: r.status, type: r.headers.get('content-type'), html: await r.text() }));
 const submit = (path: string, fields: Record<string, string>) =>
-  page(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  page(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
 
 describe('survey responses', () => {
   it('records one answer per send, on the send, the timeline and as survey.responded', async () => {
@@ -56,21 +76,41 @@ describe('survey responses', () => {
     await rt.settle();
     stop();
     expect(events).toHaveLength(1);
-    expect(events[0].data).toEqual({ surveyId: sent.sendId, sendId: sent.sendId, contactId: contact.id, kind: 'nps', score: 9, comment: 'Quick and friendly', journeyId: 'journey-1', runId: 'run-1' });
+    expect(events[0].data).toEqual({
+      surveyId: sent.sendId,
+      sendId: sent.sendId,
+      contactId: contact.id,
+      kind: 'nps',
+      score: 9,
+      comment: 'Quick and friendly',
+      journeyId: 'journey-1',
+      runId: 'run-1',
+    });
 
     const { body: surveys } = await api(tenant, 'analyst')('GET', `/contacts/${contact.id}/surveys`);
     expect(surveys.items).toHaveLength(1);
-    expect(surveys.items[0]).toMatchObject({ id: sent.sendId, kind: 'nps', outcome: { status: 'sent' }, response: { score: 9, comment: 'Quick and friendly', respondedAt: '2026-05-04T12:00:00.000Z' } });
+    expect(surveys.items[0]).toMatchObject({
+      id: sent.sendId,
+      kind: 'nps',
+      outcome: { status: 'sent' },
+      response: { score: 9, comment: 'Quick and friendly', respondedAt: '2026-05-04T12:00:00.000Z' },
+    });
 
     const { body: timeline } = await api(tenant, 'sales')('GET', `/contacts/${contact.id}/activities`);
     const answers = timeline.items.filter((a: any) => a.type === 'survey');
     expect(answers).toHaveLength(1);
-    expect(answers[0]).toMatchObject({ channel: 'web', direction: 'inbound', metadata: { kind: 'nps', score: 9, comment: 'Quick and friendly', sendId: sent.sendId } });
+    expect(answers[0]).toMatchObject({
+      channel: 'web',
+      direction: 'inbound',
+      metadata: { kind: 'nps', score: 9, comment: 'Quick and friendly', sendId: sent.sendId },
+    });
     expect(surveys.items[0].response.activityId).toBe(answers[0].id);
 
     // the same step run again sends nothing new
     const before = rt.outbox.messages().filter((m) => m.channel === 'email' && m.email.to === email).length;
-    expect(await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'Again?', dedupeKey: `run-${contact.id}.survey` })).toEqual(sent);
+    expect(
+      await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'Again?', dedupeKey: `run-${contact.id}.survey` }),
+    ).toEqual(sent);
     expect(rt.outbox.messages().filter((m) => m.channel === 'email' && m.email.to === email)).toHaveLength(before);
   });
 
@@ -92,10 +132,13 @@ describe('survey responses', () => {
     await submit(path, { score: '7' });
     await rt.settle();
     // As if the process had died between writing the entry and noting it on the send.
-    const unlinked = { ...surveyRepository, get: async (...args: Parameters<typeof surveyRepository.get>) => {
-      const send = await surveyRepository.get(...args);
-      return send && { ...send, response: send.response && { ...send.response, activityId: undefined } };
-    } };
+    const unlinked = {
+      ...surveyRepository,
+      get: async (...args: Parameters<typeof surveyRepository.get>) => {
+        const send = await surveyRepository.get(...args);
+        return send && { ...send, response: send.response && { ...send.response, activityId: undefined } };
+      },
+    };
     const redeliver = responseToTimeline(unlinked, activityRepository, (t, id) => contactRepository.get(t, id, true));
     await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
     await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
@@ -113,7 +156,11 @@ describe('survey responses', () => {
       expect(res.html).toContain('Please pick a score from 1 to 5.');
       expect(res.html).toContain('>kept</textarea>');
     }
-    const json = await page(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ score: 4.5 }) });
+    const json = await page(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ score: 4.5 }),
+    });
     expect(json.status).toBe(400);
     const { body } = await api(tenant, 'admin')('GET', `/contacts/${contact.id}/surveys`);
     expect(body.items[0].response).toBeUndefined();
@@ -160,7 +207,10 @@ describe('survey responses', () => {
     const second = await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'csat', question: 'Happy?', dedupeKey: 'second' });
     const first = await api(tenant, 'support')('GET', `/contacts/${contact.id}/surveys?limit=1`);
     expect(first.body.items.map((s: any) => s.id)).toEqual([second.sendId]);
-    const next = await api(tenant, 'support')('GET', `/contacts/${contact.id}/surveys?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`);
+    const next = await api(tenant, 'support')(
+      'GET',
+      `/contacts/${contact.id}/surveys?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
     expect(next.body.items.map((s: any) => s.kind)).toEqual(['nps']);
 
     expect((await api(uniqueTenant('other'), 'admin')('GET', `/contacts/${contact.id}/surveys`)).status).toBe(404);

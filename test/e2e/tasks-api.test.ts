@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { surveyRepository } from '../../functions/surveys/repository.ts';
 import { sendSurvey } from '../../functions/surveys/send.ts';
 import { createTask } from '../../functions/tasks/create.ts';
 import { taskRepository } from '../../functions/tasks/repository.ts';
-import { roles, type Role } from '../../shared/http/route.ts';
+import { ManualClock } from '../../infra/local/manual-clock.ts';
+import { type Role, roles } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
 
 // Thursday 4 June 2026, 15:00 UTC
 const clock = new ManualClock(new Date('2026-06-04T15:00:00Z'));
 const rt = useTestRuntime({ clock });
-const as = (tenant: string, role: Role, user = `${role}-user`) => async (...args: Parameters<ReturnType<typeof apiClient>>) =>
-  apiClient(rt.url, await rt.token(tenant, [role], user))(...args);
+const as =
+  (tenant: string, role: Role, user = `${role}-user`) =>
+  async (...args: Parameters<ReturnType<typeof apiClient>>) =>
+    apiClient(rt.url, await rt.token(tenant, [role], user))(...args);
 
 const contactOf = async (tenant: string, fields: Record<string, unknown> = {}) =>
   (await as(tenant, 'admin')('POST', '/contacts', { firstName: 'Bo', ...fields })).body as { id: string };
@@ -22,8 +24,20 @@ describe('tasks', () => {
     const tenant = uniqueTenant('task-cascade');
     const contact = await contactOf(tenant, { ownerId: 'rep-2', email: 'gone@example.com', consent: { email: { surveys: true } } });
     const { body: task } = await as(tenant, 'sales')('POST', '/tasks', { contactId: contact.id, title: 'Call' });
-    const planned = await createTask({ tenantId: tenant, contactId: contact.id, title: 'From a journey', journeyId: 'j-1', dedupeKey: 'run-1.call' });
-    const survey = await sendSurvey({ tenantId: tenant, contactId: contact.id, kind: 'nps', question: 'Recommend us?', dedupeKey: 'run-1.survey' });
+    const planned = await createTask({
+      tenantId: tenant,
+      contactId: contact.id,
+      title: 'From a journey',
+      journeyId: 'j-1',
+      dedupeKey: 'run-1.call',
+    });
+    const survey = await sendSurvey({
+      tenantId: tenant,
+      contactId: contact.id,
+      kind: 'nps',
+      question: 'Recommend us?',
+      dedupeKey: 'run-1.survey',
+    });
     expect(await surveyRepository.get(tenant, survey.sendId, true)).toBeDefined();
 
     expect((await as(tenant, 'admin')('DELETE', `/contacts/${contact.id}`)).status).toBe(204);
@@ -38,7 +52,9 @@ describe('tasks', () => {
   it('announces its life on the bus: task.created, task.updated with the changed fields, task.completed, task.deleted', async () => {
     const tenant = uniqueTenant('task-events');
     const seen: { type: string; data: Record<string, unknown> }[] = [];
-    const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && String(e['detail-type']).startsWith('task.') && seen.push(e.detail as never));
+    const stop = rt.bus.onEvent(
+      (e) => e.detail.tenantId === tenant && String(e['detail-type']).startsWith('task.') && seen.push(e.detail as never),
+    );
     const contact = await contactOf(tenant, { ownerId: 'rep-1' });
     const { body: task } = await as(tenant, 'sales')('POST', '/tasks', { contactId: contact.id, title: 'Send the quote' });
     await as(tenant, 'sales')('PATCH', `/tasks/${task.id}`, { status: 'done' });
@@ -57,16 +73,31 @@ describe('tasks', () => {
   it('creates a task for the contact’s owner, due the next business day at 09:00 in the contact’s zone', async () => {
     const tenant = uniqueTenant('tasks');
     const contact = await contactOf(tenant, { ownerId: 'rep-7', timeZone: 'Asia/Tokyo' });
-    const res = await as(tenant, 'sales')('POST', '/tasks', { contactId: contact.id, title: 'Call back about the demo', notes: 'Ask about seats' });
+    const res = await as(tenant, 'sales')('POST', '/tasks', {
+      contactId: contact.id,
+      title: 'Call back about the demo',
+      notes: 'Ask about seats',
+    });
     expect(res.status).toBe(201);
     // Thursday 15:00 UTC is already Friday in Tokyo, so: Monday 09:00 JST
-    expect(res.body).toMatchObject({ ownerId: 'rep-7', status: 'open', dueAt: '2026-06-08T00:00:00.000Z', contactId: contact.id, createdBy: 'sales-user', version: 1 });
+    expect(res.body).toMatchObject({
+      ownerId: 'rep-7',
+      status: 'open',
+      dueAt: '2026-06-08T00:00:00.000Z',
+      contactId: contact.id,
+      createdBy: 'sales-user',
+      version: 1,
+    });
     expect(res.headers.get('location')).toBe(`/tasks/${res.body.id}`);
     expect(res.headers.get('etag')).toBe('"1"');
     expect((await as(tenant, 'analyst')('GET', `/tasks/${res.body.id}`)).body).toEqual(res.body);
 
     const ownerless = await contactOf(tenant);
-    const mine = await as(tenant, 'support', 'agent-3')('POST', '/tasks', { contactId: ownerless.id, title: 'Follow up', dueAt: '2026-06-10T12:00:00+02:00' });
+    const mine = await as(tenant, 'support', 'agent-3')('POST', '/tasks', {
+      contactId: ownerless.id,
+      title: 'Follow up',
+      dueAt: '2026-06-10T12:00:00+02:00',
+    });
     expect(mine.body).toMatchObject({ ownerId: 'agent-3', dueAt: '2026-06-10T10:00:00.000Z' });
   });
 
@@ -74,7 +105,8 @@ describe('tasks', () => {
     const tenant = uniqueTenant('task-list');
     const contact = await contactOf(tenant, { ownerId: 'rep-1' });
     const sales = as(tenant, 'sales', 'rep-1');
-    for (const dueAt of ['2026-06-12T09:00:00Z', '2026-06-05T09:00:00Z', '2026-06-09T09:00:00Z']) await sales('POST', '/tasks', { contactId: contact.id, title: `due ${dueAt}`, dueAt });
+    for (const dueAt of ['2026-06-12T09:00:00Z', '2026-06-05T09:00:00Z', '2026-06-09T09:00:00Z'])
+      await sales('POST', '/tasks', { contactId: contact.id, title: `due ${dueAt}`, dueAt });
     await sales('POST', '/tasks', { contactId: contact.id, title: 'someone else’s', ownerId: 'rep-2' });
 
     const first = await sales('GET', '/tasks?limit=2');
@@ -99,7 +131,12 @@ describe('tasks', () => {
     const sales = as(tenant, 'sales');
     const { body: task } = await sales('POST', '/tasks', { contactId: contact.id, title: 'Call', notes: 'n' });
 
-    const moved = await sales('PATCH', `/tasks/${task.id}`, { title: 'Email instead', notes: null, dueAt: '2026-06-15T08:00:00Z', ownerId: 'rep-2' }, { 'if-match': '"1"' });
+    const moved = await sales(
+      'PATCH',
+      `/tasks/${task.id}`,
+      { title: 'Email instead', notes: null, dueAt: '2026-06-15T08:00:00Z', ownerId: 'rep-2' },
+      { 'if-match': '"1"' },
+    );
     expect(moved.status).toBe(200);
     expect(moved.body).toMatchObject({ title: 'Email instead', dueAt: '2026-06-15T08:00:00.000Z', ownerId: 'rep-2', version: 2 });
     expect(moved.body).not.toHaveProperty('notes');
@@ -118,12 +155,26 @@ describe('tasks', () => {
   it('creates one task per dedupe key for the journey engine, even when asked at once', async () => {
     const tenant = uniqueTenant('task-dedupe');
     const contact = await contactOf(tenant, { ownerId: 'rep-1', timeZone: 'America/New_York' });
-    const ask = () => createTask({ tenantId: tenant, contactId: contact.id, title: 'Follow up on the meeting', dedupeKey: 'run-9.step-2', journeyId: 'follow-up' });
+    const ask = () =>
+      createTask({
+        tenantId: tenant,
+        contactId: contact.id,
+        title: 'Follow up on the meeting',
+        dedupeKey: 'run-9.step-2',
+        journeyId: 'follow-up',
+      });
     const tasks = await Promise.all([ask(), ask(), ask(), ask()]);
     expect(new Set(tasks.map((t) => t.id)).size).toBe(1);
-    expect(tasks[0]).toMatchObject({ ownerId: 'rep-1', createdBy: 'journey:follow-up', dueAt: '2026-06-05T13:00:00.000Z', dedupeKey: 'run-9.step-2' });
+    expect(tasks[0]).toMatchObject({
+      ownerId: 'rep-1',
+      createdBy: 'journey:follow-up',
+      dueAt: '2026-06-05T13:00:00.000Z',
+      dedupeKey: 'run-9.step-2',
+    });
     expect((await as(tenant, 'sales', 'rep-1')('GET', '/tasks')).body.items).toHaveLength(1);
-    await expect(createTask({ tenantId: tenant, contactId: (await contactOf(tenant)).id, title: 'x', dedupeKey: 'k' })).rejects.toMatchObject({ kind: 'unprocessable' });
+    await expect(
+      createTask({ tenantId: tenant, contactId: (await contactOf(tenant)).id, title: 'x', dedupeKey: 'k' }),
+    ).rejects.toMatchObject({ kind: 'unprocessable' });
   });
 
   it('refuses bad input with problem+json and writes nothing', async () => {

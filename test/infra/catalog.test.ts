@@ -36,7 +36,9 @@ const sources = (() => {
 
 /** Relative imports of a source file, as paths from the repository root. */
 const importsOf = (path: string) =>
-  [...sources.get(path)!.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)].map((m) => new URL(m[1]!, new URL(path, repoRoot)).pathname.slice(repoRoot.pathname.length));
+  [...sources.get(path)!.matchAll(/from '(\.{1,2}\/[^']+\.ts)'/g)].map((m) =>
+    new URL(m[1]!, new URL(path, repoRoot)).pathname.slice(repoRoot.pathname.length),
+  );
 
 /** Whether a file imports, directly or through other files, one of the targets. */
 const reaches = (path: string, targets: readonly string[], seen = new Set<string>()): boolean => {
@@ -49,7 +51,12 @@ const reaches = (path: string, targets: readonly string[], seen = new Set<string
 /** Each `….schedule({ …, target: '<context>' …` call in functions/: the context calling and the context it targets. */
 const scheduleCalls = [...sources]
   .filter(([path]) => path.startsWith('functions/'))
-  .flatMap(([path, source]) => [...source.matchAll(/\bschedule\(\{[\s\S]{0,300}?\btarget: '([a-z][a-z0-9-]*)'/g)].map((m) => ({ from: path.split('/')[1]!, target: m[1]! })));
+  .flatMap(([path, source]) =>
+    [...source.matchAll(/\bschedule\(\{[\s\S]{0,300}?\btarget: '([a-z][a-z0-9-]*)'/g)].map((m) => ({
+      from: path.split('/')[1]!,
+      target: m[1]!,
+    })),
+  );
 
 /** The relay consumes the table stream: the one handler no route reaches. */
 const streamConsumers = ['relay'];
@@ -60,7 +67,8 @@ describe('no handler without a route, no route without a handler', () => {
   });
 
   it('gives every route context a handler.ts that exports a handler function', async () => {
-    for (const context of new Set(routes.map((r) => r.context))) expect(await exportsHandler(context, 'handler'), `functions/${context}/handler.ts`).toBe('function');
+    for (const context of new Set(routes.map((r) => r.context)))
+      expect(await exportsHandler(context, 'handler'), `functions/${context}/handler.ts`).toBe('function');
   });
 });
 
@@ -70,7 +78,8 @@ describe('no subscriber without a subscription, no subscription without a subscr
   });
 
   it('gives every subscription context a subscriber.ts that exports a handler function', async () => {
-    for (const context of new Set(subscriptions.map((s) => s.context))) expect(await exportsHandler(context, 'subscriber'), `functions/${context}/subscriber.ts`).toBe('function');
+    for (const context of new Set(subscriptions.map((s) => s.context)))
+      expect(await exportsHandler(context, 'subscriber'), `functions/${context}/subscriber.ts`).toBe('function');
   });
 
   it('names every subscription uniquely, since each becomes its own bus rule', () => {
@@ -93,13 +102,15 @@ describe('no scheduled.ts without a job for it, no job without a scheduled.ts', 
   });
 
   it('gives every scheduled.ts a handler function', async () => {
-    for (const context of contextsWith('scheduled.ts')) expect(await exportsHandler(context, 'scheduled'), `functions/${context}/scheduled.ts`).toBe('function');
+    for (const context of contextsWith('scheduled.ts'))
+      expect(await exportsHandler(context, 'scheduled'), `functions/${context}/scheduled.ts`).toBe('function');
   });
 });
 
 describe('recurring jobs', () => {
   it('points every job at an entry file that exports a handler function', async () => {
-    for (const job of recurringJobs) expect(await exportsHandler(job.context, job.entry), `${job.name}: functions/${job.context}/${job.entry}.ts`).toBe('function');
+    for (const job of recurringJobs)
+      expect(await exportsHandler(job.context, job.entry), `${job.name}: functions/${job.context}/${job.entry}.ts`).toBe('function');
   });
 
   it('leaves handler, subscriber and scheduled entries to their own wiring', () => {
@@ -115,10 +126,14 @@ describe('recurring jobs', () => {
 
 describe('message-sending contexts', () => {
   const ports = ['shared/ports/messages.ts', 'shared/ports/scheduler.ts'];
-  const contexts = readdirSync(functionsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const contexts = readdirSync(functionsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
 
   it('lists exactly the contexts with code that reaches the messages or scheduler port', () => {
-    const sending = contexts.filter((context) => [...sources.keys()].some((path) => path.startsWith(`functions/${context}/`) && reaches(path, ports)));
+    const sending = contexts.filter((context) =>
+      [...sources.keys()].some((path) => path.startsWith(`functions/${context}/`) && reaches(path, ports)),
+    );
     expect([...messageSendingContexts].sort()).toEqual(sending.sort());
   });
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { marshall } from '@aws-sdk/util-dynamodb';
-import { App, CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { IConstruct } from 'constructs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { httpContexts, routes } from '../../functions/routes.ts';
 import { recurringJobs } from '../../functions/schedules.ts';
@@ -19,17 +19,29 @@ import { table as tableDefinition } from '../../shared/db/table.ts';
 import { domainEvent, outboxItem } from '../../shared/events/outbox.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 
-type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string; DependsOn?: string | string[] };
+type Resource = {
+  Type: string;
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+  DependsOn?: string | string[];
+};
 
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as { context: Record<string, unknown> };
 
 /** cdk.json's context (feature flags, defaults) plus overrides; bundling skipped to keep tests fast. */
 const synth = (context: Record<string, unknown> = {}) => {
   // The CloudFormation schema check costs seconds per run; `cdk synth` still runs it.
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context }, builtinCloudFormationValidation: false });
+  const app = new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context },
+    builtinCloudFormationValidation: false,
+  });
   const stack = new RapportStack(app, 'Test');
   const template = Template.fromStack(stack);
-  const json = template.toJSON() as { Resources: Record<string, Resource>; Outputs: Record<string, { Value: unknown; Description?: string }> };
+  const json = template.toJSON() as {
+    Resources: Record<string, Resource>;
+    Outputs: Record<string, { Value: unknown; Description?: string }>;
+  };
   const resources = json.Resources;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
   const only = (type: string): [string, Resource] => {
@@ -68,7 +80,8 @@ const text = (value: unknown): string => {
   throw new Error(`cannot flatten ${JSON.stringify(value)}`);
 };
 const arn = (service: string, resource: string) => `arn:\${AWS::Partition}:${service}:\${AWS::Region}:\${AWS::AccountId}:${resource}`;
-const statementsOf = (policy: Resource) => policy.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+const statementsOf = (policy: Resource) =>
+  policy.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }[];
 const actionsOf = (statement: { Action: string | string[] }) => [statement.Action].flat();
 
 /** The contexts with functions/<context>/<file> on disk. */
@@ -87,11 +100,16 @@ const smsTenants = { '+12125550101': 'acme', '*': 'globex' };
 const dev = synth();
 /** dev with email and two-way SMS configured. */
 const sending = synth({ mailFrom, smsTenants: JSON.stringify(smsTenants) });
-const prod = synth({ stage: 'prod', mailFrom, jwtIssuer: 'https://id.example.com/', jwtAudience: 'rapport-api,rapport-web', corsOrigins: 'https://app.example.com' });
+const prod = synth({
+  stage: 'prod',
+  mailFrom,
+  jwtIssuer: 'https://id.example.com/',
+  jwtAudience: 'rapport-api,rapport-web',
+  corsOrigins: 'https://app.example.com',
+});
 const prodWithPool = synth({ stage: 'prod', mailFrom: 'no-reply@example.com', corsOrigins: 'https://app.example.com' });
 
 describe('RapportStack (dev, Cognito user pool)', () => {
-
   it('has every catalog route exactly once, pointing at its context function, with the JWT authorizer unless public', () => {
     const apiRoutes = dev.ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
     expect(apiRoutes.map((r) => r.RouteKey).sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
@@ -118,7 +136,10 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     const [poolId, pool] = dev.only('AWS::Cognito::UserPool');
     const [clientId] = dev.only('AWS::Cognito::UserPoolClient');
     const [, authorizer] = dev.only('AWS::ApiGatewayV2::Authorizer');
-    expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] }, Audience: [{ Ref: clientId }] });
+    expect(authorizer.Properties.JwtConfiguration).toEqual({
+      Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] },
+      Audience: [{ Ref: clientId }],
+    });
     expect(pool.Properties.Schema).toContainEqual(expect.objectContaining({ Name: 'tenant', Mutable: false }));
     const groups = dev.ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
     expect(groups.sort()).toEqual(['admin', 'analyst', 'marketing', 'sales', 'support']);
@@ -140,9 +161,15 @@ describe('RapportStack (dev, Cognito user pool)', () => {
       ...recurringEntries,
       'messaging/inbound-sms',
     ];
-    expect(dev.functions().map((f) => `${f.context}/${f.entry}`).sort()).toEqual(expected.sort());
+    expect(
+      dev
+        .functions()
+        .map((f) => `${f.context}/${f.entry}`)
+        .sort(),
+    ).toEqual(expected.sort());
     for (const context of httpContexts) expect(dev.resources[functionIdOf(dev.stack, `Http-${context}`)]).toBeDefined();
-    for (const context of subscriberContexts) expect(dev.resources[functionIdOf(dev.stack, `Subscribers/Subscriber-${context}`)]).toBeDefined();
+    for (const context of subscriberContexts)
+      expect(dev.resources[functionIdOf(dev.stack, `Subscribers/Subscriber-${context}`)]).toBeDefined();
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
@@ -150,7 +177,9 @@ describe('RapportStack (dev, Cognito user pool)', () => {
       expect(fn.Properties.LoggingConfig.LogGroup, id).toBeDefined();
     }
     const http = dev.resources[functionIdOf(dev.stack, 'Http-contacts')]!.Properties.Environment.Variables;
-    expect(Object.keys(http)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'SIGNING_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']));
+    expect(Object.keys(http)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'SIGNING_SECRET_ARN', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']),
+    );
   });
 
   it('builds the table from shared/db/table.ts: keys, GSIs, TTL, stream, PITR, on-demand', () => {
@@ -169,8 +198,14 @@ describe('RapportStack (dev, Cognito user pool)', () => {
       Projection: { ProjectionType: 'ALL' },
     }));
     expect(p.GlobalSecondaryIndexes).toEqual(indexes);
-    const keyNames = [tableDefinition.partitionKey, tableDefinition.sortKey, ...Object.values(tableDefinition.indexes).flatMap((i) => [i.partitionKey, i.sortKey])];
-    expect(p.AttributeDefinitions).toEqual(expect.arrayContaining(keyNames.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))));
+    const keyNames = [
+      tableDefinition.partitionKey,
+      tableDefinition.sortKey,
+      ...Object.values(tableDefinition.indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+    ];
+    expect(p.AttributeDefinitions).toEqual(
+      expect.arrayContaining(keyNames.map((AttributeName) => ({ AttributeName, AttributeType: 'S' }))),
+    );
     expect(p.AttributeDefinitions).toHaveLength(keyNames.length);
     expect(p.TimeToLiveSpecification).toEqual({ AttributeName: tableDefinition.ttlAttribute, Enabled: true });
     expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
@@ -183,7 +218,10 @@ describe('RapportStack (dev, Cognito user pool)', () => {
       for (const statement of policy.Properties.PolicyDocument.Statement) {
         const actions = [statement.Action].flat() as string[];
         expect(actions, id).not.toContain('dynamodb:Scan');
-        expect(actions.filter((a) => a.endsWith('*')), id).toEqual([]);
+        expect(
+          actions.filter((a) => a.endsWith('*')),
+          id,
+        ).toEqual([]);
         expect(JSON.stringify(statement.Resource), id).not.toContain('/index/*');
       }
     }
@@ -197,12 +235,17 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     expect(p.BisectBatchOnFunctionError).toBe(true);
     expect(p.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(p.MaximumRetryAttempts).toBeLessThanOrEqual(10);
-    expect(p.DestinationConfig.OnFailure.Destination).toEqual({ 'Fn::GetAtt': [logicalIdOf(dev.stack, findPath(dev.stack, 'Outbox/DeadLetters/Queue')), 'Arn'] });
+    expect(p.DestinationConfig.OnFailure.Destination).toEqual({
+      'Fn::GetAtt': [logicalIdOf(dev.stack, findPath(dev.stack, 'Outbox/DeadLetters/Queue')), 'Arn'],
+    });
 
     const [filter] = p.FilterCriteria.Filters as { Pattern: string }[];
     const pattern = JSON.parse(filter!.Pattern) as Record<string, unknown>;
     expect(pattern).toEqual({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['OUTBOX'] } } } });
-    const record = (eventName: string, item: object) => ({ eventName, dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) } });
+    const record = (eventName: string, item: object) => ({
+      eventName,
+      dynamodb: { NewImage: marshall(item, { removeUndefinedValues: true }) },
+    });
     const outbox = outboxItem(domainEvent('acme', 'contact.deleted', { contactId: 'c1' }));
     expect(matchesPattern(pattern, record('INSERT', outbox))).toBe(true);
     expect(matchesPattern(pattern, record('MODIFY', outbox))).toBe(false);
@@ -212,8 +255,14 @@ describe('RapportStack (dev, Cognito user pool)', () => {
   it('lets only the relay publish to the bus', () => {
     const publishers = dev
       .ofType('AWS::IAM::Policy')
-      .filter(([, policy]) => policy.Properties.PolicyDocument.Statement.some((s: { Action: string | string[] }) => [s.Action].flat().includes('events:PutEvents')));
-    expect(publishers.map(([, p]) => p.Properties.Roles)).toEqual([[{ Ref: logicalIdOf(dev.stack, findPath(dev.stack, 'Outbox/Relay/Role')) }]]);
+      .filter(([, policy]) =>
+        policy.Properties.PolicyDocument.Statement.some((s: { Action: string | string[] }) =>
+          [s.Action].flat().includes('events:PutEvents'),
+        ),
+      );
+    expect(publishers.map(([, p]) => p.Properties.Roles)).toEqual([
+      [{ Ref: logicalIdOf(dev.stack, findPath(dev.stack, 'Outbox/Relay/Role')) }],
+    ]);
   });
 
   it('turns each subscription into a rule on its bus targeting its context subscriber, with retries and a DLQ', () => {
@@ -228,7 +277,9 @@ describe('RapportStack (dev, Cognito user pool)', () => {
       expect(rule.EventBusName, subscription.name).toEqual(subscription.bus === 'default' ? 'default' : { Ref: busId });
       const [target] = rule.Targets;
       expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionIdOf(dev.stack, `Subscribers/Subscriber-${subscription.context}`), 'Arn'] });
-      expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(logicalIdOf(dev.stack, findPath(dev.stack, `Subscribers/DeadLetters-${subscription.context}/Queue`)));
+      expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toBe(
+        logicalIdOf(dev.stack, findPath(dev.stack, `Subscribers/DeadLetters-${subscription.context}/Queue`)),
+      );
       expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
     }
   });
@@ -251,16 +302,34 @@ describe('RapportStack (dev, Cognito user pool)', () => {
 
   it('alarms on every function error, every DLQ message and API 5xx', () => {
     const alarms = dev.ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
-    const watched = (metric: string) => alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value.Ref ?? a.Dimensions[0].Value['Fn::GetAtt']?.[0]);
-    expect(watched('Errors').sort()).toEqual(dev.ofType('AWS::Lambda::Function').map(([id]) => id).sort());
-    expect(watched('ApproximateNumberOfMessagesVisible').sort()).toEqual(dev.ofType('AWS::SQS::Queue').map(([id]) => id).sort());
+    const watched = (metric: string) =>
+      alarms.filter((a) => a.MetricName === metric).map((a) => a.Dimensions[0].Value.Ref ?? a.Dimensions[0].Value['Fn::GetAtt']?.[0]);
+    expect(watched('Errors').sort()).toEqual(
+      dev
+        .ofType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+    );
+    expect(watched('ApproximateNumberOfMessagesVisible').sort()).toEqual(
+      dev
+        .ofType('AWS::SQS::Queue')
+        .map(([id]) => id)
+        .sort(),
+    );
     expect(alarms.filter((a) => a.MetricName === '5xx')).toHaveLength(1);
-    for (const alarm of alarms.filter((a) => a.Namespace !== 'AWS/SES')) expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    for (const alarm of alarms.filter((a) => a.Namespace !== 'AWS/SES'))
+      expect(alarm).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 
   it('alarms before SES would pause sending: bounce rate above 5 %, complaint rate above 0.25 %', () => {
-    const ses = dev.ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).filter((a) => a.Namespace === 'AWS/SES');
-    expect(ses.map((a) => [a.MetricName, a.Threshold]).sort()).toEqual([['Reputation.BounceRate', 0.05], ['Reputation.ComplaintRate', 0.0025]]);
+    const ses = dev
+      .ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .filter((a) => a.Namespace === 'AWS/SES');
+    expect(ses.map((a) => [a.MetricName, a.Threshold]).sort()).toEqual([
+      ['Reputation.BounceRate', 0.05],
+      ['Reputation.ComplaintRate', 0.0025],
+    ]);
     for (const alarm of ses) expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
   });
 
@@ -276,9 +345,17 @@ describe('RapportStack (dev, Cognito user pool)', () => {
   it('throttles the API and writes JSON access logs with request id, route, status and latency', () => {
     const [, stage] = dev.only('AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.StageName).toBe('$default');
-    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: expect.any(Number), ThrottlingBurstLimit: expect.any(Number) });
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: expect.any(Number),
+      ThrottlingBurstLimit: expect.any(Number),
+    });
     const format = JSON.parse(stage.Properties.AccessLogSettings.Format) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', latency: '$context.responseLatency' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
   });
 
   it('has no CORS unless origins are configured', () => {
@@ -287,12 +364,21 @@ describe('RapportStack (dev, Cognito user pool)', () => {
   });
 
   it('outputs the API URL, user pool, client, table, bus, email configuration set, alarm topic and inbound SMS topic', () => {
-    expect(Object.keys(dev.outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'EmailConfigurationSet', 'EventBusName', 'InboundSmsTopicArn', 'TableName', 'UserPoolClientId', 'UserPoolId']);
+    expect(Object.keys(dev.outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'ApiUrl',
+      'EmailConfigurationSet',
+      'EventBusName',
+      'InboundSmsTopicArn',
+      'TableName',
+      'UserPoolClientId',
+      'UserPoolId',
+    ]);
   });
 
   it('has no dependency cycle between resources', () => {
     const references = (value: unknown, found: Set<string>): Set<string> => {
-      if (Array.isArray(value)) value.forEach((v) => references(v, found));
+      if (Array.isArray(value)) for (const v of value) references(v, found);
       else if (value && typeof value === 'object') {
         for (const [key, v] of Object.entries(value)) {
           if (key === 'Ref' && typeof v === 'string') found.add(v);
@@ -304,7 +390,10 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     };
     for (const variant of [dev, sending]) {
       const edges = new Map(
-        Object.entries(variant.resources).map(([id, r]) => [id, [...references(r.Properties, new Set([r.DependsOn ?? []].flat()))].filter((ref) => ref in variant.resources)]),
+        Object.entries(variant.resources).map(([id, r]) => [
+          id,
+          [...references(r.Properties, new Set([r.DependsOn ?? []].flat()))].filter((ref) => ref in variant.resources),
+        ]),
       );
       const state = new Map<string, 'visiting' | 'done'>();
       const visit = (id: string, path: string[]) => {
@@ -326,7 +415,6 @@ describe('RapportStack (dev, Cognito user pool)', () => {
 });
 
 describe('RapportStack (prod, external issuer, CORS)', () => {
-
   it('keeps the table: Retain on delete and replace, deletion protection on', () => {
     const [, table] = prod.only('AWS::DynamoDB::Table');
     expect(table.DeletionPolicy).toBe('Retain');
@@ -356,7 +444,8 @@ describe('RapportStack (prod, external issuer, CORS)', () => {
 });
 
 const schedulerDlqId = (v: typeof dev) => logicalIdOf(v.stack, findPath(v.stack, 'Scheduler/DeadLetters/Queue'));
-const invokeConfigOf = (v: typeof dev, functionId: string) => v.ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === functionId)![1];
+const invokeConfigOf = (v: typeof dev, functionId: string) =>
+  v.ofType('AWS::Lambda::EventInvokeConfig').find(([, c]) => c.Properties.FunctionName.Ref === functionId)![1];
 
 describe('one-time jobs (EventBridge Scheduler)', () => {
   const targets = dev.functions().filter((f) => f.entry === 'scheduled');
@@ -384,17 +473,23 @@ describe('one-time jobs (EventBridge Scheduler)', () => {
         Action: 'sts:AssumeRole',
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
-        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } }, ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [groupId, 'Arn'] } },
+        },
       },
     ]);
     const statements = dev
       .ofType('AWS::IAM::Policy')
       .filter(([, p]) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId))
       .flatMap(([, p]) => statementsOf(p));
-    const resourcesFor = (action: string) => statements.filter((s) => actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat().map(text));
+    const resourcesFor = (action: string) =>
+      statements.filter((s) => actionsOf(s).includes(action)).flatMap((s) => [s.Resource].flat().map(text));
     expect(resourcesFor('lambda:InvokeFunction').sort()).toEqual(targets.map((t) => `\${${t.id}.Arn}`).sort());
     expect(resourcesFor('sqs:SendMessage')).toEqual([`\${${schedulerDlqId(dev)}.Arn}`]);
-    expect(new Set(statements.flatMap(actionsOf))).toEqual(new Set(['lambda:InvokeFunction', 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']));
+    expect(new Set(statements.flatMap(actionsOf))).toEqual(
+      new Set(['lambda:InvokeFunction', 'sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl']),
+    );
     expect(dev.managedPoliciesOf(roleId)).toEqual([]);
     for (const f of dev.functions().filter((f) => 'SCHEDULER_ROLE_ARN' in f.env)) {
       expect(f.env.SCHEDULER_ROLE_ARN).toEqual({ 'Fn::GetAtt': [roleId, 'Arn'] });
@@ -404,7 +499,9 @@ describe('one-time jobs (EventBridge Scheduler)', () => {
 
   it('parks a job whose function still fails after its retries in the schedule DLQ', () => {
     for (const target of targets) {
-      expect(invokeConfigOf(dev, target.id).Properties.DestinationConfig.OnFailure.Destination, target.context).toEqual({ 'Fn::GetAtt': [schedulerDlqId(dev), 'Arn'] });
+      expect(invokeConfigOf(dev, target.id).Properties.DestinationConfig.OnFailure.Destination, target.context).toEqual({
+        'Fn::GetAtt': [schedulerDlqId(dev), 'Arn'],
+      });
     }
   });
 
@@ -412,22 +509,50 @@ describe('one-time jobs (EventBridge Scheduler)', () => {
     const policy = dev.resources[logicalIdOf(dev.stack, findPath(dev.stack, 'Scheduler/Scheduling'))]!;
     const roleId = logicalIdOf(dev.stack, findPath(dev.stack, 'Scheduler/Role'));
     expect(statementsOf(policy).map((s) => ({ ...s, Resource: text(s.Resource) }))).toEqual([
-      { Effect: 'Allow', Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'], Resource: arn('scheduler', 'schedule/rapport-dev/*') },
-      { Effect: 'Allow', Action: 'iam:PassRole', Resource: `\${${roleId}.Arn}`, Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } },
+      {
+        Effect: 'Allow',
+        Action: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        Resource: arn('scheduler', 'schedule/rapport-dev/*'),
+      },
+      {
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: `\${${roleId}.Arn}`,
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      },
     ]);
   });
 });
 
 describe('message sending', () => {
   it('gives every function of the message-sending contexts the scheduler, SES and SMS, and no other function any of them', () => {
-    const capabilityPolicies = ['Scheduler/Scheduling', 'Email/Send', 'Sms/Publish'].map((path) => logicalIdOf(sending.stack, findPath(sending.stack, path))).sort();
-    const capabilityEnv = ['SCHEDULER_GROUP', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN', 'SCHEDULER_TARGETS', 'MAIL_FROM', 'SES_CONFIGURATION_SET'];
+    const capabilityPolicies = ['Scheduler/Scheduling', 'Email/Send', 'Sms/Publish']
+      .map((path) => logicalIdOf(sending.stack, findPath(sending.stack, path)))
+      .sort();
+    const capabilityEnv = [
+      'SCHEDULER_GROUP',
+      'SCHEDULER_ROLE_ARN',
+      'SCHEDULER_DLQ_ARN',
+      'SCHEDULER_TARGETS',
+      'MAIL_FROM',
+      'SES_CONFIGURATION_SET',
+    ];
     const functions = sending.functions();
-    for (const context of messageSendingContexts) expect(functions.some((f) => f.context === context), context).toBe(true);
+    for (const context of messageSendingContexts)
+      expect(
+        functions.some((f) => f.context === context),
+        context,
+      ).toBe(true);
     for (const f of functions) {
       const sends = messageSendingContexts.includes(f.context);
       const name = `${f.context}/${f.entry}`;
-      expect(sending.managedPoliciesOf(f.roleId).map(([id]) => id).sort(), name).toEqual(sends ? capabilityPolicies : []);
+      expect(
+        sending
+          .managedPoliciesOf(f.roleId)
+          .map(([id]) => id)
+          .sort(),
+        name,
+      ).toEqual(sends ? capabilityPolicies : []);
       for (const variable of capabilityEnv) expect(variable in f.env, `${variable} in ${name}`).toBe(sends);
       if (sends) expect(f.env.MAIL_FROM, name).toBe(mailFrom);
     }
@@ -463,26 +588,38 @@ describe('email (SES v2)', () => {
     const { Enabled, EventBridgeDestination, MatchingEventTypes } = destination.Properties.EventDestination;
     expect(Enabled).toBe(true);
     expect(text(EventBridgeDestination.EventBusArn)).toBe(arn('events', 'event-bus/default'));
-    const listened = subscriptions.filter((s) => s.bus === 'default' && s.pattern.source.includes('aws.ses')).flatMap((s) => s.pattern['detail-type']);
+    const listened = subscriptions
+      .filter((s) => s.bus === 'default' && s.pattern.source.includes('aws.ses'))
+      .flatMap((s) => s.pattern['detail-type']);
     expect((MatchingEventTypes as string[]).map((type) => sesDetailTypes[type]).sort()).toEqual([...new Set(listened)].sort());
     expect((MatchingEventTypes as string[]).sort()).toEqual(['bounce', 'click', 'complaint', 'delivery', 'open']);
-    for (const f of dev.functions().filter((f) => 'SES_CONFIGURATION_SET' in f.env)) expect(f.env.SES_CONFIGURATION_SET).toBe('rapport-dev');
+    for (const f of dev.functions().filter((f) => 'SES_CONFIGURATION_SET' in f.env))
+      expect(f.env.SES_CONFIGURATION_SET).toBe('rapport-dev');
   });
 
   it("lets functions send only from mailFrom's domain, with the configuration set, and says which domain SES must have verified", () => {
     const policyId = logicalIdOf(sending.stack, findPath(sending.stack, 'Email/Send'));
     expect(statementsOf(sending.resources[policyId]!).map((s) => ({ ...s, Resource: [s.Resource].flat().map(text).sort() }))).toEqual([
-      { Effect: 'Allow', Action: ['ses:SendEmail', 'ses:SendRawEmail'], Resource: [arn('ses', 'configuration-set/rapport-dev'), arn('ses', 'identity/mail.example.com')] },
+      {
+        Effect: 'Allow',
+        Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+        Resource: [arn('ses', 'configuration-set/rapport-dev'), arn('ses', 'identity/mail.example.com')],
+      },
     ]);
     const sesPolicies = [...sending.ofType('AWS::IAM::Policy'), ...sending.ofType('AWS::IAM::ManagedPolicy')].filter(([, p]) =>
       statementsOf(p).some((s) => actionsOf(s).some((a) => a.startsWith('ses:'))),
     );
     expect(sesPolicies.map(([id]) => id)).toEqual([policyId]);
-    expect(sending.outputs.MailFromDomain).toEqual({ Value: 'mail.example.com', Description: expect.stringContaining('must be a verified SES identity') });
+    expect(sending.outputs.MailFromDomain).toEqual({
+      Value: 'mail.example.com',
+      Description: expect.stringContaining('must be a verified SES identity'),
+    });
   });
 
   it('without mailFrom, lets no function send email, and warns at synth', () => {
-    const actions = [...dev.ofType('AWS::IAM::Policy'), ...dev.ofType('AWS::IAM::ManagedPolicy')].flatMap(([, p]) => statementsOf(p)).flatMap(actionsOf);
+    const actions = [...dev.ofType('AWS::IAM::Policy'), ...dev.ofType('AWS::IAM::ManagedPolicy')]
+      .flatMap(([, p]) => statementsOf(p))
+      .flatMap(actionsOf);
     expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
     expect(dev.functions().filter((f) => 'MAIL_FROM' in f.env)).toEqual([]);
     expect(dev.outputs.MailFromDomain).toBeUndefined();
@@ -511,11 +648,18 @@ describe('SMS (SNS and End User Messaging)', () => {
     const endUserMessaging = { Service: 'sms-voice.amazonaws.com' };
     const sourceAccount = { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } };
     expect(key.Properties.KeyPolicy.Statement).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Principal: endUserMessaging, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: sourceAccount }),
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: endUserMessaging,
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Condition: sourceAccount,
+      }),
     );
     const [, topicPolicy] = resourceAt(dev, 'InboundSms/Topic/Policy/Resource');
     const statements = topicPolicy.Properties.PolicyDocument.Statement as Record<string, unknown>[];
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
     expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([
       expect.objectContaining({ Principal: endUserMessaging, Action: 'sns:Publish', Resource: { Ref: topicId }, Condition: sourceAccount }),
     ]);
@@ -528,7 +672,12 @@ describe('SMS (SNS and End User Messaging)', () => {
     const fn = receiver(dev);
     expect(fn.context).toBe('messaging');
     const dlq = { 'Fn::GetAtt': [logicalIdOf(dev.stack, findPath(dev.stack, 'InboundSms/DeadLetters/Queue')), 'Arn'] };
-    expect(subscription.Properties).toEqual({ Protocol: 'lambda', TopicArn: { Ref: topicId }, Endpoint: { 'Fn::GetAtt': [fn.id, 'Arn'] }, RedrivePolicy: { deadLetterTargetArn: dlq } });
+    expect(subscription.Properties).toEqual({
+      Protocol: 'lambda',
+      TopicArn: { Ref: topicId },
+      Endpoint: { 'Fn::GetAtt': [fn.id, 'Arn'] },
+      RedrivePolicy: { deadLetterTargetArn: dlq },
+    });
     expect(invokeConfigOf(dev, fn.id).Properties.DestinationConfig.OnFailure.Destination).toEqual(dlq);
   });
 
@@ -570,7 +719,10 @@ describe('recurring jobs', () => {
     const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
     const entryOf = (functionId: string) => resources[resources[functionId]!.Properties.Role['Fn::GetAtt'][0]]!.Properties.Description;
     const rules = Object.fromEntries(
-      ofType('AWS::Events::Rule').map(([, r]) => [(r.Properties.Description as string).split(':')[0], { schedule: r.Properties.ScheduleExpression, runs: entryOf(r.Properties.Targets[0].Arn['Fn::GetAtt'][0]) }]),
+      ofType('AWS::Events::Rule').map(([, r]) => [
+        (r.Properties.Description as string).split(':')[0],
+        { schedule: r.Properties.ScheduleExpression, runs: entryOf(r.Properties.Targets[0].Arn['Fn::GetAtt'][0]) },
+      ]),
     );
     expect(rules).toEqual({
       nightly: { schedule: 'cron(45 23 * * ? *)', runs: 'Runs journeys/sweep.ts' },
@@ -626,7 +778,10 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('lets the app synthesize with the checks registered as in infra/app.ts', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [], mailFrom: 'no-reply@example.com' }, builtinCloudFormationValidation: false });
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [], mailFrom: 'no-reply@example.com' },
+      builtinCloudFormationValidation: false,
+    });
     new RapportStack(app, 'Checked');
     addNagChecks(app);
     expect(() => app.synth()).not.toThrow();
@@ -635,7 +790,11 @@ describe('cdk-nag AwsSolutions', () => {
   it('has a reason for every acknowledgment', () => {
     const acknowledgments = sending.app.node
       .findAll()
-      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY).map((m) => ({ path: c.node.path, data: m.data as Record<string, unknown> })))
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .map((m) => ({ path: c.node.path, data: m.data as Record<string, unknown> })),
+      )
       .flatMap(({ path, data }) => Object.entries(data).map(([id, reason]) => ({ path, id, reason })));
     expect(acknowledgments.length).toBeGreaterThan(0);
     for (const { path, id, reason } of acknowledgments) {

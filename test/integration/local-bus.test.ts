@@ -1,11 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createLocalBus, type BusEvent } from '../../infra/local/bus.ts';
-import type { Invoke } from '../../infra/local/functions.ts';
 import type { Subscription } from '../../functions/subscriptions.ts';
+import { type BusEvent, createLocalBus } from '../../infra/local/bus.ts';
+import type { Invoke } from '../../infra/local/functions.ts';
 
 const subscriptions: Subscription[] = [
-  { name: 'contacts-to-journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.created'] } },
-  { name: 'vip-to-loyalty', context: 'loyalty', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.created', 'contact.updated'], detail: { data: { tags: ['vip'] } } } },
+  {
+    name: 'contacts-to-journeys',
+    context: 'journeys',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['contact.created'] },
+  },
+  {
+    name: 'vip-to-loyalty',
+    context: 'loyalty',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['contact.created', 'contact.updated'], detail: { data: { tags: ['vip'] } } },
+  },
 ];
 
 const entry = (type: string, data: Record<string, unknown>) => ({
@@ -29,10 +39,24 @@ const setup = (fail: (context: string) => boolean = () => false) => {
 describe('the local event bus', () => {
   it('invokes the subscriber of every subscription whose pattern matches, once each', async () => {
     const { bus, delivered } = setup();
-    expect(await bus.publish([entry('contact.created', { tags: ['vip'] }), entry('contact.updated', { tags: ['new'] }), entry('company.created', {})])).toEqual([]);
+    expect(
+      await bus.publish([
+        entry('contact.created', { tags: ['vip'] }),
+        entry('contact.updated', { tags: ['new'] }),
+        entry('company.created', {}),
+      ]),
+    ).toEqual([]);
     await bus.settle();
-    expect(delivered.map((d) => `${d.context}:${d.event['detail-type']}`).sort()).toEqual(['journeys:contact.created', 'loyalty:contact.created']);
-    expect(delivered[0]!.event).toMatchObject({ version: '0', source: 'rapport', time: '2026-01-01T10:00:00Z', detail: { tenantId: 'acme' } });
+    expect(delivered.map((d) => `${d.context}:${d.event['detail-type']}`).sort()).toEqual([
+      'journeys:contact.created',
+      'loyalty:contact.created',
+    ]);
+    expect(delivered[0]!.event).toMatchObject({
+      version: '0',
+      source: 'rapport',
+      time: '2026-01-01T10:00:00Z',
+      detail: { tenantId: 'acme' },
+    });
   });
 
   it('lets listeners hear every event, matched or not', async () => {

@@ -27,8 +27,14 @@ const gone = async (pid: number) =>
 
 /** Starts test/support/engine-child.ts in its own Node process and returns it with its Java pid. */
 const engineInChild = async () => {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/engine-child.ts'], { cwd: projectRoot, stdio: ['pipe', 'pipe', 'ignore'] });
-  const [line] = await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next().then((r) => [r.value as string]);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/engine-child.ts'], {
+    cwd: projectRoot,
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  const [line] = await createInterface({ input: child.stdout })
+    [Symbol.asyncIterator]()
+    .next()
+    .then((r) => [r.value as string]);
   return { child, javaPid: (JSON.parse(line!) as { pid: number }).pid };
 };
 
@@ -47,7 +53,9 @@ describe('DynamoDB Local', { timeout: 2 * conditionTimeoutMs }, () => {
       const first = await startDynamoLocal({ dataDir });
       await ensureTable(first.endpoint, 'rapport');
       const writer = localDynamoClient(first.endpoint);
-      await writer.send(new PutItemCommand({ TableName: 'rapport', Item: { PK: { S: 'T#acme#C#1' }, SK: { S: 'C' }, name: { S: '张伟' } } }));
+      await writer.send(
+        new PutItemCommand({ TableName: 'rapport', Item: { PK: { S: 'T#acme#C#1' }, SK: { S: 'C' }, name: { S: '张伟' } } }),
+      );
       writer.destroy();
       await first.stop();
 

@@ -1,9 +1,9 @@
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { connect } from 'node:net';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type Gateway } from '../../infra/local/gateway.ts';
 import type { Invoke } from '../../infra/local/functions.ts';
+import { type Gateway, startGateway } from '../../infra/local/gateway.ts';
 import { signDevToken } from '../../infra/local/token.ts';
 
 const secret = 'gateway-test-secret';
@@ -13,7 +13,12 @@ const invoked: { context: string; event: APIGatewayProxyEventV2WithJWTAuthorizer
 const echo = (async (context: string, _kind: string, event: APIGatewayProxyEventV2WithJWTAuthorizer) => {
   invoked.push({ context, event });
   if (event.rawPath === '/boom') throw new Error('handler crashed');
-  return { statusCode: 200, headers: { 'Content-Type': 'application/json', 'X-Route': event.routeKey }, cookies: ['s=1', 't=2'], body: JSON.stringify(event.requestContext.authorizer?.jwt.claims ?? null) };
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', 'X-Route': event.routeKey },
+    cookies: ['s=1', 't=2'],
+    body: JSON.stringify(event.requestContext.authorizer?.jwt.claims ?? null),
+  };
 }) as Invoke;
 
 let gateway: Gateway;
@@ -34,7 +39,8 @@ beforeAll(async () => {
 });
 afterAll(() => gateway.close());
 
-const get = (path: string, token?: string) => fetch(`${gateway.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const get = (path: string, token?: string) =>
+  fetch(`${gateway.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 const expectProblem = async (res: Response, status: number) => {
   expect(res.status).toBe(status);
@@ -47,7 +53,13 @@ describe('the local JWT authorizer', () => {
     const token = await signDevToken(secret, { tenant: 'acme', roles: ['sales', 'admin'], sub: 'user-7' });
     const res = await get('/things/42', token);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ 'custom:tenant': 'acme', 'cognito:groups': '[sales admin]', sub: 'user-7', iss: 'rapport-local', aud: 'rapport' });
+    expect(await res.json()).toMatchObject({
+      'custom:tenant': 'acme',
+      'cognito:groups': '[sales admin]',
+      sub: 'user-7',
+      iss: 'rapport-local',
+      aud: 'rapport',
+    });
   });
 
   it('answers 401 problem+json for a missing, expired, wrongly signed or foreign token, without calling the handler', async () => {
@@ -114,7 +126,9 @@ describe('the local gateway', () => {
 const rawRequest = (head: string, keepAlive = false): Promise<{ status: number; headers: string; body: string }> =>
   new Promise((resolve, reject) => {
     const { hostname, port } = new URL(gateway.url);
-    const socket = connect(Number(port), hostname, () => socket.write(Buffer.from(`${head}\r\nHost: local\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`, 'utf8')));
+    const socket = connect(Number(port), hostname, () =>
+      socket.write(Buffer.from(`${head}\r\nHost: local\r\nConnection: ${keepAlive ? 'keep-alive' : 'close'}\r\n\r\n`, 'utf8')),
+    );
     let received = '';
     socket.on('data', (chunk) => (received += chunk.toString('utf8')));
     socket.on('end', () => {
@@ -143,7 +157,9 @@ describe('raw UTF-8 in the URL', () => {
     };
     const body = '{"name":"王小 ✓"}';
     const head = `Host: local\r\nAuthorization: Bearer ${token}\r\n`;
-    socket.write(`POST /things HTTP/1.1\r\n${head}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    socket.write(
+      `POST /things HTTP/1.1\r\n${head}Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
     await answered(1);
     expect(invoked.at(-1)!.event.body).toBe(body);
     socket.write(`GET /things/王小 HTTP/1.1\r\n${head}\r\n`);

@@ -12,13 +12,24 @@ describe('the local message outbox', () => {
   it('keeps every email and SMS sent, and finds them again after a restart', async () => {
     const file = join(dataDir, 'outbox.jsonl');
     const outbox = createLocalOutbox(file);
-    const email = await outbox.sendEmail({ to: 'ada@example.com', from: 'hello@rapport.dev', subject: '欢迎', html: '<p>Hi</p>', tags: { journey: 'welcome' } });
+    const email = await outbox.sendEmail({
+      to: 'ada@example.com',
+      from: 'hello@rapport.dev',
+      subject: '欢迎',
+      html: '<p>Hi</p>',
+      tags: { journey: 'welcome' },
+    });
     const sms = await outbox.sendSms({ to: '+442079460958', body: 'Your code is 123' });
     expect(email.messageId).not.toBe(sms.messageId);
 
     const restarted = createLocalOutbox(file);
     expect(restarted.messages()).toEqual([
-      { messageId: email.messageId, sentAt: expect.any(String), channel: 'email', email: expect.objectContaining({ to: 'ada@example.com', subject: '欢迎' }) },
+      {
+        messageId: email.messageId,
+        sentAt: expect.any(String),
+        channel: 'email',
+        email: expect.objectContaining({ to: 'ada@example.com', subject: '欢迎' }),
+      },
       { messageId: sms.messageId, sentAt: expect.any(String), channel: 'sms', sms: { to: '+442079460958', body: 'Your code is 123' } },
     ]);
   });

@@ -15,7 +15,13 @@ describe('outbox relay in the embedded runtime', () => {
     const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && seen.push(e));
 
     // Empty maps and lists included: DynamoDB Local's stream renders an empty map unlike DynamoDB does.
-    const event = domainEvent(tenant, 'contact.created', { contactId: 'c-1', firstName: '张伟', lifecycleStage: 'lead', tags: [], consent: {} });
+    const event = domainEvent(tenant, 'contact.created', {
+      contactId: 'c-1',
+      firstName: '张伟',
+      lifecycleStage: 'lead',
+      tags: [],
+      consent: {},
+    });
     await writeWithEvents([put({ ...keys.contact(tenant, 'c-1'), entity: 'CONTACT', firstName: '张伟' })], [event]);
     await rt.settle();
     await rt.settle(); // nothing more arrives on a second look

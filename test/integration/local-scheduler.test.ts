@@ -43,7 +43,13 @@ describe('the local scheduler on a ManualClock', () => {
 
   it('runs jobs scheduled while advancing, when they fall inside the advance', async () => {
     const { clock, scheduler, runs } = setup(async ({ step }, at) => {
-      if (step === 'wait-1') await scheduler.schedule({ name: 'wait-2', at: new Date(at.getTime() + 5 * 60_000), target: 'journeys', payload: { step: 'wait-2' } });
+      if (step === 'wait-1')
+        await scheduler.schedule({
+          name: 'wait-2',
+          at: new Date(at.getTime() + 5 * 60_000),
+          target: 'journeys',
+          payload: { step: 'wait-2' },
+        });
     });
     await scheduler.schedule({ name: 'wait-1', at: minutes(10), target: 'journeys', payload: { step: 'wait-1' } });
     await scheduler.schedule({ name: 'later', at: minutes(18), target: 'journeys', payload: { step: 'later' } });
@@ -66,8 +72,12 @@ describe('the local scheduler on a ManualClock', () => {
 
   it('refuses names EventBridge Scheduler would refuse', async () => {
     const { scheduler } = setup();
-    await expect(scheduler.schedule({ name: 'has space', at: minutes(1), target: 'journeys', payload: {} })).rejects.toThrow(/schedule name/);
-    await expect(scheduler.schedule({ name: 'x'.repeat(65), at: minutes(1), target: 'journeys', payload: {} })).rejects.toThrow(/schedule name/);
+    await expect(scheduler.schedule({ name: 'has space', at: minutes(1), target: 'journeys', payload: {} })).rejects.toThrow(
+      /schedule name/,
+    );
+    await expect(scheduler.schedule({ name: 'x'.repeat(65), at: minutes(1), target: 'journeys', payload: {} })).rejects.toThrow(
+      /schedule name/,
+    );
   });
 
   it('retries a failing job, then keeps it as a dead letter', async () => {
@@ -91,7 +101,12 @@ describe('the local scheduler on the system clock', () => {
       received.push(payload);
     }) as Invoke;
     const scheduler = createLocalScheduler({ clock: systemClock, invoke, onError: () => {} });
-    await scheduler.schedule({ name: 'soon', at: new Date(Date.now() + 50), target: 'journeys', payload: { when: new Date('2026-01-01T00:00:00Z') } });
+    await scheduler.schedule({
+      name: 'soon',
+      at: new Date(Date.now() + 50),
+      target: 'journeys',
+      payload: { when: new Date('2026-01-01T00:00:00Z') },
+    });
     expect(received).toEqual([]);
     await eventually(() => expect(received).toEqual([{ when: '2026-01-01T00:00:00.000Z' }]));
     scheduler.stop();

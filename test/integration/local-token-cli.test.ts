@@ -10,11 +10,16 @@ import { verifyDevToken } from '../../infra/local/token.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'rapport-token-'));
 const emptyDir = mkdtempSync(join(tmpdir(), 'rapport-token-empty-'));
-afterAll(() => [dataDir, emptyDir].forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+afterAll(() => {
+  for (const dir of [dataDir, emptyDir]) rmSync(dir, { recursive: true, force: true });
+});
 
 const { RAPPORT_DEV_SECRET: _token, SIGNING_SECRET: _signing, ...env } = process.env;
 const tokenCliIn = (dir: string, ...args: string[]) =>
-  promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/local/token-cli.ts', ...args], { cwd: projectRoot, env: { ...env, RAPPORT_DATA_DIR: dir } });
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'infra/local/token-cli.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...env, RAPPORT_DATA_DIR: dir },
+  });
 const tokenCli = (...args: string[]) => tokenCliIn(dataDir, ...args);
 
 describe('npm run token', () => {
@@ -23,9 +28,16 @@ describe('npm run token', () => {
     vi.stubEnv('SIGNING_SECRET', undefined);
     const { tokenSecret } = localSecrets(dataDir); // what the runtime does at start
     vi.unstubAllEnvs();
-    const first = (await tokenCli('--tenant', 'acme', '--role', 'sales', '--role', 'admin', '--sub', 'user-1')).stdout.trim().split('\n').at(-1)!;
+    const first = (await tokenCli('--tenant', 'acme', '--role', 'sales', '--role', 'admin', '--sub', 'user-1')).stdout
+      .trim()
+      .split('\n')
+      .at(-1)!;
     const second = (await tokenCli('--tenant', 'acme', '--role', 'support')).stdout.trim().split('\n').at(-1)!;
-    expect(await verifyDevToken(tokenSecret, first)).toMatchObject({ 'custom:tenant': 'acme', 'cognito:groups': ['sales', 'admin'], sub: 'user-1' });
+    expect(await verifyDevToken(tokenSecret, first)).toMatchObject({
+      'custom:tenant': 'acme',
+      'cognito:groups': ['sales', 'admin'],
+      sub: 'user-1',
+    });
     expect(await verifyDevToken(tokenSecret, second)).toMatchObject({ 'cognito:groups': ['support'] });
   });
 
@@ -38,7 +50,10 @@ describe('npm run token', () => {
   });
 
   it('refuses an unknown role or a missing tenant', async () => {
-    await expect(tokenCli('--tenant', 'acme', '--role', 'root')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('unknown role root') });
+    await expect(tokenCli('--tenant', 'acme', '--role', 'root')).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown role root'),
+    });
     await expect(tokenCli('--role', 'sales')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--tenant is required') });
   });
 });

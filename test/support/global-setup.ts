@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
 import { ensureTable } from '../../infra/local/create-table.ts';
-import { startDynamoLocal, type DynamoLocal } from '../../infra/local/dynamo.ts';
+import { type DynamoLocal, startDynamoLocal } from '../../infra/local/dynamo.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -34,7 +34,12 @@ const escapePointer = (s: string) => s.replace(/~/g, '~0').replace(/\//g, '~1');
 const templatesOf = (doc: Document) =>
   Object.keys(doc.paths ?? {})
     .map((template) => ({ template, segments: template.split('/').map((s) => (s.startsWith('{') ? undefined : s)) }))
-    .sort((a, b) => a.segments.map((s) => (s === undefined ? 1 : 0)).join('').localeCompare(b.segments.map((s) => (s === undefined ? 1 : 0)).join('')));
+    .sort((a, b) =>
+      a.segments
+        .map((s) => (s === undefined ? 1 : 0))
+        .join('')
+        .localeCompare(b.segments.map((s) => (s === undefined ? 1 : 0)).join('')),
+    );
 
 /** Checks what clients received against the document: status declared, media type declared, body valid for its schema. */
 export const checkContract = (doc: Document, exchanges: readonly Exchange[]): ContractReport => {
@@ -45,18 +50,31 @@ export const checkContract = (doc: Document, exchanges: readonly Exchange[]): Co
   const templates = templatesOf(doc);
   const report: ContractReport = { operations: 0, exercised: 0, validated: 0, mismatches: [], undeclared: [] };
   const seen = new Set<string>();
-  for (const item of Object.values(doc.paths ?? {})) report.operations += ['get', 'put', 'post', 'patch', 'delete'].filter((m) => m in (item as object)).length;
+  for (const item of Object.values(doc.paths ?? {}))
+    report.operations += ['get', 'put', 'post', 'patch', 'delete'].filter((m) => m in (item as object)).length;
   for (const x of exchanges) {
-    const path = x.url.replace(/[?#].*/, '').split('/').map((s) => decodeURIComponent(s));
+    const path = x.url
+      .replace(/[?#].*/, '')
+      .split('/')
+      .map((s) => decodeURIComponent(s));
     const method = x.method.toLowerCase();
-    const match = templates.find(({ template, segments }) =>
-      segments.length === path.length && segments.every((s, i) => s === undefined ? path[i] !== '' : s === path[i]) && (doc.paths?.[template] as Record<string, unknown>)[method]);
+    const match = templates.find(
+      ({ template, segments }) =>
+        segments.length === path.length &&
+        segments.every((s, i) => (s === undefined ? path[i] !== '' : s === path[i])) &&
+        (doc.paths?.[template] as Record<string, unknown> | undefined)?.[method],
+    );
     if (!match) continue;
     report.validated++;
     seen.add(`${method} ${match.template}`);
     report.exercised = seen.size;
     const where = `${x.method} ${match.template} ${x.status}`;
-    const responses = ((doc.paths?.[match.template] as Record<string, { responses: Record<string, { headers?: object; content?: Record<string, unknown> }> }>)[method]!).responses;
+    const responses = (
+      doc.paths?.[match.template] as
+        | Record<string, { responses: Record<string, { headers?: object; content?: Record<string, unknown> }> }>
+        | undefined
+    )?.[method]?.responses;
+    if (!responses) continue;
     const declared = responses[String(x.status)];
     if (!declared) {
       report.undeclared.push(where);
@@ -75,7 +93,9 @@ export const checkContract = (doc: Document, exchanges: readonly Exchange[]): Co
       continue;
     }
     if (!/json$/.test(mediaType)) continue;
-    const pointer = ['paths', match.template, method, 'responses', String(x.status), 'content', mediaType, 'schema'].map(escapePointer).join('/');
+    const pointer = ['paths', match.template, method, 'responses', String(x.status), 'content', mediaType, 'schema']
+      .map(escapePointer)
+      .join('/');
     const validate = ajv.getSchema(`openapi.json#/${pointer}`)!;
     if (!validate(x.body)) report.mismatches.push(`${where}: ${ajv.errorsText(validate.errors, { dataVar: 'body' })}`);
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { startRuntime, type Runtime, type RuntimeOptions } from '../../infra/local/runtime.ts';
+import { type Runtime, type RuntimeOptions, startRuntime } from '../../infra/local/runtime.ts';
 
 export type TestRuntimeOptions = Pick<RuntimeOptions, 'clock'>;
 
@@ -10,7 +10,13 @@ export type TestRuntimeOptions = Pick<RuntimeOptions, 'clock'>;
  * test file's writes never reach this file's bus and subscribers.
  */
 export const startTestRuntime = (options: TestRuntimeOptions = {}): Promise<Runtime> =>
-  startRuntime({ ...options, port: 0, inMemory: true, dynamoEndpoint: inject('dynamoEndpoint'), tableName: `rapport-${randomUUID().slice(0, 8)}` });
+  startRuntime({
+    ...options,
+    port: 0,
+    inMemory: true,
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `rapport-${randomUUID().slice(0, 8)}`,
+  });
 
 /** One runtime for the calling test file: started before its tests, stopped after them. */
 export const useTestRuntime = (options: TestRuntimeOptions = {}): Runtime => {

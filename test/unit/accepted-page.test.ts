@@ -1,7 +1,11 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 
 /** A sorted partition served like DynamoDB Query: Limit items after ExclusiveStartKey, LastEvaluatedKey when more may follow. */
-const partition = Array.from({ length: 40 }, (_, i) => ({ PK: 'P', SK: `S#${String(i).padStart(3, '0')}`, contactId: `c${Math.floor(i / 3)}` }));
+const partition = Array.from({ length: 40 }, (_, i) => ({
+  PK: 'P',
+  SK: `S#${String(i).padStart(3, '0')}`,
+  contactId: `c${Math.floor(i / 3)}`,
+}));
 const reads: number[] = [];
 vi.mock('../../shared/db/client.ts', () => ({
   db: () => ({

@@ -3,8 +3,17 @@ import { contactListing, contactMatches } from '../../functions/contacts/listing
 import type { Contact } from '../../functions/contacts/schemas.ts';
 
 const contact = (fields: Partial<Contact>): Contact => ({
-  id: '01J00000000000000000000000', version: 1, lifecycleStage: 'lead', tags: [], attributes: {}, consent: {}, consentHistory: [],
-  lastEngagedAt: '2026-01-01T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', ...fields,
+  id: '01J00000000000000000000000',
+  version: 1,
+  lifecycleStage: 'lead',
+  tags: [],
+  attributes: {},
+  consent: {},
+  consentHistory: [],
+  lastEngagedAt: '2026-01-01T00:00:00.000Z',
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  ...fields,
 });
 
 describe('contact listings', () => {
@@ -15,8 +24,16 @@ describe('contact listings', () => {
     expect(listing.accept(contact({ firstName: 'Bob', lastName: 'Smith', tags: ['vip'], ownerId: 'u2' }))).toBe(false);
     expect(listing.accept(contact({ firstName: 'Bob', lastName: 'Jones', tags: ['vip'], ownerId: 'u1' }))).toBe(false);
     expect(contactListing({ tag: 'vip', lifecycleStage: 'customer' }).source).toEqual({ kind: 'tag', tag: 'vip' });
-    expect(contactListing({ ownerId: 'u1', lifecycleStage: 'customer', sort: '-createdAt' }).source).toEqual({ kind: 'owner', ownerId: 'u1', order: 'desc' });
-    expect(contactListing({ updatedSince: '2026-01-01T00:00:00.000Z' }).source).toEqual({ kind: 'updated', since: '2026-01-01T00:00:00.000Z', order: 'asc' });
+    expect(contactListing({ ownerId: 'u1', lifecycleStage: 'customer', sort: '-createdAt' }).source).toEqual({
+      kind: 'owner',
+      ownerId: 'u1',
+      order: 'desc',
+    });
+    expect(contactListing({ updatedSince: '2026-01-01T00:00:00.000Z' }).source).toEqual({
+      kind: 'updated',
+      since: '2026-01-01T00:00:00.000Z',
+      order: 'asc',
+    });
     expect(contactListing({}).source).toEqual({ kind: 'all', order: 'asc' });
   });
 
@@ -34,10 +51,16 @@ describe('contact listings', () => {
       }
       return [];
     };
-    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', companyId: '01J00000000000000000000000' }))).toEqual(['query.companyId', 'query.updatedSince']);
+    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', companyId: '01J00000000000000000000000' }))).toEqual([
+      'query.companyId',
+      'query.updatedSince',
+    ]);
     expect(refused(() => contactListing({ sort: 'updatedAt' }, 'bob'))).toEqual(['query.q', 'query.sort']);
     expect(refused(() => contactListing({ sort: 'createdAt', tag: 'vip' }))).toEqual(['query.sort', 'query.tag']);
-    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', sort: '-createdAt' }))).toEqual(['query.sort', 'query.updatedSince']);
+    expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', sort: '-createdAt' }))).toEqual([
+      'query.sort',
+      'query.updatedSince',
+    ]);
     expect(refused(() => contactListing({ updatedSince: '2026-01-01T00:00:00.000Z', sort: '-updatedAt' }))).toEqual([]);
     expect(refused(() => contactListing({ sort: '-updatedAt' }))).toEqual([]);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchesPattern, validatePattern, type EventPattern } from '../../shared/events/pattern.ts';
+import { type EventPattern, matchesPattern, validatePattern } from '../../shared/events/pattern.ts';
 
 type Case = { name: string; pattern: EventPattern; event: unknown; match: boolean };
 
@@ -35,7 +35,12 @@ function table(cases: Case[]) {
 
 describe('matchesPattern: structure', () => {
   table([
-    { name: 'guide example matches', pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } }, event: ec2, match: true },
+    {
+      name: 'guide example matches',
+      pattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Instance State-change Notification'], detail: { state: ['terminated'] } },
+      event: ec2,
+      match: true,
+    },
     { name: 'fields absent from the pattern are ignored', pattern: { region: ['us-west-1'] }, event: ec2, match: true },
     { name: 'all fields must match (AND)', pattern: { source: ['aws.ec2'], region: ['eu-west-1'] }, event: ec2, match: false },
     { name: 'any alternative may match (OR)', pattern: { detail: { state: ['running', 'terminated'] } }, event: ec2, match: true },
@@ -76,8 +81,18 @@ describe('matchesPattern: arrays in events', () => {
     { name: 'nested arrays are flattened', pattern: { nested: ['z'] }, event: ev, match: true },
     { name: 'empty array matches no value', pattern: { empty: ['x'] }, event: ev, match: false },
     { name: 'empty array counts as absent', pattern: { empty: [{ exists: false }] }, event: ev, match: true },
-    { name: 'anything-but passes if any element is not excluded', pattern: { resources: [{ 'anything-but': 'arn:a' }] }, event: ev, match: true },
-    { name: 'anything-but fails if every element is excluded', pattern: { resources: [{ 'anything-but': ['arn:a', 'arn:b'] }] }, event: ev, match: false },
+    {
+      name: 'anything-but passes if any element is not excluded',
+      pattern: { resources: [{ 'anything-but': 'arn:a' }] },
+      event: ev,
+      match: true,
+    },
+    {
+      name: 'anything-but fails if every element is excluded',
+      pattern: { resources: [{ 'anything-but': ['arn:a', 'arn:b'] }] },
+      event: ev,
+      match: false,
+    },
   ]);
 
   const employees = {
@@ -88,10 +103,30 @@ describe('matchesPattern: arrays in events', () => {
     ],
   };
   table([
-    { name: 'pattern object matches an element of an array of objects', pattern: { employees: { firstName: ['Anna'] } }, event: employees, match: true },
-    { name: 'fields must match within the same element', pattern: { employees: { firstName: ['Anna'], lastName: ['Jones'] } }, event: employees, match: false },
-    { name: 'fields from the same element match', pattern: { employees: { firstName: ['Anna'], lastName: ['Smith'] } }, event: employees, match: true },
-    { name: 'multi-level arrays of objects', pattern: { employees: { firstName: ['Peter'] } }, event: { employees: [[{ firstName: 'John' }], [{ firstName: 'Peter' }]] }, match: true },
+    {
+      name: 'pattern object matches an element of an array of objects',
+      pattern: { employees: { firstName: ['Anna'] } },
+      event: employees,
+      match: true,
+    },
+    {
+      name: 'fields must match within the same element',
+      pattern: { employees: { firstName: ['Anna'], lastName: ['Jones'] } },
+      event: employees,
+      match: false,
+    },
+    {
+      name: 'fields from the same element match',
+      pattern: { employees: { firstName: ['Anna'], lastName: ['Smith'] } },
+      event: employees,
+      match: true,
+    },
+    {
+      name: 'multi-level arrays of objects',
+      pattern: { employees: { firstName: ['Peter'] } },
+      event: { employees: [[{ firstName: 'John' }], [{ firstName: 'Peter' }]] },
+      match: true,
+    },
   ]);
 });
 
@@ -101,15 +136,40 @@ describe('matchesPattern: prefix / suffix / equals-ignore-case', () => {
     { name: 'prefix does not match', pattern: { time: [{ prefix: '2018' }] }, event: ec2, match: false },
     { name: 'prefix is case-sensitive', pattern: { source: [{ prefix: 'AWS.' }] }, event: ec2, match: false },
     { name: 'prefix ignores numbers', pattern: { detail: { 'c-count': [{ prefix: '5' }] } }, event: ec2, match: false },
-    { name: 'prefix equals-ignore-case matches', pattern: { source: [{ prefix: { 'equals-ignore-case': 'AWS.' } }] }, event: ec2, match: true },
-    { name: 'prefix equals-ignore-case does not match', pattern: { source: [{ prefix: { 'equals-ignore-case': 'AZURE' } }] }, event: ec2, match: false },
+    {
+      name: 'prefix equals-ignore-case matches',
+      pattern: { source: [{ prefix: { 'equals-ignore-case': 'AWS.' } }] },
+      event: ec2,
+      match: true,
+    },
+    {
+      name: 'prefix equals-ignore-case does not match',
+      pattern: { source: [{ prefix: { 'equals-ignore-case': 'AZURE' } }] },
+      event: ec2,
+      match: false,
+    },
     { name: 'suffix matches', pattern: { detail: { FileName: [{ suffix: '.PNG' }] } }, event: ec2, match: true },
     { name: 'suffix is case-sensitive', pattern: { detail: { FileName: [{ suffix: '.png' }] } }, event: ec2, match: false },
-    { name: 'suffix equals-ignore-case matches', pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, event: ec2, match: true },
-    { name: 'suffix equals-ignore-case does not match', pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.jpg' } }] } }, event: ec2, match: false },
+    {
+      name: 'suffix equals-ignore-case matches',
+      pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } },
+      event: ec2,
+      match: true,
+    },
+    {
+      name: 'suffix equals-ignore-case does not match',
+      pattern: { detail: { FileName: [{ suffix: { 'equals-ignore-case': '.jpg' } }] } },
+      event: ec2,
+      match: false,
+    },
     { name: 'equals-ignore-case matches', pattern: { source: [{ 'equals-ignore-case': 'AWS.EC2' }] }, event: ec2, match: true },
     { name: 'equals-ignore-case needs the whole value', pattern: { source: [{ 'equals-ignore-case': 'AWS' }] }, event: ec2, match: false },
-    { name: 'equals-ignore-case ignores non-strings', pattern: { detail: { flag: [{ 'equals-ignore-case': 'TRUE' }] } }, event: ec2, match: false },
+    {
+      name: 'equals-ignore-case ignores non-strings',
+      pattern: { detail: { flag: [{ 'equals-ignore-case': 'TRUE' }] } },
+      event: ec2,
+      match: false,
+    },
   ]);
 });
 
@@ -123,15 +183,31 @@ describe('matchesPattern: equals-ignore-case for case mappings of several code p
     suffix: (operand: string) => ({ suffix: { 'equals-ignore-case': operand } }),
   };
   function vectors(form: keyof typeof forms, list: Vector[]) {
-    table(list.flatMap(({ operand, matches, noMatches }) => [
-      ...matches.map((v) => ({ name: `${form} ${operand} matches ${v}`, pattern: { v: [forms[form](operand)] }, event: { v }, match: true })),
-      ...noMatches.map((v) => ({ name: `${form} ${operand} does not match ${JSON.stringify(v)}`, pattern: { v: [forms[form](operand)] }, event: { v }, match: false })),
-    ]));
+    table(
+      list.flatMap(({ operand, matches, noMatches }) => [
+        ...matches.map((v) => ({
+          name: `${form} ${operand} matches ${v}`,
+          pattern: { v: [forms[form](operand)] },
+          event: { v },
+          match: true,
+        })),
+        ...noMatches.map((v) => ({
+          name: `${form} ${operand} does not match ${JSON.stringify(v)}`,
+          pattern: { v: [forms[form](operand)] },
+          event: { v },
+          match: false,
+        })),
+      ]),
+    );
   }
   // Escaped so that no editor normalises them: the decomposed forms are the point. The last
   // character of the operand is U+212A KELVIN SIGN, whose lower case is "k".
   const greek = '\u03b0\u0240\u0250\u0390\u03b0\u1fc6\u212a';
-  const greekNoMatches = ['', '\u03a5\u0308\u0301\u023f\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342k', '\u03b0\u2c7e\u0250\u0399\u0308\u0301\u03b0\u1fc6\u212a'];
+  const greekNoMatches = [
+    '',
+    '\u03a5\u0308\u0301\u023f\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342k',
+    '\u03b0\u2c7e\u0250\u0399\u0308\u0301\u03b0\u1fc6\u212a',
+  ];
   const greekForms = [
     '\u03a5\u0308\u0301\u0240\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342k',
     '\u03b0\u2c7f\u0250\u0399\u0308\u0301\u03b0\u1fc6\u212a',
@@ -141,8 +217,16 @@ describe('matchesPattern: equals-ignore-case for case mappings of several code p
   const tail = '\u0308\u0301\u0240\u2c6f\u0390\u03a5\u0308\u0301\u0397\u0342';
 
   vectors('equals-ignore-case', [
-    { operand: 'jAVa', matches: ['java', 'JAVA', 'Java', 'jAvA', 'jAVa', 'JaVa'], noMatches: ['JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'xJAVA', 'xjava'] },
-    { operand: '1#$^sS我ŐaBc', matches: ['1#$^sS我ŐaBc', '1#$^Ss我ŐAbC'], noMatches: ['', '2#$^sS我ŐaBc', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'] },
+    {
+      operand: 'jAVa',
+      matches: ['java', 'JAVA', 'Java', 'jAvA', 'jAVa', 'JaVa'],
+      noMatches: ['JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'xJAVA', 'xjava'],
+    },
+    {
+      operand: '1#$^sS我ŐaBc',
+      matches: ['1#$^sS我ŐaBc', '1#$^Ss我ŐAbC'],
+      noMatches: ['', '2#$^sS我ŐaBc', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'],
+    },
     { operand: '12ⱥ34', matches: ['12ⱥ34', '12Ⱥ34'], noMatches: ['', '12a34', '12A34'] },
     { operand: 'Ⱥ12', matches: ['ⱥ12', 'Ⱥ12'], noMatches: ['', 'a12', 'A12'] },
     { operand: '12Ⱥ', matches: ['12ⱥ', '12Ⱥ'], noMatches: ['', '12a', '12A'] },
@@ -161,8 +245,16 @@ describe('matchesPattern: equals-ignore-case for case mappings of several code p
     { operand: 'ßa', matches: ['ßa', 'SSA', 'ßAb'], noMatches: ['ssa', 'SsA'] },
   ]);
   vectors('suffix', [
-    { operand: 'jAVa', matches: ['java', 'JAVA', 'Java', 'helloJAVA', 'hijava', 'jjjjjjJaVa'], noMatches: ['', 'JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'jAV', 'AVa'] },
-    { operand: '1#$^sS我ŐaBc', matches: ['aa1#$^sS我ŐaBc', '1111#$^Ss我ŐAbC', '我我1#$^Ss我ŐAbC'], noMatches: ['', '1#$^sS我ŐaBd', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'] },
+    {
+      operand: 'jAVa',
+      matches: ['java', 'JAVA', 'Java', 'helloJAVA', 'hijava', 'jjjjjjJaVa'],
+      noMatches: ['', 'JAV', 'jav', 'ava', 'AVA', 'JAVAx', 'javax', 'jAV', 'AVa'],
+    },
+    {
+      operand: '1#$^sS我ŐaBc',
+      matches: ['aa1#$^sS我ŐaBc', '1111#$^Ss我ŐAbC', '我我1#$^Ss我ŐAbC'],
+      noMatches: ['', '1#$^sS我ŐaBd', '1#%^sS我ŐaBc', '1#$^sS大ŐaBc', '1#$^sS我ŏaBc'],
+    },
     { operand: 'ⱥ12', matches: ['ⱥ12', 'Ⱥ12', '34ⱥ12', 'abȺ12', 'ⱥⱥⱥ12', 'ⱥⱥȺ12'], noMatches: ['', 'a12', 'A12'] },
     { operand: '12Ⱥ', matches: ['12ⱥ', '12Ⱥ', 'ⱥⱥⱥⱥ12ⱥ', 'ȺȺȺ12Ⱥ', 'ⱥⱥȺⱥⱥȺ12Ⱥ'], noMatches: ['', '12a', '12A'] },
     { operand: greek, matches: [...greekForms, `A${tail}${greekForms[0]}`, `a${tail}${greekForms[1]}`], noMatches: greekNoMatches },
@@ -170,17 +262,42 @@ describe('matchesPattern: equals-ignore-case for case mappings of several code p
   ]);
 
   table([
-    { name: 'anything-but equals-ignore-case excludes the other case form', pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] }, event: { v: 'SS' }, match: false },
-    { name: 'anything-but equals-ignore-case keeps a lower-cased form it does not spell', pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] }, event: { v: 'ss' }, match: true },
+    {
+      name: 'anything-but equals-ignore-case excludes the other case form',
+      pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] },
+      event: { v: 'SS' },
+      match: false,
+    },
+    {
+      name: 'anything-but equals-ignore-case keeps a lower-cased form it does not spell',
+      pattern: { v: [{ 'anything-but': { 'equals-ignore-case': 'ß' } }] },
+      event: { v: 'ss' },
+      match: true,
+    },
   ]);
 });
 
 describe('matchesPattern: anything-but', () => {
   table([
-    { name: 'single string, different value', pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } }, event: ec2, match: true },
+    {
+      name: 'single string, different value',
+      pattern: { detail: { state: [{ 'anything-but': 'initializing' }] } },
+      event: ec2,
+      match: true,
+    },
     { name: 'single string, same value', pattern: { detail: { state: [{ 'anything-but': 'terminated' }] } }, event: ec2, match: false },
-    { name: 'string list excludes any listed value', pattern: { detail: { state: [{ 'anything-but': ['stopped', 'terminated'] }] } }, event: ec2, match: false },
-    { name: 'string list allows unlisted value', pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } }, event: ec2, match: true },
+    {
+      name: 'string list excludes any listed value',
+      pattern: { detail: { state: [{ 'anything-but': ['stopped', 'terminated'] }] } },
+      event: ec2,
+      match: false,
+    },
+    {
+      name: 'string list allows unlisted value',
+      pattern: { detail: { state: [{ 'anything-but': ['stopped', 'overloaded'] }] } },
+      event: ec2,
+      match: true,
+    },
     { name: 'single number, same value', pattern: { detail: { 'c-count': [{ 'anything-but': 5 }] } }, event: ec2, match: false },
     { name: 'number list excludes', pattern: { detail: { 'x-limit': [{ 'anything-but': [100, 301.8] }] } }, event: ec2, match: false },
     { name: 'number list allows', pattern: { detail: { 'x-limit': [{ 'anything-but': [100, 200, 300] }] } }, event: ec2, match: true },
@@ -191,10 +308,30 @@ describe('matchesPattern: anything-but', () => {
     { name: 'prefix list: excluded', pattern: { region: [{ 'anything-but': { prefix: ['eu-', 'us-'] } }] }, event: ec2, match: false },
     { name: 'suffix: excluded', pattern: { detail: { FileName: [{ 'anything-but': { suffix: '.PNG' } }] } }, event: ec2, match: false },
     { name: 'suffix: allowed', pattern: { detail: { FileName: [{ 'anything-but': { suffix: '.png' } }] } }, event: ec2, match: true },
-    { name: 'equals-ignore-case: excluded', pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'TERMINATED' } }] } }, event: ec2, match: false },
-    { name: 'equals-ignore-case list: allowed', pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['RUNNING', 'Pending'] } }] } }, event: ec2, match: true },
-    { name: 'wildcard: excluded', pattern: { path: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, event: { path: 'src/lib/a.ts' }, match: false },
-    { name: 'wildcard: allowed', pattern: { path: [{ 'anything-but': { wildcard: '*/lib/*' } }] }, event: { path: 'src/app/a.ts' }, match: true },
+    {
+      name: 'equals-ignore-case: excluded',
+      pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': 'TERMINATED' } }] } },
+      event: ec2,
+      match: false,
+    },
+    {
+      name: 'equals-ignore-case list: allowed',
+      pattern: { detail: { state: [{ 'anything-but': { 'equals-ignore-case': ['RUNNING', 'Pending'] } }] } },
+      event: ec2,
+      match: true,
+    },
+    {
+      name: 'wildcard: excluded',
+      pattern: { path: [{ 'anything-but': { wildcard: '*/lib/*' } }] },
+      event: { path: 'src/lib/a.ts' },
+      match: false,
+    },
+    {
+      name: 'wildcard: allowed',
+      pattern: { path: [{ 'anything-but': { wildcard: '*/lib/*' } }] },
+      event: { path: 'src/app/a.ts' },
+      match: true,
+    },
   ]);
 });
 
@@ -226,10 +363,25 @@ describe('matchesPattern: exists', () => {
     { name: 'exists:false on present leaf', pattern: { detail: { state: [{ exists: false }] } }, event: ec2, match: false },
     { name: 'exists:true on null value (present)', pattern: { detail: { responseElements: [{ exists: true }] } }, event: ec2, match: true },
     { name: 'exists:true does not match an intermediate object', pattern: { detail: [{ exists: true }] }, event: ec2, match: false },
-    { name: 'exists:false matches an intermediate object (not a leaf)', pattern: { detail: { 'c-count': [{ exists: false }] } }, event: { detail: { 'c-count': { c1: 100 } } }, match: true },
-    { name: 'exists:false when the parent object is missing', pattern: { detail: { state: [{ exists: false }] } }, event: { source: 'x' }, match: true },
+    {
+      name: 'exists:false matches an intermediate object (not a leaf)',
+      pattern: { detail: { 'c-count': [{ exists: false }] } },
+      event: { detail: { 'c-count': { c1: 100 } } },
+      match: true,
+    },
+    {
+      name: 'exists:false when the parent object is missing',
+      pattern: { detail: { state: [{ exists: false }] } },
+      event: { source: 'x' },
+      match: true,
+    },
     { name: 'exists:true on non-empty array', pattern: { resources: [{ exists: true }] }, event: ec2, match: true },
-    { name: 'exists:false combined with another field', pattern: { source: ['aws.ec2'], detail: { gone: [{ exists: false }] } }, event: ec2, match: true },
+    {
+      name: 'exists:false combined with another field',
+      pattern: { source: ['aws.ec2'], detail: { gone: [{ exists: false }] } },
+      event: ec2,
+      match: true,
+    },
   ]);
 });
 
@@ -289,26 +441,68 @@ describe('matchesPattern: cidr', () => {
 // aws/event-ruler's MachineTest.testIpExactMatch: a string that is an IP address matches that address.
 describe('matchesPattern: IP addresses as exact values', () => {
   const addresses = [
-    '0011:2233:4455:6677:8899:aabb:ccdd:eeff', '2001:db8::ff00:42:8329', '::0', '::3', '::9', '::a', '::f',
-    '2400:6500:FF00::36FB:1F80', '2400:6500:FF00::36FB:1F85', '2400:6500:FF00::36FB:1F89', '2400:6500:FF00::36FB:1F8C',
-    '2400:6500:FF00::36FB:1F8F', '54.240.196.255', '255.255.255.255', '255.255.255.0', '255.255.255.5',
-    '255.255.255.10', '255.255.255.16', '255.255.255.26', '255.255.255.27',
+    '0011:2233:4455:6677:8899:aabb:ccdd:eeff',
+    '2001:db8::ff00:42:8329',
+    '::0',
+    '::3',
+    '::9',
+    '::a',
+    '::f',
+    '2400:6500:FF00::36FB:1F80',
+    '2400:6500:FF00::36FB:1F85',
+    '2400:6500:FF00::36FB:1F89',
+    '2400:6500:FF00::36FB:1F8C',
+    '2400:6500:FF00::36FB:1F8F',
+    '54.240.196.255',
+    '255.255.255.255',
+    '255.255.255.0',
+    '255.255.255.5',
+    '255.255.255.10',
+    '255.255.255.16',
+    '255.255.255.26',
+    '255.255.255.27',
   ];
   const neighbours = [
-    '0011:2233:4455:6677:8899:aabb:ccdd:eefe', '2001:db8::ff00:42:832a', '::1', '::4', '::8', '::b', '::e',
-    '2400:6500:FF00::36FB:1F81', '2400:6500:FF00::36FB:1F86', '2400:6500:FF00::36FB:1F8a', '2400:6500:FF00::36FB:1F8D',
-    '2400:6500:FF00::36FB:1F8E', '54.240.196.254', '255.255.255.254', '255.255.255.1', '255.255.255.6',
-    '255.255.255.11', '255.255.255.17', '255.255.255.28', '255.255.255.29',
+    '0011:2233:4455:6677:8899:aabb:ccdd:eefe',
+    '2001:db8::ff00:42:832a',
+    '::1',
+    '::4',
+    '::8',
+    '::b',
+    '::e',
+    '2400:6500:FF00::36FB:1F81',
+    '2400:6500:FF00::36FB:1F86',
+    '2400:6500:FF00::36FB:1F8a',
+    '2400:6500:FF00::36FB:1F8D',
+    '2400:6500:FF00::36FB:1F8E',
+    '54.240.196.254',
+    '255.255.255.254',
+    '255.255.255.1',
+    '255.255.255.6',
+    '255.255.255.11',
+    '255.255.255.17',
+    '255.255.255.28',
+    '255.255.255.29',
   ];
   it.each(addresses.map((ip, i) => [ip, neighbours[i]!]))('%s matches itself, not %s', (ip, neighbour) => {
     expect(matchesPattern({ ip: [ip] }, { ip })).toBe(true);
     expect(matchesPattern({ ip: [ip] }, { ip: neighbour })).toBe(false);
   });
   table([
-    { name: 'another spelling of the same IPv6 address', pattern: { ip: ['2001:db8::1'] }, event: { ip: '2001:0DB8:0:0:0:0:0:1' }, match: true },
+    {
+      name: 'another spelling of the same IPv6 address',
+      pattern: { ip: ['2001:db8::1'] },
+      event: { ip: '2001:0DB8:0:0:0:0:0:1' },
+      match: true,
+    },
     { name: 'IPv4-mapped spelling of an IPv4 address', pattern: { ip: ['10.0.0.1'] }, event: { ip: '::FFFF:a00:1' }, match: true },
     { name: 'a non-address that looks like one stays a string', pattern: { a: ['08:23'] }, event: { a: '08:23' }, match: true },
-    { name: 'anything-but an address is a string comparison', pattern: { ip: [{ 'anything-but': '2001:db8::1' }] }, event: { ip: '2001:DB8::1' }, match: true },
+    {
+      name: 'anything-but an address is a string comparison',
+      pattern: { ip: [{ 'anything-but': '2001:db8::1' }] },
+      event: { ip: '2001:DB8::1' },
+      match: true,
+    },
   ]);
 });
 
@@ -317,7 +511,10 @@ describe('matchesPattern: $or', () => {
   table([
     {
       name: 'one branch matches together with siblings',
-      pattern: { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] },
+      pattern: {
+        source: ['aws.cloudwatch'],
+        $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+      },
       event: cw,
       match: true,
     },
@@ -341,7 +538,9 @@ describe('matchesPattern: $or', () => {
     },
     {
       name: 'nested $or inside a branch',
-      pattern: { $or: [{ scope: ['Service'] }, { namespace: ['AWS/RDS'], $or: [{ metricId: [1234] }, { metricName: ['CPUUtilization'] }] }] },
+      pattern: {
+        $or: [{ scope: ['Service'] }, { namespace: ['AWS/RDS'], $or: [{ metricId: [1234] }, { metricName: ['CPUUtilization'] }] }],
+      },
       event: cw,
       match: true,
     },
@@ -353,7 +552,10 @@ describe('matchesPattern: $or', () => {
     },
     {
       name: 'parallel $or at two levels, one fails',
-      pattern: { $or: [{ metricName: ['CPUUtilization'] }, { namespace: ['AWS/EC2'] }], detail: { $or: [{ source: ['x'] }, { 'detail-type': ['Other'] }] } },
+      pattern: {
+        $or: [{ metricName: ['CPUUtilization'] }, { namespace: ['AWS/EC2'] }],
+        detail: { $or: [{ source: ['x'] }, { 'detail-type': ['Other'] }] },
+      },
       event: cw,
       match: false,
     },
@@ -372,11 +574,25 @@ describe('validatePattern', () => {
     {
       name: 'every operator',
       pattern: {
-        a: ['x', 1, true, null, { prefix: 'p' }, { prefix: { 'equals-ignore-case': 'P' } }, { suffix: 's' }, { suffix: { 'equals-ignore-case': 'S' } }],
+        a: [
+          'x',
+          1,
+          true,
+          null,
+          { prefix: 'p' },
+          { prefix: { 'equals-ignore-case': 'P' } },
+          { suffix: 's' },
+          { suffix: { 'equals-ignore-case': 'S' } },
+        ],
         b: [{ 'equals-ignore-case': 'x' }, { wildcard: 'a*b\\*' }, { cidr: '10.0.0.0/24' }, { cidr: '2600:1F14::/35' }, { exists: false }],
         c: [{ numeric: ['>', 0, '<=', 5] }, { numeric: ['=', 3] }, { numeric: ['<', 1] }, { numeric: ['>=', 1] }],
         d: [{ 'anything-but': 'x' }, { 'anything-but': 1 }, { 'anything-but': ['a', 'b'] }, { 'anything-but': [1, 2] }],
-        e: [{ 'anything-but': { prefix: 'p' } }, { 'anything-but': { suffix: ['s', 't'] } }, { 'anything-but': { 'equals-ignore-case': 'X' } }, { 'anything-but': { wildcard: '*/lib/*' } }],
+        e: [
+          { 'anything-but': { prefix: 'p' } },
+          { 'anything-but': { suffix: ['s', 't'] } },
+          { 'anything-but': { 'equals-ignore-case': 'X' } },
+          { 'anything-but': { wildcard: '*/lib/*' } },
+        ],
         $or: [{ f: ['1'] }, { g: { h: ['2'] } }],
       },
     },
@@ -392,53 +608,173 @@ describe('validatePattern', () => {
     { name: 'leaf value that is not an array', pattern: { source: 'aws.ec2' }, error: '$.source: must be an object or an array' },
     { name: 'nested leaf that is not an array', pattern: { detail: { state: 5 } }, error: '$.detail.state: must be an object or an array' },
     { name: 'empty array', pattern: { 'detail-type': [] }, error: '$.detail-type: empty arrays are not allowed' },
-    { name: 'array inside a value array', pattern: { a: [['x']] }, error: '$.a[0]: match value must be a string, number, boolean, null or operator object' },
+    {
+      name: 'array inside a value array',
+      pattern: { a: [['x']] },
+      error: '$.a[0]: match value must be a string, number, boolean, null or operator object',
+    },
     { name: 'unknown operator', pattern: { a: ['ok', { contains: 'x' }] }, error: '$.a[1]: unrecognized match type "contains"' },
     { name: 'empty operator object', pattern: { a: [{}] }, error: '$.a[0]: match expression name not found' },
-    { name: 'two operators in one object', pattern: { a: [{ prefix: 'a', suffix: 'b' }] }, error: '$.a[0]: only one key allowed in match expression' },
-    { name: 'prefix not a string', pattern: { a: [{ prefix: 1 }] }, error: '$.a[0].prefix: prefix must be a string or {"equals-ignore-case": string}' },
-    { name: 'prefix with unknown modifier', pattern: { a: [{ prefix: { wildcard: 'x' } }] }, error: '$.a[0].prefix: prefix must be a string or {"equals-ignore-case": string}' },
-    { name: 'suffix not a string', pattern: { a: [{ suffix: ['x'] }] }, error: '$.a[0].suffix: suffix must be a string or {"equals-ignore-case": string}' },
-    { name: 'equals-ignore-case not a string', pattern: { a: [{ 'equals-ignore-case': 1 }] }, error: '$.a[0].equals-ignore-case: equals-ignore-case must be a string' },
+    {
+      name: 'two operators in one object',
+      pattern: { a: [{ prefix: 'a', suffix: 'b' }] },
+      error: '$.a[0]: only one key allowed in match expression',
+    },
+    {
+      name: 'prefix not a string',
+      pattern: { a: [{ prefix: 1 }] },
+      error: '$.a[0].prefix: prefix must be a string or {"equals-ignore-case": string}',
+    },
+    {
+      name: 'prefix with unknown modifier',
+      pattern: { a: [{ prefix: { wildcard: 'x' } }] },
+      error: '$.a[0].prefix: prefix must be a string or {"equals-ignore-case": string}',
+    },
+    {
+      name: 'suffix not a string',
+      pattern: { a: [{ suffix: ['x'] }] },
+      error: '$.a[0].suffix: suffix must be a string or {"equals-ignore-case": string}',
+    },
+    {
+      name: 'equals-ignore-case not a string',
+      pattern: { a: [{ 'equals-ignore-case': 1 }] },
+      error: '$.a[0].equals-ignore-case: equals-ignore-case must be a string',
+    },
     { name: 'exists not boolean', pattern: { a: [{ exists: 'yes' }] }, error: '$.a[0].exists: exists must be true or false' },
     { name: 'numeric not an array', pattern: { a: [{ numeric: '>' }] }, error: '$.a[0].numeric: numeric must be an array' },
-    { name: 'numeric unknown operator', pattern: { a: [{ numeric: ['!=', 1] }] }, error: '$.a[0].numeric: unrecognized numeric operator "!="' },
+    {
+      name: 'numeric unknown operator',
+      pattern: { a: [{ numeric: ['!=', 1] }] },
+      error: '$.a[0].numeric: unrecognized numeric operator "!="',
+    },
     { name: 'numeric non-number bound', pattern: { a: [{ numeric: ['>', '1'] }] }, error: '$.a[0].numeric: value of > must be a number' },
     { name: 'numeric missing bound', pattern: { a: [{ numeric: ['>'] }] }, error: '$.a[0].numeric: value of > must be a number' },
-    { name: 'numeric upper bound after <', pattern: { a: [{ numeric: ['<', 5, '>', 1] }] }, error: '$.a[0].numeric: too many elements after <' },
+    {
+      name: 'numeric upper bound after <',
+      pattern: { a: [{ numeric: ['<', 5, '>', 1] }] },
+      error: '$.a[0].numeric: too many elements after <',
+    },
     { name: 'numeric = with a range', pattern: { a: [{ numeric: ['=', 5, '<', 6] }] }, error: '$.a[0].numeric: too many elements after =' },
-    { name: 'numeric second operator is a lower bound', pattern: { a: [{ numeric: ['>', 0, '>', 5] }] }, error: '$.a[0].numeric: bad numeric range operator ">"' },
-    { name: 'numeric range missing upper value', pattern: { a: [{ numeric: ['>', 0, '<'] }] }, error: '$.a[0].numeric: value of < must be a number' },
-    { name: 'numeric range too long', pattern: { a: [{ numeric: ['>', 0, '<', 5, '<', 6] }] }, error: '$.a[0].numeric: too many terms in numeric range expression' },
-    { name: 'numeric inverted range', pattern: { a: [{ numeric: ['>', 5, '<', 1] }] }, error: '$.a[0].numeric: range lower bound must be less than upper bound' },
+    {
+      name: 'numeric second operator is a lower bound',
+      pattern: { a: [{ numeric: ['>', 0, '>', 5] }] },
+      error: '$.a[0].numeric: bad numeric range operator ">"',
+    },
+    {
+      name: 'numeric range missing upper value',
+      pattern: { a: [{ numeric: ['>', 0, '<'] }] },
+      error: '$.a[0].numeric: value of < must be a number',
+    },
+    {
+      name: 'numeric range too long',
+      pattern: { a: [{ numeric: ['>', 0, '<', 5, '<', 6] }] },
+      error: '$.a[0].numeric: too many terms in numeric range expression',
+    },
+    {
+      name: 'numeric inverted range',
+      pattern: { a: [{ numeric: ['>', 5, '<', 1] }] },
+      error: '$.a[0].numeric: range lower bound must be less than upper bound',
+    },
     { name: 'cidr not a string', pattern: { ip: [{ cidr: 10 }] }, error: '$.ip[0].cidr: cidr must be a string' },
     { name: 'cidr without mask', pattern: { ip: [{ cidr: '10.0.0.0' }] }, error: "$.ip[0].cidr: malformed CIDR, one '/' required" },
-    { name: 'cidr bad mask', pattern: { ip: [{ cidr: '10.0.0.0/x' }] }, error: '$.ip[0].cidr: malformed CIDR, mask bits must be a non-negative integer' },
+    {
+      name: 'cidr bad mask',
+      pattern: { ip: [{ cidr: '10.0.0.0/x' }] },
+      error: '$.ip[0].cidr: malformed CIDR, mask bits must be a non-negative integer',
+    },
     { name: 'cidr bad address', pattern: { ip: [{ cidr: '10.0.0.256/24' }] }, error: '$.ip[0].cidr: invalid IP address: 10.0.0.256' },
     { name: 'cidr /32', pattern: { ip: [{ cidr: '10.0.0.1/32' }] }, error: '$.ip[0].cidr: IPv4 mask bits must be < 32' },
     { name: 'cidr IPv6 /128', pattern: { ip: [{ cidr: '2001:db8::1/128' }] }, error: '$.ip[0].cidr: IPv6 mask bits must be < 128' },
-    { name: 'cidr IPv6 /222', pattern: { ip: [{ cidr: '2400:6500:FF00::36FB:1F80/222' }] }, error: '$.ip[0].cidr: IPv6 mask bits must be < 128' },
-    { name: 'cidr IPv6 too many groups', pattern: { ip: [{ cidr: '2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80/122' }] }, error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80' },
-    { name: 'cidr IPv6 negative group', pattern: { ip: [{ cidr: '2400:6500:3:3:-5:3:3:3/122' }] }, error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:-5:3:3:3' },
-    { name: 'cidr IPv4-mapped address is IPv4', pattern: { ip: [{ cidr: '::ffff:a00:0/96' }] }, error: '$.ip[0].cidr: IPv4 mask bits must be < 32' },
+    {
+      name: 'cidr IPv6 /222',
+      pattern: { ip: [{ cidr: '2400:6500:FF00::36FB:1F80/222' }] },
+      error: '$.ip[0].cidr: IPv6 mask bits must be < 128',
+    },
+    {
+      name: 'cidr IPv6 too many groups',
+      pattern: { ip: [{ cidr: '2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80/122' }] },
+      error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:3:3:3:3:3:3FF00::36FB:1F80',
+    },
+    {
+      name: 'cidr IPv6 negative group',
+      pattern: { ip: [{ cidr: '2400:6500:3:3:-5:3:3:3/122' }] },
+      error: '$.ip[0].cidr: invalid IP address: 2400:6500:3:3:-5:3:3:3',
+    },
+    {
+      name: 'cidr IPv4-mapped address is IPv4',
+      pattern: { ip: [{ cidr: '::ffff:a00:0/96' }] },
+      error: '$.ip[0].cidr: IPv4 mask bits must be < 32',
+    },
     { name: 'wildcard not a string', pattern: { a: [{ wildcard: 1 }] }, error: '$.a[0].wildcard: wildcard must be a string' },
-    { name: 'wildcard consecutive stars', pattern: { a: [{ wildcard: 'a**b' }] }, error: '$.a[0].wildcard: consecutive wildcard characters at position 1' },
-    { name: 'wildcard bad escape', pattern: { a: [{ wildcard: 'a\\b' }] }, error: '$.a[0].wildcard: invalid escape character at position 1' },
-    { name: 'anything-but null', pattern: { a: [{ 'anything-but': null }] }, error: '$.a[0].anything-but: anything-but must be a string, number, array or object' },
-    { name: 'anything-but boolean', pattern: { a: [{ 'anything-but': true }] }, error: '$.a[0].anything-but: anything-but must be a string, number, array or object' },
-    { name: 'anything-but empty list', pattern: { a: [{ 'anything-but': [] }] }, error: '$.a[0].anything-but: empty arrays are not allowed' },
-    { name: 'anything-but mixed list', pattern: { a: [{ 'anything-but': ['a', 1] }] }, error: '$.a[0].anything-but: anything-but list must be all strings or all numbers' },
-    { name: 'anything-but unsupported operator', pattern: { a: [{ 'anything-but': { numeric: ['>', 1] } }] }, error: '$.a[0].anything-but: unsupported anything-but pattern "numeric"' },
-    { name: 'anything-but empty object', pattern: { a: [{ 'anything-but': {} }] }, error: '$.a[0].anything-but: anything-but expression name not found' },
-    { name: 'anything-but empty prefix', pattern: { a: [{ 'anything-but': { prefix: '' } }] }, error: '$.a[0].anything-but.prefix: empty prefix is not allowed' },
-    { name: 'anything-but suffix number', pattern: { a: [{ 'anything-but': { suffix: 1 } }] }, error: '$.a[0].anything-but.suffix: suffix must be a string or an array of strings' },
-    { name: 'anything-but bad wildcard', pattern: { a: [{ 'anything-but': { wildcard: ['ok*', '**'] } }] }, error: '$.a[0].anything-but.wildcard: consecutive wildcard characters at position 0' },
+    {
+      name: 'wildcard consecutive stars',
+      pattern: { a: [{ wildcard: 'a**b' }] },
+      error: '$.a[0].wildcard: consecutive wildcard characters at position 1',
+    },
+    {
+      name: 'wildcard bad escape',
+      pattern: { a: [{ wildcard: 'a\\b' }] },
+      error: '$.a[0].wildcard: invalid escape character at position 1',
+    },
+    {
+      name: 'anything-but null',
+      pattern: { a: [{ 'anything-but': null }] },
+      error: '$.a[0].anything-but: anything-but must be a string, number, array or object',
+    },
+    {
+      name: 'anything-but boolean',
+      pattern: { a: [{ 'anything-but': true }] },
+      error: '$.a[0].anything-but: anything-but must be a string, number, array or object',
+    },
+    {
+      name: 'anything-but empty list',
+      pattern: { a: [{ 'anything-but': [] }] },
+      error: '$.a[0].anything-but: empty arrays are not allowed',
+    },
+    {
+      name: 'anything-but mixed list',
+      pattern: { a: [{ 'anything-but': ['a', 1] }] },
+      error: '$.a[0].anything-but: anything-but list must be all strings or all numbers',
+    },
+    {
+      name: 'anything-but unsupported operator',
+      pattern: { a: [{ 'anything-but': { numeric: ['>', 1] } }] },
+      error: '$.a[0].anything-but: unsupported anything-but pattern "numeric"',
+    },
+    {
+      name: 'anything-but empty object',
+      pattern: { a: [{ 'anything-but': {} }] },
+      error: '$.a[0].anything-but: anything-but expression name not found',
+    },
+    {
+      name: 'anything-but empty prefix',
+      pattern: { a: [{ 'anything-but': { prefix: '' } }] },
+      error: '$.a[0].anything-but.prefix: empty prefix is not allowed',
+    },
+    {
+      name: 'anything-but suffix number',
+      pattern: { a: [{ 'anything-but': { suffix: 1 } }] },
+      error: '$.a[0].anything-but.suffix: suffix must be a string or an array of strings',
+    },
+    {
+      name: 'anything-but bad wildcard',
+      pattern: { a: [{ 'anything-but': { wildcard: ['ok*', '**'] } }] },
+      error: '$.a[0].anything-but.wildcard: consecutive wildcard characters at position 0',
+    },
     { name: '$or not an array', pattern: { $or: { a: ['x'] } }, error: '$.$or: $or must be an array of objects' },
     { name: '$or with one branch', pattern: { $or: [{ a: ['x'] }] }, error: '$.$or: $or must contain at least 2 objects' },
     { name: '$or with a non-object branch', pattern: { $or: [{ a: ['x'] }, ['b']] }, error: '$.$or[1]: only objects are allowed in $or' },
     { name: '$or with an empty branch', pattern: { $or: [{ a: ['x'] }, {}] }, error: '$.$or[1]: empty objects are not allowed' },
-    { name: 'bad leaf inside a $or branch', pattern: { detail: { $or: [{ a: ['x'] }, { b: 'y' }] } }, error: '$.detail.$or[1].b: must be an object or an array' },
-    { name: 'operator name used as field inside $or', pattern: { $or: [{ numeric: [123] }, { prefix: ['abc'] }] }, error: '$.$or[0].numeric: "numeric" is a reserved word and cannot be used as a field name inside $or' },
+    {
+      name: 'bad leaf inside a $or branch',
+      pattern: { detail: { $or: [{ a: ['x'] }, { b: 'y' }] } },
+      error: '$.detail.$or[1].b: must be an object or an array',
+    },
+    {
+      name: 'operator name used as field inside $or',
+      pattern: { $or: [{ numeric: [123] }, { prefix: ['abc'] }] },
+      error: '$.$or[0].numeric: "numeric" is a reserved word and cannot be used as a field name inside $or',
+    },
   ])('rejects $name', ({ pattern, error }) => {
     expect(validatePattern(pattern)).toEqual({ ok: false, error });
   });

@@ -10,7 +10,14 @@ const onCreated = { type: 'event', eventType: 'contact.created' } as const;
 
 describe('journey engine: steps', () => {
   it('sends email and SMS with a dedupe key per run, step and visit, then completes', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'mail', type: 'send_email', templateId: welcomeTemplate }, { id: 'text', type: 'send_sms', templateId: smsTemplate, purpose: 'transactional' }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+        { id: 'text', type: 'send_sms', templateId: smsTemplate, purpose: 'transactional' },
+      ],
+    });
     const h = harness([v]);
     const c = h.addContact(contact());
     await h.event('contact.created', c.id);
@@ -19,29 +26,57 @@ describe('journey engine: steps', () => {
       ['email', 'marketing', welcomeTemplate, `journey:${run!.id}:mail:1`],
       ['sms', 'transactional', smsTemplate, `journey:${run!.id}:text:1`],
     ]);
-    expect(run).toMatchObject({ status: 'completed', end: { reason: 'completed' }, steps: { mail: { status: 'sent' }, text: { status: 'sent' } } });
+    expect(run).toMatchObject({
+      status: 'completed',
+      end: { reason: 'completed' },
+      steps: { mail: { status: 'sent' }, text: { status: 'sent' } },
+    });
     expect(h.mem.stats(v.journeyId)).toMatchObject({ entered: 1, inProgress: 0, completed: 1, sent: 2 });
     expect(h.mem.stats(v.journeyId, 'mail')).toMatchObject({ entered: 1, completed: 1, sent: 1 });
   });
 
   it('records a skipped or failed send in the run and in the counters', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'mail', type: 'send_email', templateId: welcomeTemplate }, { id: 'text', type: 'send_sms', templateId: smsTemplate }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+        { id: 'text', type: 'send_sms', templateId: smsTemplate },
+      ],
+    });
     const h = harness([v]);
-    h.setOutcome((r) => (r.channel === 'email' ? { status: 'skipped', reason: 'no-consent' } : { status: 'failed', reason: 'provider down' }));
+    h.setOutcome((r) =>
+      r.channel === 'email' ? { status: 'skipped', reason: 'no-consent' } : { status: 'failed', reason: 'provider down' },
+    );
     const c = h.addContact(contact());
     await h.event('contact.created', c.id);
-    expect(h.runs()[0]!.steps).toMatchObject({ mail: { status: 'skipped', reason: 'no-consent' }, text: { status: 'failed', reason: 'provider down' } });
+    expect(h.runs()[0]!.steps).toMatchObject({
+      mail: { status: 'skipped', reason: 'no-consent' },
+      text: { status: 'failed', reason: 'provider down' },
+    });
     expect(h.mem.stats(v.journeyId)).toMatchObject({ sent: 0, skipped: 1, failed: 1, completed: 1 });
   });
 
   it('waits a duration on the scheduler, then goes on', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'pause', type: 'wait', duration: 'P3D' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'P3D' },
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+      ],
+    });
     const h = harness([v]);
     const c = h.addContact(contact());
     await h.event('contact.created', c.id);
     const [run] = h.runs();
     expect([...h.jobs.values()]).toEqual([
-      { name: `j-${run!.id}-1-pause`, at: new Date(start.getTime() + 3 * day), target: 'journeys', payload: { kind: 'wake', tenantId: 'acme', runId: run!.id, stepId: 'pause', visit: 1 } },
+      {
+        name: `j-${run!.id}-1-pause`,
+        at: new Date(start.getTime() + 3 * day),
+        target: 'journeys',
+        payload: { kind: 'wake', tenantId: 'acme', runId: run!.id, stepId: 'pause', visit: 1 },
+      },
     ]);
     expect(h.mem.stats(v.journeyId, 'pause')).toMatchObject({ entered: 1, inProgress: 1 });
     await h.advance(3 * day - 1);
@@ -53,7 +88,14 @@ describe('journey engine: steps', () => {
   });
 
   it('waits until a time of day in the contact’s time zone', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'morning', type: 'wait_until', time: '09:00' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'morning', type: 'wait_until', time: '09:00' },
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+      ],
+    });
     const h = harness([v]);
     // 10:00 UTC is 11:00 in Paris: the next 09:00 there is tomorrow, 08:00 UTC.
     const c = h.addContact(contact({ timeZone: 'Europe/Paris' }));
@@ -66,7 +108,14 @@ describe('journey engine: steps', () => {
   });
 
   it('creates a task for the owner, due as the step says, and skips it when nobody owns the contact', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'call', type: 'create_task', title: 'Call them', due: 'next_business_day' }, { id: 'later', type: 'create_task', title: 'Check in', due: 'PT4H' }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'call', type: 'create_task', title: 'Call them', due: 'next_business_day' },
+        { id: 'later', type: 'create_task', title: 'Check in', due: 'PT4H' },
+      ],
+    });
     const h = harness([v]);
     const owned = h.addContact(contact({ ownerId: 'user-7' }));
     await h.event('contact.created', owned.id);
@@ -77,14 +126,26 @@ describe('journey engine: steps', () => {
     const orphan = h.addContact(contact());
     await h.event('contact.created', orphan.id);
     expect(h.tasks).toHaveLength(2);
-    expect(h.runs().find((r) => r.contactId === orphan.id)!.steps.call).toMatchObject({ status: 'skipped', reason: 'the contact has no owner' });
+    expect(h.runs().find((r) => r.contactId === orphan.id)!.steps.call).toMatchObject({
+      status: 'skipped',
+      reason: 'the contact has no owner',
+    });
   });
 
   it('updates the contact’s stage, tags and attributes', async () => {
     const v = version({
       name: 'j',
       trigger: onCreated,
-      steps: [{ id: 'tag', type: 'update_contact', lifecycleStage: 'at-risk', addTags: ['Win-Back'], removeTags: ['vip'], attributes: { plan: 'gold', old: null } }],
+      steps: [
+        {
+          id: 'tag',
+          type: 'update_contact',
+          lifecycleStage: 'at-risk',
+          addTags: ['Win-Back'],
+          removeTags: ['vip'],
+          attributes: { plan: 'gold', old: null },
+        },
+      ],
     });
     const h = harness([v]);
     const c = h.addContact(contact({ tags: ['vip', 'newsletter'], attributes: { old: 1 } }));
@@ -93,7 +154,11 @@ describe('journey engine: steps', () => {
   });
 
   it('sends a survey after its delay', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'ask', type: 'send_survey', kind: 'nps', question: 'Recommend us?', delay: 'P1D' }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [{ id: 'ask', type: 'send_survey', kind: 'nps', question: 'Recommend us?', delay: 'P1D' }],
+    });
     const h = harness([v]);
     const c = h.addContact(contact());
     await h.event('contact.created', c.id);
@@ -104,14 +169,28 @@ describe('journey engine: steps', () => {
   });
 
   it('ends at an exit step and ends runs of a deleted contact', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'out', type: 'exit' }, { id: 'never', type: 'send_email', templateId: welcomeTemplate }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'out', type: 'exit' },
+        { id: 'never', type: 'send_email', templateId: welcomeTemplate },
+      ],
+    });
     const h = harness([v]);
     const c = h.addContact(contact());
     await h.event('contact.created', c.id);
     expect(h.runs()[0]).toMatchObject({ status: 'completed', end: { reason: 'exit_step' } });
     expect(h.sent).toHaveLength(0);
 
-    const waiting = version({ name: 'w', trigger: onCreated, steps: [{ id: 'pause', type: 'wait', duration: 'P1D' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }] });
+    const waiting = version({
+      name: 'w',
+      trigger: onCreated,
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'P1D' },
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+      ],
+    });
     const h2 = harness([waiting]);
     const d = h2.addContact(contact());
     await h2.event('contact.created', d.id);
@@ -128,7 +207,14 @@ describe('journey engine: waiting for an event', () => {
     name: 'j',
     trigger: onCreated,
     steps: [
-      { id: 'engaged', type: 'wait_for_event', eventType: 'activity.logged', filter: { type: ['call', 'meeting'] }, timeout: 'P3D', onTimeout: 'nudge' },
+      {
+        id: 'engaged',
+        type: 'wait_for_event',
+        eventType: 'activity.logged',
+        filter: { type: ['call', 'meeting'] },
+        timeout: 'P3D',
+        onTimeout: 'nudge',
+      },
       { id: 'thanks', type: 'send_email', templateId: welcomeTemplate, next: 'done' },
       { id: 'nudge', type: 'send_email', templateId: secondTemplate },
       { id: 'done', type: 'exit' },
@@ -146,7 +232,10 @@ describe('journey engine: waiting for an event', () => {
     const call = await h.event('activity.logged', c.id, { type: 'call' });
     expect(h.sent.map((s) => s.templateId)).toEqual([welcomeTemplate]);
     expect(h.cancelled).toEqual([timeout]);
-    expect(h.runs()[0]!.steps.engaged).toMatchObject({ status: 'event', event: { type: 'activity.logged', id: call.id, data: { type: 'call' } } });
+    expect(h.runs()[0]!.steps.engaged).toMatchObject({
+      status: 'event',
+      event: { type: 'activity.logged', id: call.id, data: { type: 'call' } },
+    });
     await h.advance(5 * day);
     expect(h.sent).toHaveLength(1);
   });
@@ -280,8 +369,18 @@ describe('journey engine: exit goals', () => {
     const v = version({
       name: 'win-back',
       trigger: onCreated,
-      steps: [{ id: 'offer', type: 'send_email', templateId: welcomeTemplate }, { id: 'pause', type: 'wait', duration: 'P7D' }, { id: 'text', type: 'send_sms', templateId: smsTemplate }],
-      goals: [{ eventType: 'order.placed', filter: { total: { amount: [{ numeric: ['>', 0] }] } }, updateContact: { lifecycleStage: 'customer', addTags: ['won-back'] } }],
+      steps: [
+        { id: 'offer', type: 'send_email', templateId: welcomeTemplate },
+        { id: 'pause', type: 'wait', duration: 'P7D' },
+        { id: 'text', type: 'send_sms', templateId: smsTemplate },
+      ],
+      goals: [
+        {
+          eventType: 'order.placed',
+          filter: { total: { amount: [{ numeric: ['>', 0] }] } },
+          updateContact: { lifecycleStage: 'customer', addTags: ['won-back'] },
+        },
+      ],
     });
     const h = harness([v]);
     const c = h.addContact(contact({ lifecycleStage: 'at-risk' }));
@@ -302,7 +401,10 @@ describe('journey engine: exit goals', () => {
 });
 
 describe('journey engine: enrolment', () => {
-  const steps = [{ id: 'pause', type: 'wait', duration: 'P2D' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }] as const;
+  const steps = [
+    { id: 'pause', type: 'wait', duration: 'P2D' },
+    { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+  ] as const;
   const onActivity = { type: 'event', eventType: 'activity.logged', filter: { type: ['meeting'] } } as const;
   const entries = async (reentry: object, gapsInDays: number[]) => {
     const h = harness([version({ name: 'j', trigger: onActivity, steps: [...steps], reentry: reentry as never })]);
@@ -333,7 +435,12 @@ describe('journey engine: enrolment', () => {
   });
 
   it('enrols once for a redelivered event', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'mail', type: 'send_email', templateId: welcomeTemplate }], reentry: { mode: 'any_time' } });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [{ id: 'mail', type: 'send_email', templateId: welcomeTemplate }],
+      reentry: { mode: 'any_time' },
+    });
     const h = harness([v]);
     const c = h.addContact(contact());
     const first = await h.event('contact.created', c.id);
@@ -347,7 +454,10 @@ describe('journey engine: enrolment', () => {
     const v = version({
       name: 'upsell',
       trigger: { type: 'event', eventType: 'order.placed' },
-      steps: [{ id: 'pause', type: 'wait', duration: 'P5D' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }],
+      steps: [
+        { id: 'pause', type: 'wait', duration: 'P5D' },
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+      ],
       goals: [{ eventType: 'order.placed' }],
     });
     const h = harness([v]);
@@ -360,7 +470,14 @@ describe('journey engine: enrolment', () => {
   });
 
   it('retries a step after a crash without sending twice', async () => {
-    const v = version({ name: 'j', trigger: onCreated, steps: [{ id: 'mail', type: 'send_email', templateId: welcomeTemplate }, { id: 'pause', type: 'wait', duration: 'P1D' }] });
+    const v = version({
+      name: 'j',
+      trigger: onCreated,
+      steps: [
+        { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+        { id: 'pause', type: 'wait', duration: 'P1D' },
+      ],
+    });
     let crashes = 1;
     const crashing = (store: RunStore): RunStore => ({
       ...store,
@@ -375,7 +492,14 @@ describe('journey engine: enrolment', () => {
     expect(event).toBeInstanceOf(Error);
     expect(h.runs()[0]!.at).toMatchObject({ stepId: 'mail' });
     // EventBridge redelivers the same event: the run goes on from the claimed step with the same dedupe key.
-    await h.engine.handleEvent({ id: h.runs()[0]!.trigger.eventId, type: 'contact.created', version: 1, tenantId: 'acme', occurredAt: start.toISOString(), data: { contactId: c.id } });
+    await h.engine.handleEvent({
+      id: h.runs()[0]!.trigger.eventId,
+      type: 'contact.created',
+      version: 1,
+      tenantId: 'acme',
+      occurredAt: start.toISOString(),
+      data: { contactId: c.id },
+    });
     expect(h.sent).toHaveLength(1);
     expect(h.runs()[0]!.at).toMatchObject({ stepId: 'pause', waiting: { kind: 'timer' } });
     expect(h.mem.claimed(h.runs()[0]!.id)).toBe(2);
@@ -383,8 +507,32 @@ describe('journey engine: enrolment', () => {
 
   it('lets runs finish on the version they entered', async () => {
     const journeyId = newId();
-    const v1 = version({ name: 'j', trigger: onCreated, steps: [{ id: 'pause', type: 'wait', duration: 'P1D' }, { id: 'mail', type: 'send_email', templateId: welcomeTemplate }], reentry: { mode: 'any_time' } }, journeyId, 1);
-    const v2 = version({ name: 'j', trigger: onCreated, steps: [{ id: 'pause', type: 'wait', duration: 'P1D' }, { id: 'mail', type: 'send_email', templateId: secondTemplate }], reentry: { mode: 'any_time' } }, journeyId, 2);
+    const v1 = version(
+      {
+        name: 'j',
+        trigger: onCreated,
+        steps: [
+          { id: 'pause', type: 'wait', duration: 'P1D' },
+          { id: 'mail', type: 'send_email', templateId: welcomeTemplate },
+        ],
+        reentry: { mode: 'any_time' },
+      },
+      journeyId,
+      1,
+    );
+    const v2 = version(
+      {
+        name: 'j',
+        trigger: onCreated,
+        steps: [
+          { id: 'pause', type: 'wait', duration: 'P1D' },
+          { id: 'mail', type: 'send_email', templateId: secondTemplate },
+        ],
+        reentry: { mode: 'any_time' },
+      },
+      journeyId,
+      2,
+    );
     const h = harness([v1]);
     const early = h.addContact(contact());
     await h.event('contact.created', early.id);

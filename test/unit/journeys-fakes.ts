@@ -1,15 +1,15 @@
 import type { z } from 'zod';
-import type { DomainEvent } from '../../shared/events/catalog.ts';
-import { newId } from '../../shared/ports/ids.ts';
-import type { ScheduledJob } from '../../shared/ports/scheduler.ts';
 import type { Contact } from '../../functions/contacts/schemas.ts';
 import type { Effects, MessageRequest, SendOutcome, SurveyRequest, TaskRequest } from '../../functions/journeys/effects.ts';
 import { journeyEngine } from '../../functions/journeys/engine.ts';
 import { memoryStore } from '../../functions/journeys/memory-store.ts';
 import type { RunStore, WakeJob } from '../../functions/journeys/run.ts';
-import { journeyBody, type JourneyVersion } from '../../functions/journeys/schemas.ts';
+import { type JourneyVersion, journeyBody } from '../../functions/journeys/schemas.ts';
 import { contactPatch } from '../../functions/journeys/steps.ts';
 import { applyPatch } from '../../shared/domain/patch.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { newId } from '../../shared/ports/ids.ts';
+import type { ScheduledJob } from '../../shared/ports/scheduler.ts';
 
 export const tenantId = 'acme';
 export const day = 86_400_000;
@@ -107,7 +107,8 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
     },
     contact: (id: string) => contacts.get(id)!,
     deleteContact: (id: string) => contacts.delete(id),
-    patchContact: (id: string, change: Parameters<typeof contactPatch>[1]) => contacts.set(id, applyPatch(contacts.get(id)!, contactPatch(contacts.get(id)!, change), now.toISOString())),
+    patchContact: (id: string, change: Parameters<typeof contactPatch>[1]) =>
+      contacts.set(id, applyPatch(contacts.get(id)!, contactPatch(contacts.get(id)!, change), now.toISOString())),
     /** Publishes a domain event about a contact (the same event twice when given the same id). */
     async event(type: string, contactId: string, data: Record<string, unknown> = {}, id = newId()): Promise<DomainEvent> {
       const event = { id, type, version: 1, tenantId, occurredAt: now.toISOString(), data: { contactId, ...data } };

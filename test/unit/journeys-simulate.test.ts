@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { simulateBody } from '../../functions/journeys/schemas.ts';
 import { simulate } from '../../functions/journeys/simulate.ts';
 import { builtInTemplates } from '../../functions/journeys/templates.ts';
-import { defaultSettings } from '../../functions/messaging/settings.ts';
 import type { MessagingSettings } from '../../functions/messaging/schemas.ts';
+import { defaultSettings } from '../../functions/messaging/settings.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import { start, version } from './journeys-fakes.ts';
 
@@ -18,7 +18,10 @@ const subscriber = { email: 'ada@example.com', consent: { email: { marketing: tr
 
 describe('journey dry run', () => {
   it('plays the welcome journey: two emails when the contact does not engage', async () => {
-    const result = await run(welcome, { contact: subscriber, events: [{ type: 'contact.created', data: { consent: { email: { marketing: { granted: true } } } } }] });
+    const result = await run(welcome, {
+      contact: subscriber,
+      events: [{ type: 'contact.created', data: { consent: { email: { marketing: { granted: true } } } } }],
+    });
     expect(result).toMatchObject({ enrolled: true, result: 'completed' });
     expect(result.messages).toEqual([
       { at: start.toISOString(), stepId: 'welcome', channel: 'email', purpose: 'marketing', templateId: ids.welcome, status: 'sent' },
@@ -47,7 +50,10 @@ describe('journey dry run', () => {
   });
 
   it('says why a contact is not enrolled', async () => {
-    const result = await run(welcome, { contact: { email: 'no@example.com' }, events: [{ type: 'contact.created', data: { consent: {} } }] });
+    const result = await run(welcome, {
+      contact: { email: 'no@example.com' },
+      events: [{ type: 'contact.created', data: { consent: {} } }],
+    });
     expect(result).toMatchObject({ enrolled: false, result: 'not_enrolled', reason: 'no event matched the trigger', messages: [] });
     expect((await run(winBack, { contact: { lifecycleStage: 'lead' } })).reason).toBe('the contact is not in the journey’s segment');
   });
@@ -56,10 +62,21 @@ describe('journey dry run', () => {
     const noSms = await run(winBack, { contact: { ...subscriber, phone: '+14155550123', lifecycleStage: 'customer' } });
     expect(noSms.result).toBe('completed');
     expect(noSms.messages.map((m) => m.stepId)).toEqual(['offer']);
-    expect(noSms.path.find((p) => p.stepId === 'sms-consent')).toMatchObject({ outcome: 'branched', detail: 'no condition matched: to grace' });
+    expect(noSms.path.find((p) => p.stepId === 'sms-consent')).toMatchObject({
+      outcome: 'branched',
+      detail: 'no condition matched: to grace',
+    });
 
-    const sms = { ...subscriber, phone: '+14155550123', lifecycleStage: 'customer', consent: { email: { marketing: true }, sms: { marketing: true } } };
-    const ordered = await run(winBack, { contact: sms, events: [{ type: 'order.placed', data: { orderId: 'o1', total: { amount: 100, currency: 'EUR' } }, at: at(10) }] });
+    const sms = {
+      ...subscriber,
+      phone: '+14155550123',
+      lifecycleStage: 'customer',
+      consent: { email: { marketing: true }, sms: { marketing: true } },
+    };
+    const ordered = await run(winBack, {
+      contact: sms,
+      events: [{ type: 'order.placed', data: { orderId: 'o1', total: { amount: 100, currency: 'EUR' } }, at: at(10) }],
+    });
     expect(ordered.messages.map((m) => [m.stepId, m.channel])).toEqual([
       ['offer', 'email'],
       ['sms', 'sms'],
@@ -71,7 +88,9 @@ describe('journey dry run', () => {
   it('tells a send the policy would skip', async () => {
     const result = await run(winBack, { contact: { phone: '+14155550123', lifecycleStage: 'loyal' } });
     expect(result.skipped[0]).toEqual({ stepId: 'offer', reason: 'the contact has no email address' });
-    expect(result.messages).toEqual([expect.objectContaining({ stepId: 'offer', status: 'skipped', reason: 'the contact has no email address' })]);
+    expect(result.messages).toEqual([
+      expect.objectContaining({ stepId: 'offer', status: 'skipped', reason: 'the contact has no email address' }),
+    ]);
   });
 
   it('enrols a new contact in a contact.created journey from the contact alone, as the contacts service publishes it', async () => {
@@ -88,7 +107,11 @@ describe('journey dry run', () => {
     const late = { ...defaultSettings, quietHours: { start: '09:00', end: '11:30' } };
     const result = await run(welcome, { contact: subscriber }, late);
     expect(result.messages[0]).toMatchObject({ stepId: 'welcome', status: 'deferred', until: '2026-03-02T11:30:00.000Z' });
-    expect(result.path[0]).toMatchObject({ stepId: 'welcome', outcome: 'deferred', detail: 'quiet hours: sent at 2026-03-02T11:30:00.000Z' });
+    expect(result.path[0]).toMatchObject({
+      stepId: 'welcome',
+      outcome: 'deferred',
+      detail: 'quiet hours: sent at 2026-03-02T11:30:00.000Z',
+    });
     // 10:00 UTC is 02:00 in Los Angeles: the default 21:00–08:00 quiet hours in the contact's zone.
     const zoned = await run(welcome, { contact: { ...subscriber, timeZone: 'America/Los_Angeles' } });
     expect(zoned.messages[0]).toMatchObject({ status: 'deferred', until: '2026-03-02T16:00:00.000Z' });
@@ -108,12 +131,27 @@ describe('journey dry run', () => {
       ['welcome', 'sent', undefined],
       ['second', 'skipped', 'the marketing frequency cap of 1 per week is reached'],
     ]);
-    expect(capped.path.at(-1)).toMatchObject({ stepId: 'second', outcome: 'skipped', detail: 'the marketing frequency cap of 1 per week is reached' });
+    expect(capped.path.at(-1)).toMatchObject({
+      stepId: 'second',
+      outcome: 'skipped',
+      detail: 'the marketing frequency cap of 1 per week is reached',
+    });
   });
 
   it('counts a send held by quiet hours against the cap of the day it leaves', async () => {
-    const twice = version({ name: 'twice', trigger: { type: 'event', eventType: 'contact.created' }, steps: [{ id: 'a', type: 'send_email', templateId: ids.welcome }, { id: 'b', type: 'send_email', templateId: ids.second }] });
-    const settings = { ...defaultSettings, quietHours: { start: '09:00', end: '11:30' }, frequencyCaps: { ...defaultSettings.frequencyCaps, marketing: { perDay: 1, perWeek: null } } };
+    const twice = version({
+      name: 'twice',
+      trigger: { type: 'event', eventType: 'contact.created' },
+      steps: [
+        { id: 'a', type: 'send_email', templateId: ids.welcome },
+        { id: 'b', type: 'send_email', templateId: ids.second },
+      ],
+    });
+    const settings = {
+      ...defaultSettings,
+      quietHours: { start: '09:00', end: '11:30' },
+      frequencyCaps: { ...defaultSettings.frequencyCaps, marketing: { perDay: 1, perWeek: null } },
+    };
     const result = await run(twice, { contact: subscriber }, settings);
     expect(result.messages.map((m) => [m.stepId, m.status, m.reason])).toEqual([
       ['a', 'deferred', 'quiet hours'],

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { addDuration, isDuration } from '../../functions/journeys/duration.ts';
 import { journeyBody } from '../../functions/journeys/schemas.ts';
 import { sweepDays } from '../../functions/journeys/sweep.ts';
-import { builtInTemplates } from '../../functions/journeys/templates.ts';
-import { validateJourney, type TemplateCheck } from '../../functions/journeys/validate.ts';
 import { templateNames } from '../../functions/journeys/template-names.ts';
+import { builtInTemplates } from '../../functions/journeys/templates.ts';
+import { type TemplateCheck, validateJourney } from '../../functions/journeys/validate.ts';
 import { compileErrors } from '../../functions/messaging/liquid.ts';
 import { createTemplateBody } from '../../functions/messaging/schemas.ts';
 import { newId } from '../../shared/ports/ids.ts';
 
 const good = newId();
 const broken = newId();
-const checkTemplate: TemplateCheck = async (_tenant, id) => (id === good ? undefined : id === broken ? `template ${id} does not compile` : `template ${id} does not exist`);
+const checkTemplate: TemplateCheck = async (_tenant, id) =>
+  id === good ? undefined : id === broken ? `template ${id} does not compile` : `template ${id} does not exist`;
 const trigger = { type: 'event', eventType: 'contact.created' } as const;
 
 const errorsOf = async (steps: unknown[], extra: Record<string, unknown> = {}) => {
@@ -40,8 +41,14 @@ describe('journey validation', () => {
   });
 
   it('refuses unknown event types and events that concern no contact', async () => {
-    expect(await errorsOf([{ id: 'w', type: 'wait_for_event', eventType: 'order.shipped', timeout: 'P1D', onTimeout: 'w' }])).toHaveProperty(['body.steps.0.eventType']);
-    const parsed = journeyBody.safeParse({ name: 'j', trigger: { type: 'event', eventType: 'company.created' }, steps: [{ id: 'x', type: 'exit' }] });
+    expect(
+      await errorsOf([{ id: 'w', type: 'wait_for_event', eventType: 'order.shipped', timeout: 'P1D', onTimeout: 'w' }]),
+    ).toHaveProperty(['body.steps.0.eventType']);
+    const parsed = journeyBody.safeParse({
+      name: 'j',
+      trigger: { type: 'event', eventType: 'company.created' },
+      steps: [{ id: 'x', type: 'exit' }],
+    });
     expect(parsed.success).toBe(false);
   });
 
@@ -52,14 +59,27 @@ describe('journey validation', () => {
       { id: 'pick', type: 'branch', conditions: [{ when: { contact: { tags: [] } }, goto: 'nowhere' }], otherwise: 'bad' },
       { id: 'bad', type: 'send_email', templateId: broken, next: 'done' },
       { id: 'gone', type: 'send_sms', templateId: missing },
-      { id: 'wait', type: 'wait_for_event', eventType: 'order.placed', filter: { total: { amount: [{ numeric: ['>'] }] } }, timeout: 'P2D', onTimeout: 'done' },
+      {
+        id: 'wait',
+        type: 'wait_for_event',
+        eventType: 'order.placed',
+        filter: { total: { amount: [{ numeric: ['>'] }] } },
+        timeout: 'P2D',
+        onTimeout: 'done',
+      },
       { id: 'done', type: 'exit' },
     ]);
     expect(errors).toEqual({
-      'body.steps.1': ['step "pick": goes to "nowhere", which is not a step of this journey', 'step "pick": condition 1: bad event pattern: $.contact.tags: empty arrays are not allowed'],
+      'body.steps.1': [
+        'step "pick": goes to "nowhere", which is not a step of this journey',
+        'step "pick": condition 1: bad event pattern: $.contact.tags: empty arrays are not allowed',
+      ],
       'body.steps.2': [`step "bad": template ${broken} does not compile`],
       'body.steps.3': ['step "gone": is unreachable: no step leads to it', `step "gone": template ${missing} does not exist`],
-      'body.steps.4': ['step "wait": is unreachable: no step leads to it', 'step "wait": bad event pattern: $.total.amount[0].numeric: value of > must be a number'],
+      'body.steps.4': [
+        'step "wait": is unreachable: no step leads to it',
+        'step "wait": bad event pattern: $.total.amount[0].numeric: value of > must be a number',
+      ],
     });
   });
 
@@ -76,14 +96,31 @@ describe('journey validation', () => {
   });
 
   it('refuses waits without a bound, duplicate ids, bad patterns in triggers and goals, and conditions on unknown facts', async () => {
-    expect(await errorsOf([{ id: 'w', type: 'wait_for_event', eventType: 'order.placed', onTimeout: 'w' }])).toHaveProperty(['body.steps.0.timeout']);
+    expect(await errorsOf([{ id: 'w', type: 'wait_for_event', eventType: 'order.placed', onTimeout: 'w' }])).toHaveProperty([
+      'body.steps.0.timeout',
+    ]);
     expect(await errorsOf([{ id: 'w', type: 'wait', duration: 'P0D' }])).toHaveProperty(['body.steps.0.duration']);
-    expect((await errorsOf([{ id: 'w', type: 'wait', duration: 'P2Y' }]))['body.steps.0']).toEqual([expect.stringMatching(/a wait needs a bound/)]);
-    expect((await errorsOf([{ id: 'x', type: 'exit' }, { id: 'x', type: 'exit' }]))['body.steps.1']).toContain('step "x": another step has the same id');
-    const errors = await errorsOf([{ id: 'b', type: 'branch', conditions: [{ when: { event: { type: ['x'] } }, goto: 'x' }], otherwise: 'x' }, { id: 'x', type: 'exit' }], {
-      trigger: { ...trigger, filter: { consent: 'yes' } },
-      goals: [{ eventType: 'order.placed', filter: { total: [{ wildcard: 'a**b' }] } }],
-    });
+    expect((await errorsOf([{ id: 'w', type: 'wait', duration: 'P2Y' }]))['body.steps.0']).toEqual([
+      expect.stringMatching(/a wait needs a bound/),
+    ]);
+    expect(
+      (
+        await errorsOf([
+          { id: 'x', type: 'exit' },
+          { id: 'x', type: 'exit' },
+        ])
+      )['body.steps.1'],
+    ).toContain('step "x": another step has the same id');
+    const errors = await errorsOf(
+      [
+        { id: 'b', type: 'branch', conditions: [{ when: { event: { type: ['x'] } }, goto: 'x' }], otherwise: 'x' },
+        { id: 'x', type: 'exit' },
+      ],
+      {
+        trigger: { ...trigger, filter: { consent: 'yes' } },
+        goals: [{ eventType: 'order.placed', filter: { total: [{ wildcard: 'a**b' }] } }],
+      },
+    );
     expect(Object.keys(errors).sort()).toEqual(['body.goals.0.filter', 'body.steps.0', 'body.trigger.filter']);
     expect(errors['body.steps.0']).toEqual(['step "b": condition 1: a condition matches { contact, run }; unknown field "event"']);
   });
@@ -103,6 +140,14 @@ describe('durations and sweep days', () => {
     expect(sweepDays('2026-03-10')).toEqual(['2026-03-10']);
     expect(sweepDays('2026-03-10', '2026-03-10')).toEqual([]);
     expect(sweepDays('2026-03-10', '2026-03-08')).toEqual(['2026-03-09', '2026-03-10']);
-    expect(sweepDays('2026-03-10', '2026-01-01')).toEqual(['2026-03-04', '2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-03-09', '2026-03-10']);
+    expect(sweepDays('2026-03-10', '2026-01-01')).toEqual([
+      '2026-03-04',
+      '2026-03-05',
+      '2026-03-06',
+      '2026-03-07',
+      '2026-03-08',
+      '2026-03-09',
+      '2026-03-10',
+    ]);
   });
 });

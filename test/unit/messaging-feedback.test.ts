@@ -16,14 +16,23 @@ const sesEvent = (detailType: string, detail: Record<string, unknown>, id = 'eb-
   detail,
 });
 
-const mail = { messageId: 'ses-0100', destination: ['Ana@Example.com'], tags: { 'ses:configuration-set': ['rapport'], 'rapport-tenant': ['acme'], 'rapport-message': ['01JMSG'] } };
+const mail = {
+  messageId: 'ses-0100',
+  destination: ['Ana@Example.com'],
+  tags: { 'ses:configuration-set': ['rapport'], 'rapport-tenant': ['acme'], 'rapport-message': ['01JMSG'] },
+};
 
 describe('SES events from EventBridge', () => {
   it('reads a hard bounce: our tenant and message from the tags, bounce type, recipients', () => {
     const bounce = sesEvent('Email Bounced', {
       eventType: 'Bounce',
       mail,
-      bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: 'Ana@Example.com', status: '5.1.1' }], timestamp: '2026-03-02T10:00:02.000Z' },
+      bounce: {
+        bounceType: 'Permanent',
+        bounceSubType: 'General',
+        bouncedRecipients: [{ emailAddress: 'Ana@Example.com', status: '5.1.1' }],
+        timestamp: '2026-03-02T10:00:02.000Z',
+      },
     });
     expect(readSesEvent(bounce)).toEqual({
       tenantId: 'acme',
@@ -38,20 +47,33 @@ describe('SES events from EventBridge', () => {
   });
 
   it('keys an event by its SES timestamp (and link), so a redelivery under another EventBridge id is the same event', () => {
-    const click = (id: string, link: string) => readSesEvent(sesEvent('Email Clicked', { eventType: 'Click', mail, click: { link, timestamp: '2026-03-02T11:00:00.000Z' } }, id));
+    const click = (id: string, link: string) =>
+      readSesEvent(sesEvent('Email Clicked', { eventType: 'Click', mail, click: { link, timestamp: '2026-03-02T11:00:00.000Z' } }, id));
     expect(click('eb-1', 'https://a.example/x')?.key).toBe(click('eb-2', 'https://a.example/x')?.key);
     expect(click('eb-1', 'https://a.example/x')?.key).not.toBe(click('eb-1', 'https://a.example/y')?.key);
     expect(click('eb-1', 'https://a.example/x')).toMatchObject({ kind: 'clicked', link: 'https://a.example/x' });
   });
 
   it('maps delivery, complaint and open, and ignores other events and mail that is not ours', () => {
-    expect(readSesEvent(sesEvent('Email Delivered', { eventType: 'Delivery', mail, delivery: { timestamp: '2026-03-02T10:00:01.000Z' } }))?.kind).toBe('delivered');
-    expect(readSesEvent(sesEvent('Email Complaint Received', { eventType: 'Complaint', mail, complaint: { complainedRecipients: [{ emailAddress: 'ana@example.com' }] } }))).toMatchObject({
+    expect(
+      readSesEvent(sesEvent('Email Delivered', { eventType: 'Delivery', mail, delivery: { timestamp: '2026-03-02T10:00:01.000Z' } }))?.kind,
+    ).toBe('delivered');
+    expect(
+      readSesEvent(
+        sesEvent('Email Complaint Received', {
+          eventType: 'Complaint',
+          mail,
+          complaint: { complainedRecipients: [{ emailAddress: 'ana@example.com' }] },
+        }),
+      ),
+    ).toMatchObject({
       kind: 'complained',
       at: '2026-03-02T10:00:05.000Z',
       key: 'complained#eb-1',
     });
-    expect(readSesEvent(sesEvent('Email Opened', { eventType: 'Open', mail, open: { timestamp: '2026-03-02T12:00:00.000Z' } }))?.kind).toBe('opened');
+    expect(readSesEvent(sesEvent('Email Opened', { eventType: 'Open', mail, open: { timestamp: '2026-03-02T12:00:00.000Z' } }))?.kind).toBe(
+      'opened',
+    );
     expect(readSesEvent(sesEvent('Email Sent', { eventType: 'Send', mail }))).toBeUndefined();
     expect(readSesEvent(sesEvent('Email Delivered', { eventType: 'Delivery', mail: { ...mail, tags: {} } }))).toBeUndefined();
   });
@@ -73,9 +95,15 @@ describe('SMS keywords', () => {
       sms: { marketing: { granted: false, source: 'sms-stop' }, transactional: { granted: false, source: 'sms-stop' } },
     });
     const stopped = contact({
-      sms: { marketing: { granted: false, source: 'sms-stop', at }, transactional: { granted: false, source: 'sms-stop', at }, surveys: { granted: false, source: 'form', at } },
+      sms: {
+        marketing: { granted: false, source: 'sms-stop', at },
+        transactional: { granted: false, source: 'sms-stop', at },
+        surveys: { granted: false, source: 'form', at },
+      },
     });
     expect(consentChangeFor(stopped, 'stop')).toBeUndefined();
-    expect(consentChangeFor(stopped, 'start')).toEqual({ sms: { marketing: { granted: true, source: 'sms-start' }, transactional: { granted: true, source: 'sms-start' } } });
+    expect(consentChangeFor(stopped, 'start')).toEqual({
+      sms: { marketing: { granted: true, source: 'sms-start' }, transactional: { granted: true, source: 'sms-start' } },
+    });
   });
 });

@@ -114,7 +114,10 @@ describe('frequency caps', () => {
   });
 
   it('leaves out unlimited caps and never caps transactional messages', () => {
-    const settings: MessagingSettings = { ...defaultSettings, frequencyCaps: { ...defaultSettings.frequencyCaps, surveys: { perDay: null, perWeek: 2 } } };
+    const settings: MessagingSettings = {
+      ...defaultSettings,
+      frequencyCaps: { ...defaultSettings.frequencyCaps, surveys: { perDay: null, perWeek: 2 } },
+    };
     expect(capCounters('surveys', 'UTC', noon, settings)).toEqual([{ bucket: '2026-W11', limit: 2 }]);
     expect(capCounters('transactional', 'UTC', noon, settings)).toEqual([]);
   });
@@ -128,8 +131,14 @@ describe('frequency caps', () => {
 
 describe('wall time to instant', () => {
   it('moves a time skipped by spring-forward past the gap and takes the first of a repeated time', () => {
-    expect(instantAt({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, 'America/New_York').toISOString()).toBe('2026-03-08T07:30:00.000Z');
-    expect(instantAt({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, 'America/New_York').toISOString()).toBe('2026-11-01T05:30:00.000Z');
-    expect(instantAt({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Paris').toISOString()).toBe('2026-10-25T00:30:00.000Z');
+    expect(instantAt({ year: 2026, month: 3, day: 8, hour: 2, minute: 30 }, 'America/New_York').toISOString()).toBe(
+      '2026-03-08T07:30:00.000Z',
+    );
+    expect(instantAt({ year: 2026, month: 11, day: 1, hour: 1, minute: 30 }, 'America/New_York').toISOString()).toBe(
+      '2026-11-01T05:30:00.000Z',
+    );
+    expect(instantAt({ year: 2026, month: 10, day: 25, hour: 2, minute: 30 }, 'Europe/Paris').toISOString()).toBe(
+      '2026-10-25T00:30:00.000Z',
+    );
   });
 });

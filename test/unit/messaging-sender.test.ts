@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Contact } from '../../functions/contacts/schemas.ts';
 import type { ActivityInput } from '../../functions/activities/schemas.ts';
+import type { Contact } from '../../functions/contacts/schemas.ts';
 import type { MessageStore } from '../../functions/messaging/message-store.ts';
 import type { CapCounter } from '../../functions/messaging/policy.ts';
 import type { MessageLog, MessagingSettings, Template } from '../../functions/messaging/schemas.ts';
@@ -23,7 +23,9 @@ const fakeStore = () => {
   const events: DomainEvent[] = [];
   const counterKey = (log: MessageLog, cap: CapCounter) => `${log.contactId}|${log.purpose}|${cap.bucket}`;
   const within = (log: MessageLog, caps: CapCounter[]) => caps.every((c) => (counts.get(counterKey(log, c)) ?? 0) < c.limit);
-  const count = (log: MessageLog, caps: CapCounter[]) => caps.forEach((c) => counts.set(counterKey(log, c), (counts.get(counterKey(log, c)) ?? 0) + 1));
+  const count = (log: MessageLog, caps: CapCounter[]) => {
+    for (const c of caps) counts.set(counterKey(log, c), (counts.get(counterKey(log, c)) ?? 0) + 1);
+  };
   const store: MessageStore = {
     async byDedupeKey(_t, key) {
       const id = guards.get(key);
@@ -43,9 +45,13 @@ const fakeStore = () => {
     },
     async move(_t, log, expected, change, caps, evs) {
       const current = logs.get(log.id);
-      if (!current || current.status !== expected.status || (expected.claimedAt && current.claimedAt !== expected.claimedAt)) return 'stale';
+      if (!current || current.status !== expected.status || (expected.claimedAt && current.claimedAt !== expected.claimedAt))
+        return 'stale';
       if (!within(current, caps)) return 'capped';
-      const next: Record<string, unknown> = { ...current, ...Object.fromEntries(Object.entries(change.set ?? {}).filter(([, v]) => v !== undefined)) };
+      const next: Record<string, unknown> = {
+        ...current,
+        ...Object.fromEntries(Object.entries(change.set ?? {}).filter(([, v]) => v !== undefined)),
+      };
       for (const field of change.remove ?? []) delete next[field];
       logs.set(log.id, next as MessageLog);
       count(current, caps);
@@ -110,7 +116,8 @@ const setup = () => {
     recentOrders: async () => [],
     templates: {
       head: async (_t, id) => state.templates.get(id),
-      version: async (_t, id, v) => (v === 1 ? { ...welcome, version: 1, subject: 'Old welcome' } : v === welcome.version ? welcome : undefined),
+      version: async (_t, _id, v) =>
+        v === 1 ? { ...welcome, version: 1, subject: 'Old welcome' } : v === welcome.version ? welcome : undefined,
     },
     settings: async () => state.settings,
     suppressed: async (_t, _c, address) => state.suppressed.has(address),
@@ -132,7 +139,15 @@ const setup = () => {
   return { sender, state, logs, guards, events, clock, emails, texts, jobs, timeline };
 };
 
-const marketing = (dedupeKey: string, over = {}) => ({ tenantId, contactId, channel: 'email' as const, purpose: 'marketing' as const, templateId: welcome.id, dedupeKey, ...over });
+const marketing = (dedupeKey: string, over = {}) => ({
+  tenantId,
+  contactId,
+  channel: 'email' as const,
+  purpose: 'marketing' as const,
+  templateId: welcome.id,
+  dedupeKey,
+  ...over,
+});
 
 let t: ReturnType<typeof setup>;
 beforeEach(() => {
@@ -141,20 +156,35 @@ beforeEach(() => {
 
 describe('sending', () => {
   it('renders the template, sends with one-click unsubscribe headers and SES tags, and records log, event and timeline', async () => {
-    const outcome = await t.sender.send(marketing('run1.step1', { variables: { promo: '10% off', unsubscribeUrl: 'https://evil.example' }, journeyId: 'j1', runId: 'run1' }));
+    const outcome = await t.sender.send(
+      marketing('run1.step1', { variables: { promo: '10% off', unsubscribeUrl: 'https://evil.example' }, journeyId: 'j1', runId: 'run1' }),
+    );
     expect(outcome).toEqual({ status: 'sent', messageId: expect.any(String) });
     const messageId = (outcome as { messageId: string }).messageId;
     expect(t.emails).toHaveLength(1);
     const email = t.emails[0]!;
-    expect(email).toMatchObject({ to: 'ana@example.com', subject: 'Welcome <b>Ana</b>', text: 'Hi <b>Ana</b>', tags: { 'rapport-tenant': tenantId, 'rapport-message': messageId } });
+    expect(email).toMatchObject({
+      to: 'ana@example.com',
+      subject: 'Welcome <b>Ana</b>',
+      text: 'Hi <b>Ana</b>',
+      tags: { 'rapport-tenant': tenantId, 'rapport-message': messageId },
+    });
     expect(email.html).toContain('Hi &lt;b&gt;Ana&lt;/b&gt;, 10% off');
     const link = /<([^>]+)>/.exec(email.headers!['List-Unsubscribe']!)![1]!;
     expect(link).toMatch(/\/unsubscribe\/[\w-]+\.[\w-]+$/);
     expect(email.html).toContain(`href="${link}"`); // request variables cannot replace the real link
     expect(email.headers!['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
-    expect(t.logs.get(messageId)).toMatchObject({ status: 'sent', templateVersion: 2, to: 'ana@example.com', providerMessageId: 'ses-1', journeyId: 'j1' });
+    expect(t.logs.get(messageId)).toMatchObject({
+      status: 'sent',
+      templateVersion: 2,
+      to: 'ana@example.com',
+      providerMessageId: 'ses-1',
+      journeyId: 'j1',
+    });
     expect(t.events.map((e) => [e.type, e.data.messageId, e.data.runId])).toEqual([['message.sent', messageId, 'run1']]);
-    expect(t.timeline).toEqual([expect.objectContaining({ type: 'message', channel: 'email', direction: 'outbound', subject: 'Welcome <b>Ana</b>' })]);
+    expect(t.timeline).toEqual([
+      expect.objectContaining({ type: 'message', channel: 'email', direction: 'outbound', subject: 'Welcome <b>Ana</b>' }),
+    ]);
   });
 
   it('never sends the same dedupe key twice', async () => {
@@ -170,21 +200,46 @@ describe('sending', () => {
     expect(t.emails[0]?.subject).toBe('Old welcome');
     t.state.templates.set(welcome.id, { ...welcome, deletedAt: '2026-02-01T00:00:00.000Z' });
     expect(await t.sender.send(marketing('deleted'))).toMatchObject({ status: 'failed', reason: `template ${welcome.id} does not exist` });
-    expect(await t.sender.send(marketing('sms', { channel: 'sms', templateVersion: 2 }))).toMatchObject({ status: 'failed', reason: `template ${welcome.id} is for email, not sms` });
+    expect(await t.sender.send(marketing('sms', { channel: 'sms', templateVersion: 2 }))).toMatchObject({
+      status: 'failed',
+      reason: `template ${welcome.id} is for email, not sms`,
+    });
     expect(t.events.filter((e) => e.type === 'message.failed')).toHaveLength(2);
   });
 
   it('sends inline content (surveys) and SMS bodies', async () => {
-    const survey = await t.sender.send({ tenantId, contactId, channel: 'email', purpose: 'surveys', dedupeKey: 's1', content: { subject: 'How did we do?', html: '<a href="{{ surveyUrl }}">Rate us</a>' }, variables: { surveyUrl: 'https://x.test/s/1' } });
+    const survey = await t.sender.send({
+      tenantId,
+      contactId,
+      channel: 'email',
+      purpose: 'surveys',
+      dedupeKey: 's1',
+      content: { subject: 'How did we do?', html: '<a href="{{ surveyUrl }}">Rate us</a>' },
+      variables: { surveyUrl: 'https://x.test/s/1' },
+    });
     expect(survey.status).toBe('sent');
     expect(t.emails[0]?.html).toBe('<a href="https://x.test/s/1">Rate us</a>');
-    expect(await t.sender.send({ tenantId, contactId, channel: 'sms', purpose: 'marketing', dedupeKey: 'sms1', content: { body: 'Hi {{ contact.firstName }}, reply STOP to opt out' } })).toMatchObject({ status: 'sent' });
+    expect(
+      await t.sender.send({
+        tenantId,
+        contactId,
+        channel: 'sms',
+        purpose: 'marketing',
+        dedupeKey: 'sms1',
+        content: { body: 'Hi {{ contact.firstName }}, reply STOP to opt out' },
+      }),
+    ).toMatchObject({ status: 'sent' });
     expect(t.texts).toEqual([{ to: '+33612345678', body: 'Hi <b>Ana</b>, reply STOP to opt out' }]);
   });
 
   it('answers a bad request or an unrenderable message with failed', async () => {
-    expect(await t.sender.send(marketing('x', { content: { subject: 's' } }))).toMatchObject({ status: 'failed', reason: expect.stringContaining('either templateId or content') });
-    expect(await t.sender.send({ ...marketing('y'), templateId: undefined, content: { subject: 'Hi', html: '{{ x | nope }}' } })).toMatchObject({ status: 'failed', reason: expect.stringContaining('undefined filter: nope') });
+    expect(await t.sender.send(marketing('x', { content: { subject: 's' } }))).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('either templateId or content'),
+    });
+    expect(
+      await t.sender.send({ ...marketing('y'), templateId: undefined, content: { subject: 'Hi', html: '{{ x | nope }}' } }),
+    ).toMatchObject({ status: 'failed', reason: expect.stringContaining('undefined filter: nope') });
     expect(t.emails).toHaveLength(0);
   });
 });
@@ -246,7 +301,9 @@ describe('contact-pressure policy', () => {
     const outcome = await t.sender.send(marketing('late'));
     expect(outcome).toEqual({ status: 'deferred', messageId: expect.any(String), until: '2026-03-03T07:00:00.000Z' });
     const messageId = (outcome as { messageId: string }).messageId;
-    expect(t.jobs).toEqual([{ name: `msg-${messageId}-1`, at: new Date('2026-03-03T07:00:00Z'), target: 'messaging', payload: { tenantId, messageId } }]);
+    expect(t.jobs).toEqual([
+      { name: `msg-${messageId}-1`, at: new Date('2026-03-03T07:00:00Z'), target: 'messaging', payload: { tenantId, messageId } },
+    ]);
     expect(t.emails).toHaveLength(0);
 
     // A retry of the same request before the morning re-arms the same job and sends nothing.

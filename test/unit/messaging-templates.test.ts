@@ -12,19 +12,26 @@ describe('Liquid templates', () => {
   });
 
   it('refuses unknown filters at compile time (strict filters) but renders unknown variables as empty', async () => {
-    expect(await compileErrors({ text: '{{ contact.firstName | shout }}' })).toEqual({ 'body.text': [expect.stringContaining('undefined filter: shout')] });
+    expect(await compileErrors({ text: '{{ contact.firstName | shout }}' })).toEqual({
+      'body.text': [expect.stringContaining('undefined filter: shout')],
+    });
     expect(await renderContent({ text: 'Hi {{ contact.nickname }}!' }, { contact: {} })).toEqual({ text: 'Hi !' });
   });
 
   it('cannot read files', async () => {
     for (const tag of ['include', 'render', 'layout']) {
-      expect(await compileErrors({ text: `{% ${tag} 'package.json' %}` })).toEqual({ 'body.text': [expect.stringContaining(`${tag} %} is not available`)] });
+      expect(await compileErrors({ text: `{% ${tag} 'package.json' %}` })).toEqual({
+        'body.text': [expect.stringContaining(`${tag} %} is not available`)],
+      });
     }
   });
 
   it('escapes values in HTML only, with raw as the way out', async () => {
     const contact = { firstName: 'Tom & <Jerry>' };
-    const out = await renderContent({ subject: '{{ contact.firstName }}', html: '<p>{{ contact.firstName }}</p>{{ banner | raw }}' }, { contact, banner: '<hr>' });
+    const out = await renderContent(
+      { subject: '{{ contact.firstName }}', html: '<p>{{ contact.firstName }}</p>{{ banner | raw }}' },
+      { contact, banner: '<hr>' },
+    );
     expect(out).toEqual({ subject: 'Tom & <Jerry>', html: '<p>Tom &amp; &lt;Jerry&gt;</p><hr>' });
   });
 

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { applyConsent } from '../../functions/contacts/consent.ts';
+import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 
 const base = { version: 3, updatedAt: '2026-01-01T00:00:00.000Z', attributes: { plan: 'pro', seats: 5 }, name: 'Acme', domain: 'acme.com' };
 
 describe('PATCH semantics', () => {
   it('replaces fields, removes nulls, merges attributes and bumps the version', () => {
-    const after = applyPatch(base, { name: 'Acme Inc', domain: null, attributes: { seats: 6, plan: null, region: 'eu' } }, '2026-02-01T00:00:00.000Z');
+    const after = applyPatch(
+      base,
+      { name: 'Acme Inc', domain: null, attributes: { seats: 6, plan: null, region: 'eu' } },
+      '2026-02-01T00:00:00.000Z',
+    );
     expect(after).toEqual({ version: 4, updatedAt: '2026-02-01T00:00:00.000Z', name: 'Acme Inc', attributes: { seats: 6, region: 'eu' } });
     expect(changedFields(base, after).sort()).toEqual(['attributes', 'domain', 'name']);
   });

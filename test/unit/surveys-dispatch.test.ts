@@ -9,7 +9,13 @@ import { systemClock, useClock } from '../../shared/ports/clock.ts';
 
 const now = new Date('2026-05-04T10:00:00Z');
 const contactId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
-const request = { tenantId: 'acme', contactId, kind: 'nps' as const, question: 'How likely are you to recommend us to a friend?', dedupeKey: 'run-1.survey' };
+const request = {
+  tenantId: 'acme',
+  contactId,
+  kind: 'nps' as const,
+  question: 'How likely are you to recommend us to a friend?',
+  dedupeKey: 'run-1.survey',
+};
 
 /** The survey table in memory, with the dedupe guard's conflict. */
 const memoryRepo = () => {
@@ -31,7 +37,13 @@ const memoryRepo = () => {
 
 const recordingSender = (outcome: SendOutcome = { status: 'sent', messageId: 'm1' }) => {
   const requests: SendRequest[] = [];
-  return { requests, send: async (r: SendRequest) => (requests.push(r), outcome) };
+  return {
+    requests,
+    send: async (r: SendRequest) => {
+      requests.push(r);
+      return outcome;
+    },
+  };
 };
 
 beforeEach(() => useClock({ now: () => now }));
@@ -44,9 +56,23 @@ describe('sendSurvey', () => {
     const result = await surveyDispatcher(repo, sender.send)({ ...request, journeyId: 'j1', runId: 'run-1' });
 
     expect(result.outcome).toEqual({ status: 'sent', messageId: 'm1' });
-    expect(sends.get(result.sendId)).toMatchObject({ contactId, kind: 'nps', dedupeKey: 'run-1.survey', linkExpiresAt: '2026-05-18T10:00:00.000Z', outcome: result.outcome });
+    expect(sends.get(result.sendId)).toMatchObject({
+      contactId,
+      kind: 'nps',
+      dedupeKey: 'run-1.survey',
+      linkExpiresAt: '2026-05-18T10:00:00.000Z',
+      outcome: result.outcome,
+    });
     const [message] = sender.requests;
-    expect(message).toMatchObject({ tenantId: 'acme', contactId, channel: 'email', purpose: 'surveys', dedupeKey: 'run-1.survey', journeyId: 'j1', runId: 'run-1' });
+    expect(message).toMatchObject({
+      tenantId: 'acme',
+      contactId,
+      channel: 'email',
+      purpose: 'surveys',
+      dedupeKey: 'run-1.survey',
+      journeyId: 'j1',
+      runId: 'run-1',
+    });
     expect(message!.content!.html).toContain('{{ surveyUrl }}');
     expect(message!.content!.text).toContain('{{ surveyUrl }}');
     expect(message!.variables!.question).toBe(request.question);

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderContent } from '../../functions/messaging/liquid.ts';
 import { surveyEmail } from '../../functions/surveys/email.ts';
-import { signLink } from '../../shared/crypto/signed.ts';
 import { readSurveyLink } from '../../functions/surveys/link.ts';
 import { noticePage, surveyForm } from '../../functions/surveys/page.ts';
-import { escapeHtml } from '../../shared/http/html-page.ts';
 import { parseScore } from '../../functions/surveys/service.ts';
+import { signLink } from '../../shared/crypto/signed.ts';
+import { escapeHtml } from '../../shared/http/html-page.ts';
 
 const html = (reply: { body?: unknown }) => String(reply.body);
 const nasty = `<script>alert("x")</script> & 'friends'`;
@@ -14,7 +14,9 @@ const nasty = `<script>alert("x")</script> & 'friends'`;
 describe('survey form', () => {
   it('offers 0–10 for NPS and 1–5 for CSAT as required radio inputs with labels', () => {
     const nps = html(surveyForm(200, { kind: 'nps', question: 'Recommend us?' }));
-    expect([...nps.matchAll(/<label><input type="radio" name="score" value="(\d+)" required/g)].map((m) => Number(m[1]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([...nps.matchAll(/<label><input type="radio" name="score" value="(\d+)" required/g)].map((m) => Number(m[1]))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
     expect(nps).toContain('0 = Not at all likely');
     const csat = html(surveyForm(200, { kind: 'csat', question: 'Happy?' }));
     expect([...csat.matchAll(/name="score" value="(\d+)"/g)].map((m) => Number(m[1]))).toEqual([1, 2, 3, 4, 5]);
@@ -36,7 +38,9 @@ describe('survey form', () => {
   });
 
   it('escapes every value it shows', () => {
-    const page = html(surveyForm(400, { kind: 'nps', question: nasty, commentPrompt: nasty, comment: `</textarea>${nasty}`, errors: { score: nasty } }));
+    const page = html(
+      surveyForm(400, { kind: 'nps', question: nasty, commentPrompt: nasty, comment: `</textarea>${nasty}`, errors: { score: nasty } }),
+    );
     expect(page).not.toContain('<script>');
     expect(page).not.toContain('</textarea><');
     expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;friends&#39;');
@@ -45,7 +49,16 @@ describe('survey form', () => {
   });
 
   it('keeps what the person entered when it sends the form back with an error', () => {
-    const page = html(surveyForm(400, { kind: 'nps', question: 'Q', commentPrompt: 'Why?', selected: 7, comment: 'great', errors: { score: 'Please pick a score from 0 to 10.' } }));
+    const page = html(
+      surveyForm(400, {
+        kind: 'nps',
+        question: 'Q',
+        commentPrompt: 'Why?',
+        selected: 7,
+        comment: 'great',
+        errors: { score: 'Please pick a score from 0 to 10.' },
+      }),
+    );
     expect(page).toContain('value="7" required aria-describedby="scale-ends score-error" checked');
     expect(page).toContain('>great</textarea>');
     expect(page).toContain('<p class="error" id="score-error">Please pick a score from 0 to 10.</p>');
@@ -66,7 +79,8 @@ describe('scores', () => {
     expect(parseScore({ kind: 'nps' }, '0')).toBe(0);
     expect(parseScore({ kind: 'nps' }, 10)).toBe(10);
     expect(parseScore({ kind: 'csat' }, '5')).toBe(5);
-    for (const bad of ['11', '-1', '', ' 3', '3.0', '1e1', 3.5, null, undefined, true]) expect(parseScore({ kind: 'nps' }, bad), String(bad)).toBeUndefined();
+    for (const bad of ['11', '-1', '', ' 3', '3.0', '1e1', 3.5, null, undefined, true])
+      expect(parseScore({ kind: 'nps' }, bad), String(bad)).toBeUndefined();
     expect(parseScore({ kind: 'csat' }, '0')).toBeUndefined();
     expect(parseScore({ kind: 'csat' }, 6)).toBeUndefined();
   });
@@ -92,7 +106,12 @@ describe('survey link', () => {
 describe('survey email', () => {
   it('renders through messaging’s Liquid with the question escaped and never parsed as a template', async () => {
     const question = `{{ contact.email }} ${nasty}`;
-    const rendered = await renderContent(surveyEmail('nps', 14), { surveyUrl: 'https://crm.example/s/abc.def', question, unsubscribeUrl: 'https://crm.example/u/x', contact: { email: 'leak@example.com' } });
+    const rendered = await renderContent(surveyEmail('nps', 14), {
+      surveyUrl: 'https://crm.example/s/abc.def',
+      question,
+      unsubscribeUrl: 'https://crm.example/u/x',
+      contact: { email: 'leak@example.com' },
+    });
     expect(rendered.html).toContain('{{ contact.email }} &lt;script&gt;');
     expect(rendered.html).not.toContain('leak@example.com');
     expect(rendered.html).toContain('href="https://crm.example/s/abc.def?score=0"');

@@ -9,7 +9,8 @@ const wallClock = (instant: Date, format: Intl.DateTimeFormat) => format.format(
 /** Midnight UTC of the calendar day the zone's clocks show at an instant. */
 const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const dayNumber = (instant: Date, timeZone: string) => {
-  if (!dayFormats.has(timeZone)) dayFormats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }));
+  if (!dayFormats.has(timeZone))
+    dayFormats.set(timeZone, new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' }));
   const [m, d, y] = dayFormats.get(timeZone)!.format(instant).split('/').map(Number);
   return Date.UTC(y!, m! - 1, d!);
 };
@@ -70,9 +71,25 @@ describe('nextBusinessDay', () => {
   });
 
   it('always lands on a weekday at 09:00 local, one to three days after, over a whole year', () => {
-    const zones = ['UTC', 'America/New_York', 'America/Los_Angeles', 'Europe/London', 'Europe/Paris', 'Australia/Sydney', 'Asia/Kolkata', 'Pacific/Auckland', 'America/Sao_Paulo'];
+    const zones = [
+      'UTC',
+      'America/New_York',
+      'America/Los_Angeles',
+      'Europe/London',
+      'Europe/Paris',
+      'Australia/Sydney',
+      'Asia/Kolkata',
+      'Pacific/Auckland',
+      'America/Sao_Paulo',
+    ];
     for (const zone of zones) {
-      const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      const format = new Intl.DateTimeFormat('en-US', {
+        timeZone: zone,
+        weekday: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      });
       for (let hour = 0; hour < 366 * 24; hour += 11) {
         const from = new Date(Date.UTC(2026, 0, 1, hour));
         const due = nextBusinessDay(from, zone);
@@ -85,4 +102,3 @@ describe('nextBusinessDay', () => {
     }
   });
 });
-

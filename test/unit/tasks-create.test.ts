@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Contact } from '../../functions/contacts/schemas.ts';
 import { taskCreator } from '../../functions/tasks/create.ts';
-import { TaskWriteConflict, type TaskRepository } from '../../functions/tasks/repository.ts';
+import { type TaskRepository, TaskWriteConflict } from '../../functions/tasks/repository.ts';
 import type { Task } from '../../functions/tasks/schemas.ts';
 import { patchTask } from '../../functions/tasks/service.ts';
 import { DomainError } from '../../shared/errors.ts';
@@ -34,13 +34,27 @@ afterEach(() => useClock(systemClock));
 describe('createTask', () => {
   it('gives the task to the contact’s owner, due the next business day at 09:00 in the contact’s zone', async () => {
     const { repo } = memoryRepo();
-    const task = await taskCreator(repo, async () => contact({ ownerId: 'rep-7', timeZone: 'America/New_York' }))({ ...request, dedupeKey: 'run1.s2' });
-    expect(task).toMatchObject({ ownerId: 'rep-7', status: 'open', dueAt: '2026-03-09T13:00:00.000Z', contactId, dedupeKey: 'run1.s2', version: 1 });
+    const task = await taskCreator(repo, async () => contact({ ownerId: 'rep-7', timeZone: 'America/New_York' }))({
+      ...request,
+      dedupeKey: 'run1.s2',
+    });
+    expect(task).toMatchObject({
+      ownerId: 'rep-7',
+      status: 'open',
+      dueAt: '2026-03-09T13:00:00.000Z',
+      contactId,
+      dedupeKey: 'run1.s2',
+      version: 1,
+    });
   });
 
   it('prefers an explicit owner and due date, and falls back to the caller when the contact has no owner', async () => {
     const { repo } = memoryRepo();
-    const explicit = await taskCreator(repo, async () => contact({ ownerId: 'rep-7' }))({ ...request, ownerId: 'rep-9', dueAt: '2026-04-01T10:00:00.000Z' });
+    const explicit = await taskCreator(repo, async () => contact({ ownerId: 'rep-7' }))({
+      ...request,
+      ownerId: 'rep-9',
+      dueAt: '2026-04-01T10:00:00.000Z',
+    });
     expect(explicit).toMatchObject({ ownerId: 'rep-9', dueAt: '2026-04-01T10:00:00.000Z' });
     const fallback = await taskCreator(repo, async () => contact())({ ...request, fallbackOwnerId: 'user-1' });
     expect(fallback).toMatchObject({ ownerId: 'user-1', dueAt: '2026-03-09T09:00:00.000Z' });
@@ -83,7 +97,19 @@ describe('createTask', () => {
 });
 
 describe('patchTask', () => {
-  const open: Task = { id: 't', version: 2, contactId, ownerId: 'rep-7', title: 'Call', notes: 'ask about seats', dueAt: '2026-03-09T09:00:00.000Z', status: 'open', createdBy: 'u', createdAt: 'c', updatedAt: 'u' };
+  const open: Task = {
+    id: 't',
+    version: 2,
+    contactId,
+    ownerId: 'rep-7',
+    title: 'Call',
+    notes: 'ask about seats',
+    dueAt: '2026-03-09T09:00:00.000Z',
+    status: 'open',
+    createdBy: 'u',
+    createdAt: 'c',
+    updatedAt: 'u',
+  };
 
   it('records completion when done and clears it when reopened', () => {
     const done = patchTask(open, { status: 'done' }, '2026-03-09T10:00:00.000Z');
