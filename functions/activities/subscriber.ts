@@ -2,6 +2,6 @@ import { eventHandler } from '../../shared/events/subscriber.ts';
 import { activityRepository } from './repository.ts';
 
 /** A deleted contact's timeline goes with it. */
-export const handler = eventHandler({
+export const handler = eventHandler('activities', {
   'contact.deleted': (event) => activityRepository.deleteContactTimeline(event.tenantId, String(event.data.contactId)),
 });

@@ -73,21 +73,6 @@ export const companyRepository = {
     await write([remove(keys.company(tenantId, c.id), ...atVersion(c.version)), ...guard], ['VERSION', 'VERSION'], event);
   },
 
-  /** One key-only query of the company's members, limited to one item. */
-  async hasContacts(tenantId: string, id: string) {
-    const out = await db().send(
-      new QueryCommand({
-        TableName: tableNameFromEnv(),
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.companyMemberPartition(tenantId, id) },
-        Limit: 1,
-        ProjectionExpression: 'PK',
-      }),
-    );
-    return (out.Items?.length ?? 0) > 0;
-  },
-
   async list(tenantId: string, limit: number, cursor?: string) {
     const partition = keys.companyListPartition(tenantId);
     const page = await queryPage(

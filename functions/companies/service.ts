@@ -6,6 +6,7 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
+import type { ContactsApi } from '../contacts/api.ts';
 import { type CompanyRepository, CompanyWriteConflict } from './repository.ts';
 import type { companyRoutes } from './routes.ts';
 import type { Company } from './schemas.ts';
@@ -14,7 +15,7 @@ const maxWriteAttempts = 3;
 
 const eventData = (c: Company) => ({ companyId: c.id, name: c.name, domain: c.domain });
 
-export const companyService = (repo: CompanyRepository) => {
+export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsApi, 'hasCompanyMembers'>) => {
   const domainTaken = async (tenantId: string, domain: string | undefined) =>
     conflict('a company with this domain already exists', {
       existingId: domain && (await repo.idByDomain(tenantId, domain)),
@@ -75,7 +76,8 @@ export const companyService = (repo: CompanyRepository) => {
       const company = await repo.get(ctx.tenantId, params.id, true);
       if (!company) throw notFound('company');
       if (ifMatch !== undefined && ifMatch !== company.version) throw preconditionFailed();
-      if (await repo.hasContacts(ctx.tenantId, company.id)) throw conflict('the company still has contacts; move or delete them first');
+      if (await contacts.hasCompanyMembers({ tenantId: ctx.tenantId, companyId: company.id }))
+        throw conflict('the company still has contacts; move or delete them first');
       try {
         await repo.delete(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.deleted', { companyId: company.id }));
       } catch (error) {

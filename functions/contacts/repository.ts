@@ -152,6 +152,21 @@ export const contactRepository = {
     } while (ExclusiveStartKey);
   },
 
+  /** One key-only query of the company's members, limited to one item. */
+  async hasCompanyMembers(tenantId: string, companyId: string) {
+    const out = await db().send(
+      new QueryCommand({
+        TableName: tableNameFromEnv(),
+        IndexName: 'GSI2',
+        KeyConditionExpression: 'GSI2PK = :pk',
+        ExpressionAttributeValues: { ':pk': keys.companyMemberPartition(tenantId, companyId) },
+        Limit: 1,
+        ProjectionExpression: 'PK',
+      }),
+    );
+    return (out.Items?.length ?? 0) > 0;
+  },
+
   async idByUnique(tenantId: string, kind: UniqueKind, value: string): Promise<string | undefined> {
     return (await getItem(keys.unique(tenantId, kind, value), true))?.contactId as string | undefined;
   },

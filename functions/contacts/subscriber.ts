@@ -3,7 +3,7 @@ import { contactRepository } from './repository.ts';
 import type { OrderSummary } from './schemas.ts';
 
 /** Keeps contacts' engagement times and recent orders current from facts other systems report. */
-export const handler = eventHandler({
+export const handler = eventHandler('contacts', {
   'order.placed': async (event) => {
     const contactId = String(event.data.contactId);
     const { orderId, total, items } = event.data as Omit<OrderSummary, 'placedAt'>;

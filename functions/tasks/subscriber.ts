@@ -2,6 +2,6 @@ import { eventHandler } from '../../shared/events/subscriber.ts';
 import { taskRepository } from './repository.ts';
 
 /** A deleted contact's tasks go with it. */
-export const handler = eventHandler({
+export const handler = eventHandler('tasks', {
   'contact.deleted': (event) => taskRepository.deleteContactTasks(event.tenantId, String(event.data.contactId)),
 });

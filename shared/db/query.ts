@@ -1,7 +1,7 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { tableNameFromEnv } from './table.ts';
+import { type IndexName, table, tableNameFromEnv } from './table.ts';
 
 type Item = Record<string, unknown>;
 const keyAttributes = /^(PK|SK|GSI\d+PK|GSI\d+SK|entity|expiresAt)$/;
@@ -47,3 +47,34 @@ export const queryPage = async (
   );
   return { items: out.Items ?? [], nextCursor: await encodeCursor(out.LastEvaluatedKey, page.scope) };
 };
+
+/**
+ * One page of an index partition: a tenant's companies, a contact's messages.
+ * Oldest first by sort key unless `newestFirst`; the cursor resumes only this partition.
+ */
+export const listPage = async <T>(
+  { index, partition, newestFirst = false }: { index: IndexName; partition: string; newestFirst?: boolean },
+  page: { limit: number; cursor?: string },
+): Promise<{ items: T[]; nextCursor?: string }> => {
+  const out = await queryPage(
+    {
+      IndexName: index,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': table.indexes[index].partitionKey },
+      ExpressionAttributeValues: { ':pk': partition },
+      ScanIndexForward: !newestFirst,
+    },
+    { ...page, scope: partition },
+  );
+  return { items: out.items.map((i) => stripKeys<T>(i)), nextCursor: out.nextCursor };
+};
+
+/** Every page of a query, one at a time, for sweeps and cascades that must see all of it. */
+export async function* queryPages(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Item[]> {
+  let ExclusiveStartKey: Item | undefined;
+  do {
+    const out = await db().send(new QueryCommand({ ...input, TableName: tableNameFromEnv(), ExclusiveStartKey }));
+    yield out.Items ?? [];
+    ExclusiveStartKey = out.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+}

@@ -1,17 +1,12 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { DomainEvent } from '../events/catalog.ts';
 import { outboxItem } from '../events/outbox.ts';
+import { retry } from '../retry.ts';
 import { db } from './client.ts';
+import { isTransactionCanceled } from './errors.ts';
 import { tableNameFromEnv } from './table.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Thrown when a condition in the transaction failed; `failed` holds the indexes of the items whose condition failed. */
-export class TransactionConflict extends Error {
-  constructor(readonly failed: number[]) {
-    super(`transaction condition failed at items ${failed.join(', ')}`);
-  }
-}
 
 export const put = (
   Item: Record<string, unknown>,
@@ -33,27 +28,70 @@ export const remove = (
 /** Condition that the stored item is still at `version` (optimistic locking). */
 export const atVersion = (version: number) => ['#v = :v', { ':v': version }, { '#v': 'version' }] as const;
 
+/** A transaction item with the reason its condition stands for (`VERSION`, `EMAIL`, `EXISTS`…). */
+export interface Labelled<Reason extends string> {
+  reason: Reason;
+  item: TransactItem;
+}
+export const labelled = <Reason extends string>(reason: Reason, item: TransactItem): Labelled<Reason> => ({ reason, item });
+
+/** A condition of a transaction failed: `reason` is the label of the first failed item, `reasons` of all of them. */
+export class WriteConflict<Reason extends string = string> extends Error {
+  override readonly name = 'WriteConflict';
+  constructor(
+    readonly reason: Reason,
+    readonly reasons: Reason[],
+    options?: { cause?: unknown },
+  ) {
+    super(`write conflict: ${reasons.join(', ')}`, options);
+  }
+}
+
+/** True when `error` is a WriteConflict, and (when reasons are given) for one of them. */
+export const isWriteConflict = <Reason extends string>(error: unknown, ...reasons: Reason[]): error is WriteConflict<Reason> =>
+  error instanceof WriteConflict && (reasons.length === 0 || reasons.includes(error.reason as Reason));
+
 /**
  * Writes a change and the domain events it causes in one DynamoDB transaction:
- * either both are stored or neither is, so no event is lost or invented.
+ * either both are stored or neither is, so no event is lost or invented. A
+ * failed condition throws WriteConflict with the failed items' labels; a
+ * concurrent transaction on the same items is retried, and its conditions
+ * decide the outcome.
  */
-export const writeWithEvents = async (items: TransactItem[], events: DomainEvent[]) => {
-  const TransactItems = [...items, ...events.map((e) => put(outboxItem(e)))];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems }));
-      return;
-    } catch (error) {
-      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((error as Error).name !== 'TransactionCanceledException' || !reasons) throw error;
-      if (reasons.some((r) => r.Code === 'ConditionalCheckFailed')) {
-        throw new TransactionConflict(reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : [])));
+export const transact = async <Reason extends string>(items: Labelled<Reason>[], events: DomainEvent[] = []): Promise<void> => {
+  const TransactItems = [...items.map((l) => l.item), ...events.map((e) => put(outboxItem(e)))];
+  await retry(
+    async () => {
+      try {
+        await db().send(new TransactWriteCommand({ TransactItems }));
+      } catch (error) {
+        const failed = isTransactionCanceled(error)
+          ? (error.CancellationReasons ?? []).flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' && items[i] ? [items[i].reason] : []))
+          : [];
+        if (failed.length) throw new WriteConflict(failed[0]!, failed, { cause: error });
+        throw error;
       }
-      // A concurrent transaction on the same items: retry, and its conditions decide the outcome.
-      if (!reasons.some((r) => r.Code === 'TransactionConflict') || attempt >= maxAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
+    },
+    { retryOn: (error) => isTransactionCanceled(error) && !!error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict') },
+  );
 };
 
-const maxAttempts = 5;
+/** Thrown by writeWithEvents when a condition failed; `failed` holds the indexes of the items whose condition failed. */
+export class TransactionConflict extends Error {
+  constructor(readonly failed: number[]) {
+    super(`transaction condition failed at items ${failed.join(', ')}`);
+  }
+}
+
+/** transact with unlabelled items: a failed condition throws TransactionConflict with their indexes. */
+export const writeWithEvents = async (items: TransactItem[], events: DomainEvent[]) => {
+  try {
+    await transact(
+      items.map((item, i) => labelled(String(i), item)),
+      events,
+    );
+  } catch (error) {
+    if (error instanceof WriteConflict) throw new TransactionConflict(error.reasons.map(Number));
+    throw error;
+  }
+};

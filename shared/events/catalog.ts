@@ -136,5 +136,16 @@ export const eventEnvelope = z.object({
   tenantId: z.string(),
   occurredAt: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /** Who caused it; absent on events stored before envelopes carried it. */
+  actor: z.object({ type: z.enum(['user', 'system']), id: z.string() }).optional(),
+  /** The request or first event of the chain this event belongs to. */
+  correlationId: z.string().optional(),
+  /** The event whose handling emitted this one. */
+  causationId: z.string().optional(),
 });
 export type DomainEvent = z.infer<typeof eventEnvelope>;
+/** An event as a consumer receives it: data parsed with the catalog's schema for its type. */
+export type ConsumedEvent<T extends EventType> = Omit<DomainEvent, 'type' | 'data'> & {
+  type: T;
+  data: z.output<(typeof eventCatalog)[T]['data']>;
+};

@@ -2,11 +2,12 @@ import { keys } from '../db/keys.ts';
 import { clock } from '../ports/clock.ts';
 import { newId } from '../ports/ids.ts';
 import { type DomainEvent, type EventData, type EventType, eventCatalog } from './catalog.ts';
+import { currentTrace } from './trace.ts';
 
 /** Outbox items expire after a week; the stream has long since relayed them. */
 const outboxRetentionSeconds = 7 * 24 * 3600;
 
-/** Builds a domain event, validating its data against the catalog. */
+/** Builds a domain event, validating its data against the catalog; it carries the current trace (actor, correlation, cause). */
 export const domainEvent = <T extends EventType>(
   tenantId: string,
   type: T,
@@ -21,6 +22,7 @@ export const domainEvent = <T extends EventType>(
     tenantId,
     occurredAt: occurredAt.toISOString(),
     data: entry.data.parse(data) as Record<string, unknown>,
+    ...currentTrace(),
   };
 };
 

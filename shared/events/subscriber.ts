@@ -1,22 +1,30 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { systemActor } from '../domain/actor.ts';
 import { logger } from '../http/handler.ts';
-import { type DomainEvent, type EventType, eventEnvelope } from './catalog.ts';
+import { type ConsumedEvent, type EventType, eventCatalog, eventEnvelope } from './catalog.ts';
+import { withTrace } from './trace.ts';
 
-export type EventHandlers = Partial<Record<EventType, (event: DomainEvent) => Promise<void>>>;
+export type EventHandlers = { [T in EventType]?: (event: ConsumedEvent<T>) => Promise<void> };
 
 /**
  * The Lambda entry for a context's event subscriptions: validates the
- * envelope and dispatches on its type. Delivery is at least once, so every
- * handler must be idempotent; a throw makes EventBridge retry, then dead-letter.
+ * envelope, parses `data` with the catalog's schema for its type and
+ * dispatches. Events the handler emits carry the context as actor, the chain's
+ * correlation id and this event as their cause. Delivery is at least once, so
+ * every handler must be idempotent; a throw (a malformed event included) makes
+ * EventBridge retry, then dead-letter.
  */
-export const eventHandler = (handlers: EventHandlers) => async (event: EventBridgeEvent<string, unknown>) => {
+export const eventHandler = (context: string, handlers: EventHandlers) => async (event: EventBridgeEvent<string, unknown>) => {
   logger.resetKeys();
-  const domain = eventEnvelope.parse(event.detail);
-  const handle = handlers[domain.type as EventType];
-  if (!handle) {
-    logger.warn('no handler for event type', { type: domain.type });
+  const envelope = eventEnvelope.parse(event.detail);
+  const type = envelope.type as EventType;
+  const handle = handlers[type] as ((e: ConsumedEvent<EventType>) => Promise<void>) | undefined;
+  if (!handle || !(type in eventCatalog)) {
+    logger.warn('no handler for event type', { type: envelope.type });
     return;
   }
-  logger.appendKeys({ tenantId: domain.tenantId, eventId: domain.id, eventType: domain.type });
-  await handle(domain);
+  logger.appendKeys({ tenantId: envelope.tenantId, eventId: envelope.id, eventType: type, correlationId: envelope.correlationId });
+  const consumed = { ...envelope, type, data: eventCatalog[type].data.parse(envelope.data) } as ConsumedEvent<EventType>;
+  const trace = { actor: systemActor(context), correlationId: envelope.correlationId ?? envelope.id, causationId: envelope.id };
+  await withTrace(trace, () => handle(consumed));
 };

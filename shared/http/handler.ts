@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context, APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyStructuredResultV2 as Result } from 'aws-lambda';
 import { maxBodyBytes } from '../config.ts';
+import { systemActor, userActor } from '../domain/actor.ts';
+import { withTrace } from '../events/trace.ts';
 import { authorize, type Caller, callerFrom } from './auth.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
 import { locationOf } from './location.ts';
@@ -165,10 +167,11 @@ export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, 
     .use(problemResponses())
     .use(resolveRequest(byKey))
     .use(idempotentPosts())
-    .handler(async (_event, context) => {
+    .handler(async (event, context) => {
       const { route, caller, input } = context.rapport!;
       const operation = service[route.op as keyof R] as (request: unknown, ctx: unknown) => Promise<unknown>;
-      return render(route, await operation(input, caller));
+      const trace = { actor: caller ? userActor(caller.userId) : systemActor('public'), correlationId: correlationId(event) };
+      return render(route, await withTrace(trace, () => operation(input, caller)));
     });
   // Outside the middleware stack: an early return (an idempotent replay) skips every `after`, and it must carry the id too.
   return async (event: Event, context: Context): Promise<Result> => withCorrelation(event, await pipeline(event, context));

@@ -1,0 +1,45 @@
+import { type Actor, actorId } from '../../shared/domain/actor.ts';
+import { contactsApi } from '../contacts/api.ts';
+import { activityRepository } from './repository.ts';
+import type { Activity, ActivityInput } from './schemas.ts';
+import { recordActivity } from './timeline.ts';
+
+export type { Activity, ActivityInput } from './schemas.ts';
+
+/** What other contexts may ask of the timeline. */
+export const activitiesApi = {
+  /**
+   * Adds an entry to a contact's timeline as `actor`. An entry that `engages`
+   * (the default) moves the contact's engagement times; with a `dedupeKey`
+   * recording the same thing again adds nothing. Throws not found when the
+   * contact does not exist.
+   */
+  record: ({
+    tenantId,
+    contactId,
+    entry,
+    actor,
+    engages,
+    dedupeKey,
+  }: {
+    tenantId: string;
+    contactId: string;
+    entry: ActivityInput;
+    actor: Actor;
+    engages?: boolean;
+    dedupeKey?: string;
+  }): Promise<Activity> =>
+    recordActivity(
+      activityRepository,
+      (t, id) => contactsApi.get({ tenantId: t, contactId: id }),
+      tenantId,
+      contactId,
+      entry,
+      actorId(actor),
+      {
+        engages,
+        dedupeKey,
+      },
+    ),
+};
+export type ActivitiesApi = typeof activitiesApi;

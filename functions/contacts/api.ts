@@ -1,0 +1,60 @@
+import type { TransactItem } from '../../shared/db/transact.ts';
+import { type Actor, actorId } from '../../shared/domain/actor.ts';
+import { contactRepository } from './repository.ts';
+import type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
+import { contactService } from './service.ts';
+import { contactExists, contactTouched, type Engagement } from './timeline-link.ts';
+
+export type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
+export type ConsentChange = NonNullable<ContactPatch['consent']>;
+
+let service: ReturnType<typeof contactService> | undefined;
+
+/**
+ * What other contexts may ask of contacts. Reads are strongly consistent: a
+ * caller acting on an event must see the write that produced it.
+ */
+export const contactsApi = {
+  get: ({ tenantId, contactId }: { tenantId: string; contactId: string }): Promise<Contact | undefined> =>
+    contactRepository.get(tenantId, contactId, true),
+
+  /** The contact holding this E.164 phone number, if any. */
+  async findByPhone({ tenantId, phone }: { tenantId: string; phone: string }): Promise<Contact | undefined> {
+    const contactId = await contactRepository.idByUnique(tenantId, 'PHONE', phone);
+    return contactId ? contactRepository.get(tenantId, contactId, true) : undefined;
+  },
+
+  /** Contacts whose last engagement fell on `day` (YYYY-MM-DD), a page at a time. */
+  engagedOn: ({ tenantId, day }: { tenantId: string; day: string }): AsyncGenerator<Contact[]> =>
+    contactRepository.engagedOn(tenantId, day),
+
+  /** The contact's latest orders, newest first. */
+  recentOrders: ({ tenantId, contactId, limit }: { tenantId: string; contactId: string; limit?: number }): Promise<OrderSummary[]> =>
+    contactRepository.recentOrders(tenantId, contactId, limit),
+
+  /** True when at least one contact belongs to the company. */
+  hasCompanyMembers: ({ tenantId, companyId }: { tenantId: string; companyId: string }): Promise<boolean> =>
+    contactRepository.hasCompanyMembers(tenantId, companyId),
+
+  /**
+   * Changes a contact as `actor` (a journey step, the unsubscribe page): the
+   * same rules as PATCH /contacts/{id}, consent history included, and
+   * contact.updated. A lost race is retried on fresh data.
+   */
+  update: async ({ tenantId, contactId, patch, actor }: { tenantId: string; contactId: string; patch: ContactPatch; actor: Actor }) =>
+    (await (service ??= contactService(contactRepository)).updateContact(
+      { params: { id: contactId }, query: undefined, body: patch },
+      { tenantId, userId: actorId(actor), roles: ['admin'] },
+    )) as Contact,
+
+  /**
+   * Transaction items for contexts that record something the contact did in
+   * their own transaction: `touched` moves the engagement times forward (and
+   * fails when the contact changed since `seen`), `exists` only checks it.
+   */
+  transactItems: {
+    touched: (tenantId: string, seen: Contact, kind: Engagement, at: string): TransactItem => contactTouched(tenantId, seen, kind, at),
+    exists: (tenantId: string, contactId: string): TransactItem => contactExists(tenantId, contactId),
+  },
+};
+export type ContactsApi = typeof contactsApi;
