@@ -5,7 +5,10 @@ import type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
 import { contactService } from './service.ts';
 import { contactExists, contactTouched, type Engagement } from './timeline-link.ts';
 
-export type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
+export { contactEventData } from './event-data.ts';
+export { newContact } from './new-contact.ts';
+export type { Contact, ContactInput, ContactPatch, OrderSummary } from './schemas.ts';
+export { lifecycleStages, upsertContactBody } from './schemas.ts';
 export type ConsentChange = NonNullable<ContactPatch['consent']>;
 
 let service: ReturnType<typeof contactService> | undefined;

@@ -6,6 +6,7 @@ import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import { clock } from '../../shared/ports/clock.ts';
+import { messagingApi } from '../messaging/api.ts';
 import { triggerTypes } from './definition.ts';
 import { emptyCounters } from './run.ts';
 import type { Counters, Journey, JourneyVersion, Segment } from './schemas.ts';
@@ -76,32 +77,8 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
 const templateUses = (tenantId: string, j: Journey): Record<string, unknown>[] => {
   if (j.status !== 'active' && j.status !== 'paused') return [];
   const templateIds = new Set(j.steps.flatMap((s) => ('templateId' in s ? [s.templateId] : [])));
-  return [...templateIds].map((templateId) => ({
-    ...keys.templateUse(tenantId, templateId, j.id),
-    entity: 'TEMPLATE_USE',
-    templateId,
-    journeyId: j.id,
-    journeyName: j.name,
-    status: j.status,
-  }));
+  return [...templateIds].map((templateId) => messagingApi.templates.useItem(tenantId, templateId, j));
 };
-
-/** How long a delete's `deleting` mark holds off journeys; a delete that crashed between its steps frees the template after it. */
-const deleteClaimMs = 60_000;
-
-/**
- * A template newly referenced must still be there and not being deleted: a delete that ran (or began) since the
- * journey was validated makes the save fail.
- */
-const templateLive = (tenantId: string, templateId: unknown): TransactItem => ({
-  ConditionCheck: {
-    TableName: tableNameFromEnv(),
-    Key: keys.template(tenantId, String(templateId)),
-    ConditionExpression:
-      'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(deleting) OR deleting < :stale)',
-    ExpressionAttributeValues: { ':stale': new Date(clock().now().getTime() - deleteClaimMs).toISOString() },
-  },
-});
 
 /** Index writes taking a journey from `before` to `after`: drop what no longer applies, put what does. */
 const indexChanges = (tenantId: string, before: Journey, after: Journey): TransactItem[] => {
@@ -115,7 +92,7 @@ const indexChanges = (tenantId: string, before: Journey, after: Journey): Transa
   return [
     ...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })),
     ...next.map((i) => put(i)),
-    ...newUses.map((i) => templateLive(tenantId, i.templateId)),
+    ...newUses.map((i) => messagingApi.templates.liveCondition(tenantId, String(i.templateId))),
   ];
 };
 
