@@ -2,7 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ManualClock } from '../infra/local/manual-clock.ts';
 import { type Runtime, startRuntime } from '../infra/local/runtime.ts';
-import { logger } from '../shared/http/handler.ts';
+import { logger } from '../shared/logger.ts';
 import type { Meter } from './dynamo-meter.ts';
 import { engineUsageSection, measureEngineUsage } from './engine-usage.ts';
 import { measurePipeline, pipelineSection } from './pipeline.ts';

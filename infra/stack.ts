@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { httpContexts, routes } from '../functions/routes.ts';
 import { recurringJobs } from '../functions/schedules.ts';
 import { subscriptions } from '../functions/subscriptions.ts';
+import { envNames } from '../shared/config.ts';
 import { OperationalAlarms } from './aws/alarms.ts';
 import { appFunctions } from './aws/app-functions.ts';
 import { ContextFunction, functionLabel } from './aws/context-function.ts';
@@ -56,10 +57,10 @@ export class RapportStack extends Stack {
       signingSecret: secret,
       // PUBLIC_BASE_URL: links in emails and HTML pages point at the API.
       environment: {
-        TABLE_NAME: table.tableName,
-        EVENT_BUS_NAME: bus.eventBusName,
-        SIGNING_SECRET_ARN: secret.secretArn,
-        PUBLIC_BASE_URL: http.stage.url,
+        [envNames.TABLE_NAME]: table.tableName,
+        [envNames.EVENT_BUS_NAME]: bus.eventBusName,
+        [envNames.SIGNING_SECRET_ARN]: secret.secretArn,
+        [envNames.PUBLIC_BASE_URL]: http.stage.url,
       },
       settings,
     });

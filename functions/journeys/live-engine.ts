@@ -1,4 +1,4 @@
-import { logger } from '../../shared/http/handler.ts';
+import { logger } from '../../shared/logger.ts';
 import { journeyEngine } from './engine.ts';
 import { liveEffects } from './live-effects.ts';
 import { runRepository } from './run-repository.ts';

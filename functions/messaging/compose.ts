@@ -1,3 +1,4 @@
+import { config } from '../../shared/config.ts';
 import type { Email, Sms } from '../../shared/ports/messages.ts';
 import type { Company } from '../companies/schemas.ts';
 import type { Contact, OrderSummary } from '../contacts/schemas.ts';
@@ -55,7 +56,7 @@ export const compose = async (input: ComposeInput): Promise<Outgoing> => {
     channel: 'email',
     email: {
       to: input.to,
-      from: input.settings.from ?? process.env.MAIL_FROM ?? fallbackFrom,
+      from: input.settings.from ?? config.MAIL_FROM ?? fallbackFrom,
       subject: rendered.subject.replace(/\s+/g, ' ').trim(),
       html: rendered.html,
       text: rendered.text,
@@ -64,7 +65,7 @@ export const compose = async (input: ComposeInput): Promise<Outgoing> => {
         purpose === 'transactional'
           ? undefined
           : { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      configurationSet: process.env.SES_CONFIGURATION_SET || undefined,
+      configurationSet: config.SES_CONFIGURATION_SET,
       // SES echoes these in its events, which is how they find the message again.
       tags: { [sesTags.tenant]: tenantId, [sesTags.message]: messageId },
     },

@@ -1,6 +1,6 @@
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
-import { logger } from '../../shared/http/handler.ts';
+import { logger } from '../../shared/logger.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { activityRepository } from '../activities/repository.ts';
 import { recordActivity } from '../activities/timeline.ts';

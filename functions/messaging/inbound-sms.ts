@@ -1,6 +1,7 @@
 import type { SNSEvent } from 'aws-lambda';
+import { config } from '../../shared/config.ts';
 import { toE164 } from '../../shared/domain/normalize.ts';
-import { logger } from '../../shared/http/handler.ts';
+import { logger } from '../../shared/logger.ts';
 import { activityRepository } from '../activities/repository.ts';
 import { recordActivity } from '../activities/timeline.ts';
 import { contactRepository } from '../contacts/repository.ts';
@@ -38,7 +39,7 @@ export const keywordOf = (body: string): 'stop' | 'start' | undefined => {
 };
 
 const tenantFor = (ourNumber: string | undefined): string | undefined => {
-  const map = JSON.parse(process.env.SMS_TENANT_BY_NUMBER ?? '{}') as Record<string, string>;
+  const map = config.SMS_TENANT_BY_NUMBER;
   return (ourNumber && map[toE164(ourNumber) ?? ourNumber]) ?? map['*'];
 };
 

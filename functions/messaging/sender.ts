@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
-import { logger } from '../../shared/http/handler.ts';
+import { logger } from '../../shared/logger.ts';
 import type { Clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import type { Messages } from '../../shared/ports/messages.ts';

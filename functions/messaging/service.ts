@@ -1,3 +1,4 @@
+import { config } from '../../shared/config.ts';
 import { normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
 import { conflict, invalid, notFound, preconditionFailed } from '../../shared/errors.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
@@ -124,7 +125,7 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
   getMessagingSettings: (_request, ctx) => settingsStore.get(ctx.tenantId),
 
   async updateMessagingSettings({ body, ifMatch }, ctx) {
-    const sendingDomain = domainOf(process.env.MAIL_FROM);
+    const sendingDomain = domainOf(config.MAIL_FROM);
     if (body.from && sendingDomain && domainOf(body.from) !== sendingDomain) {
       throw invalid('the sender must be on the verified sending domain', { 'body.from': [`must be an address at ${sendingDomain}`] });
     }

@@ -1,5 +1,5 @@
 import type { EventBridgeEvent } from 'aws-lambda';
-import { logger } from '../../shared/http/handler.ts';
+import { logger } from '../../shared/logger.ts';
 import { applyFeedback } from './feedback.ts';
 import { readSesEvent } from './ses-events.ts';
 

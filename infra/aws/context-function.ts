@@ -4,6 +4,7 @@ import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { envNames } from '../../shared/config.ts';
 import { lambdaBundling, nodeTarget } from './bundling.ts';
 import { functionEntry, lockFile, repoRoot } from './paths.ts';
 import { removalPolicyFor } from './removal.ts';
@@ -65,8 +66,8 @@ export class ContextFunction extends Construct {
       bundling: lambdaBundling(),
       environment: {
         ...props.environment,
-        POWERTOOLS_SERVICE_NAME: `rapport-${props.context}`,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [envNames.POWERTOOLS_SERVICE_NAME]: `rapport-${props.context}`,
+        [envNames.POWERTOOLS_LOG_LEVEL]: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
       },
     });

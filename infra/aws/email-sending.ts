@@ -3,6 +3,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { ConfigurationSet, EmailSendingEvent, EventDestination } from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { envNames } from '../../shared/config.ts';
 import type { ContextFunction } from './context-function.ts';
 import { mailFromDomain, type StackSettings } from './settings.ts';
 
@@ -44,11 +45,11 @@ export class EmailSending extends Construct {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
       events: feedbackEvents,
     });
-    this.environment = { SES_CONFIGURATION_SET: configurationSetName };
+    this.environment = { [envNames.SES_CONFIGURATION_SET]: configurationSetName };
     if (!mailFrom) return;
 
     this.domain = mailFromDomain(mailFrom);
-    this.environment.MAIL_FROM = mailFrom;
+    this.environment[envNames.MAIL_FROM] = mailFrom;
     this.policy = new ManagedPolicy(this, 'Send', {
       description: `Send email from ${this.domain} with configuration set ${configurationSetName}`,
       statements: [

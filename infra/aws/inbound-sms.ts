@@ -5,6 +5,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { envNames } from '../../shared/config.ts';
 import type { ContextFunction, ContextFunctionFactory } from './context-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { removalPolicyFor } from './removal.ts';
@@ -50,7 +51,7 @@ export class InboundSms extends Construct {
       timeout: Duration.seconds(30),
     });
     const fn = this.function.function;
-    fn.addEnvironment('SMS_TENANT_BY_NUMBER', JSON.stringify(props.settings.smsTenants));
+    fn.addEnvironment(envNames.SMS_TENANT_BY_NUMBER, JSON.stringify(props.settings.smsTenants));
     fn.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(6), onFailure: new SqsDestination(this.deadLetters.queue) });
     this.topic.addSubscription(new LambdaSubscription(fn, { deadLetterQueue: this.deadLetters.queue }));
   }

@@ -3,6 +3,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { CfnScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
+import { envNames } from '../../shared/config.ts';
 import type { ContextFunction, ContextFunctionFactory } from './context-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { StackSettings } from './settings.ts';
@@ -73,10 +74,12 @@ export class JobScheduler extends Construct {
     const functionArn = (name: string) =>
       stack.formatArn({ service: 'lambda', resource: 'function', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     this.environment = {
-      SCHEDULER_GROUP: this.groupName,
-      SCHEDULER_ROLE_ARN: this.role.roleArn,
-      SCHEDULER_DLQ_ARN: this.deadLetters.queue.queueArn,
-      SCHEDULER_TARGETS: stack.toJsonString(Object.fromEntries([...functionNames].map(([context, name]) => [context, functionArn(name)]))),
+      [envNames.SCHEDULER_GROUP]: this.groupName,
+      [envNames.SCHEDULER_ROLE_ARN]: this.role.roleArn,
+      [envNames.SCHEDULER_DLQ_ARN]: this.deadLetters.queue.queueArn,
+      [envNames.SCHEDULER_TARGETS]: stack.toJsonString(
+        Object.fromEntries([...functionNames].map(([context, name]) => [context, functionArn(name)])),
+      ),
     };
 
     const schedules = stack.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.groupName}/*` });

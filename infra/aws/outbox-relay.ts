@@ -4,6 +4,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { envNames } from '../../shared/config.ts';
 import type { EntityType } from '../../shared/db/keys.ts';
 import { ContextFunction } from './context-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -41,7 +42,7 @@ export class OutboxRelay extends Construct {
       entry: 'handler',
       description: 'Publishes outbox items from the table stream to the event bus',
       settings: props.settings,
-      environment: { EVENT_BUS_NAME: props.bus.eventBusName },
+      environment: { [envNames.EVENT_BUS_NAME]: props.bus.eventBusName },
       timeout: Duration.seconds(30),
     });
     const fn = this.function.function;

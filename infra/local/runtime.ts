@@ -3,6 +3,7 @@ import { handler as relay } from '../../functions/relay/handler.ts';
 import { routes } from '../../functions/routes.ts';
 import { recurringJobs as recurringCatalog } from '../../functions/schedules.ts';
 import { subscriptions } from '../../functions/subscriptions.ts';
+import { envNames } from '../../shared/config.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { useBus } from '../../shared/ports/bus.ts';
 import { type Clock, systemClock, useClock } from '../../shared/ports/clock.ts';
@@ -73,10 +74,10 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
   const tableName = options.tableName ?? tableNameFromEnv();
 
   // Handlers read these on first use, so they must be set before any request.
-  process.env.TABLE_NAME = tableName;
-  process.env.DYNAMODB_ENDPOINT = endpoint;
-  process.env.SIGNING_SECRET = secrets.signingSecret;
-  process.env.AWS_REGION ??= 'us-east-1';
+  process.env[envNames.TABLE_NAME] = tableName;
+  process.env[envNames.DYNAMODB_ENDPOINT] = endpoint;
+  process.env[envNames.SIGNING_SECRET] = secrets.signingSecret;
+  process.env[envNames.AWS_REGION] ??= 'us-east-1';
 
   // Undone in reverse order by stop(), or when start-up fails half-way.
   const undo: (() => unknown)[] = [];
@@ -142,7 +143,7 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     undo.push(() => gateway.close());
     // Handlers build the links in emails (unsubscribe, surveys) from it.
     const publicBaseUrl = (options.publicBaseUrl ?? gateway.url).replace(/\/$/, '');
-    process.env.PUBLIC_BASE_URL = publicBaseUrl;
+    process.env[envNames.PUBLIC_BASE_URL] = publicBaseUrl;
 
     return {
       url: gateway.url,

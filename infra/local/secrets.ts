@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { envNames } from '../../shared/config.ts';
 
 export interface LocalSecrets {
   /** Signs and verifies dev tokens (the local JWT authorizer's key). */
@@ -30,7 +31,7 @@ export const existingTokenSecret = (dataDir: string): string | undefined => {
  * restarts and `npm run token` signs with the key the running gateway checks.
  */
 export const localSecrets = (dataDir: string): LocalSecrets => {
-  const fromEnv = { tokenSecret: process.env.RAPPORT_DEV_SECRET, signingSecret: process.env.SIGNING_SECRET };
+  const fromEnv = { tokenSecret: process.env.RAPPORT_DEV_SECRET, signingSecret: process.env[envNames.SIGNING_SECRET] };
   if (fromEnv.tokenSecret && fromEnv.signingSecret) return fromEnv as LocalSecrets;
   const file = secretsFile(dataDir);
   mkdirSync(dataDir, { recursive: true });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.ts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 
@@ -7,10 +8,10 @@ let documentClient: DynamoDBDocumentClient | undefined;
 export const db = (): DynamoDBDocumentClient => {
   documentClient ??= DynamoDBDocumentClient.from(
     new DynamoDBClient(
-      process.env.DYNAMODB_ENDPOINT
+      config.DYNAMODB_ENDPOINT
         ? {
-            endpoint: process.env.DYNAMODB_ENDPOINT,
-            region: process.env.AWS_REGION ?? 'local',
+            endpoint: config.DYNAMODB_ENDPOINT,
+            region: config.AWS_REGION ?? 'local',
             credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
           }
         : {},

@@ -1,3 +1,5 @@
+import { config } from '../config.ts';
+
 /**
  * The single table: its key schema, indexes, TTL and stream. CDK builds the
  * AWS table from this and the embedded runtime creates DynamoDB Local's table
@@ -17,4 +19,5 @@ export const table = {
 
 export type IndexName = keyof typeof table.indexes;
 
-export const tableNameFromEnv = (): string => process.env.TABLE_NAME ?? 'rapport';
+/** TABLE_NAME, read on use (shared/config.ts). */
+export const tableNameFromEnv = (): string => config.TABLE_NAME;

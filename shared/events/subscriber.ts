@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { systemActor } from '../domain/actor.ts';
-import { logger } from '../http/handler.ts';
+import { logger } from '../logger.ts';
 import { type ConsumedEvent, type EventType, eventCatalog, eventEnvelope } from './catalog.ts';
 import { withTrace } from './trace.ts';
 

@@ -1,17 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context, APIGatewayProxyEventV2WithJWTAuthorizer as Event, APIGatewayProxyStructuredResultV2 as Result } from 'aws-lambda';
 import { maxBodyBytes } from '../config.ts';
 import { systemActor, userActor } from '../domain/actor.ts';
 import { withTrace } from '../events/trace.ts';
+import { logger } from '../logger.ts';
 import { authorize, type Caller, callerFrom } from './auth.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
 import { locationOf } from './location.ts';
 import { fieldErrors, Problem, problemResponse, toProblem, validationProblem } from './problem.ts';
 import { Reply } from './reply.ts';
 import type { Route, Routes, ServiceFor } from './route.ts';
-
-export const logger = new Logger({ serviceName: 'rapport' });
 
 interface Resolved {
   route: Route;

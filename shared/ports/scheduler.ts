@@ -5,6 +5,7 @@ import {
   ResourceNotFoundException,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
+import { config, requiredConfig, schedulerTargetArn } from '../config.ts';
 
 /** A one-time job: at `at`, functions/<target>/scheduled.ts receives `payload` as its event. */
 export interface ScheduledJob {
@@ -35,31 +36,16 @@ export const checkJob = (job: ScheduledJob): string => {
   return input;
 };
 
-/** SCHEDULER_TARGET_ARN_<CONTEXT> (e.g. _JOURNEYS) or the JSON map SCHEDULER_TARGETS {"journeys": "arn:…"}. */
-const targetArn = (context: string): string => {
-  const own = process.env[`SCHEDULER_TARGET_ARN_${context.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`];
-  const mapped = (JSON.parse(process.env.SCHEDULER_TARGETS ?? '{}') as Record<string, string>)[context];
-  const arn = own ?? mapped;
-  if (!arn) throw new Error(`no scheduler target ARN for context ${context}`);
-  return arn;
-};
-
-const required = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} must be set`);
-  return value;
-};
-
 /** at() takes a UTC wall-clock time to the second, without zone or fraction. */
 const atExpression = (at: Date) => `at(${at.toISOString().slice(0, 19)})`;
 
 const eventBridgeScheduler = (): Scheduler => {
   const client = new SchedulerClient({});
-  const GroupName = process.env.SCHEDULER_GROUP;
+  const GroupName = config.SCHEDULER_GROUP;
   return {
     async schedule(job) {
       const Input = checkJob(job);
-      const dlq = process.env.SCHEDULER_DLQ_ARN;
+      const dlq = config.SCHEDULER_DLQ_ARN;
       try {
         await client.send(
           new CreateScheduleCommand({
@@ -70,8 +56,8 @@ const eventBridgeScheduler = (): Scheduler => {
             FlexibleTimeWindow: { Mode: 'OFF' },
             ActionAfterCompletion: 'DELETE',
             Target: {
-              Arn: targetArn(job.target),
-              RoleArn: required('SCHEDULER_ROLE_ARN'),
+              Arn: schedulerTargetArn(job.target),
+              RoleArn: requiredConfig('SCHEDULER_ROLE_ARN'),
               Input,
               DeadLetterConfig: dlq ? { Arn: dlq } : undefined,
             },
