@@ -1,7 +1,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { contactEntities, contactKeys } from '../functions/contacts/items.ts';
 import type { Contact } from '../functions/contacts/schemas.ts';
-import { keys } from '../shared/db/keys.ts';
 import { newId } from '../shared/ports/ids.ts';
 import { itemSize } from './capacity.ts';
 import { runPool } from './pool.ts';
@@ -46,10 +46,10 @@ const contactItem = (tenantId: string, i: number, lastEngagedAt: string) => {
     lastEngagedAt,
   };
   return {
-    ...keys.contact(tenantId, contact.id),
-    ...keys.contactList(tenantId, contact.id),
-    ...keys.engagement(tenantId, contact.id, contact.lastEngagedAt),
-    entity: 'CONTACT',
+    ...contactKeys.contact(tenantId, contact.id),
+    ...contactKeys.list(tenantId, contact.id),
+    ...contactKeys.engagement(tenantId, contact.id, contact.lastEngagedAt),
+    entity: contactEntities.contact,
     ...contact,
   };
 };

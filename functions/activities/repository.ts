@@ -1,86 +1,103 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
-import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { getItem, listPage, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { labelled, putNew, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
-import { companyExistsCondition } from '../companies/membership.ts';
-import type { Contact } from '../contacts/schemas.ts';
-import { contactExists, contactTouched } from '../contacts/timeline-link.ts';
+import { companiesApi } from '../companies/api.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
+import { activityEntities, activityItem, activityKeys } from './items.ts';
 import type { Activity } from './schemas.ts';
 
-export class ActivityWriteConflict extends Error {
-  constructor(readonly reason: 'EXISTS' | 'CONTACT' | 'COMPANY') {
-    super(`activity write conflict: ${reason}`);
-  }
+/**
+ * What a failed timeline write collided with: the entry exists already (`EXISTS`, a recorded dedupe key), the company
+ * it names does not (`COMPANY`), or the contact is gone or changed meanwhile (`CONTACT`).
+ */
+export type ActivityConflict = 'EXISTS' | 'COMPANY' | 'CONTACT';
+
+export interface ActivityPage {
+  items: Activity[];
+  nextCursor?: string;
 }
 
-const activityItem = (tenantId: string, a: Activity) => ({
-  ...keys.activity(tenantId, a.contactId, a.id),
-  ...(a.companyId ? keys.companyActivity(tenantId, a.companyId, a.id) : {}),
-  entity: 'ACTIVITY',
-  ...a,
-});
+/** DynamoDB access of the timeline. Writes throw `WriteConflict<ActivityConflict>`. */
+export interface ActivityRepository {
+  /**
+   * One transaction: the timeline entry, the contact's engagement times (only forward) when it `engaged`, else a check
+   * the contact exists, the company check when the entry names another company than the contact's, and the event.
+   */
+  log(
+    tenantId: string,
+    a: Activity,
+    engaged: Contact | undefined,
+    companyChanged: boolean,
+    event: DomainEvent,
+    contactId: string,
+  ): Promise<void>;
+  get(tenantId: string, contactId: string, id: string): Promise<Activity | undefined>;
+  /** A contact's timeline, newest first, one query per page; undefined when the contact does not exist. */
+  contactTimeline(tenantId: string, contactId: string, limit: number, cursor?: string): Promise<ActivityPage | undefined>;
+  /** Removes every timeline entry of a (deleted) contact, a page at a time; safe to repeat. */
+  deleteContactTimeline(tenantId: string, contactId: string): Promise<void>;
+  /** A company's timeline, newest first. */
+  companyTimeline(tenantId: string, companyId: string, limit: number, cursor?: string): Promise<ActivityPage>;
+}
 
-export const activityRepository = {
-  /** One transaction: the timeline entry, the contact's engagement times (only forward) when it engages, else a check it exists, the company check and the event. */
-  async log(tenantId: string, a: Activity, engaged: Contact | undefined, companyChanged: boolean, event: DomainEvent, contactId: string) {
-    const contact = engaged ? contactTouched(tenantId, engaged, 'activity', a.occurredAt) : contactExists(tenantId, contactId);
-    const company = companyChanged && a.companyId ? [companyExistsCondition(tenantId, a.companyId)] : [];
-    try {
-      await writeWithEvents([putNew(activityItem(tenantId, a)), contact, ...company], [event]);
-    } catch (error) {
-      if (error instanceof TransactionConflict)
-        throw new ActivityWriteConflict(error.failed.includes(0) ? 'EXISTS' : error.failed.includes(2) ? 'COMPANY' : 'CONTACT');
-      throw error;
-    }
+export const activityRepository: ActivityRepository = {
+  async log(tenantId, a, engaged, companyChanged, event, contactId) {
+    // Labels in the order their failures are reported: a recorded entry first, then a missing company, then the contact.
+    await transact<ActivityConflict>(
+      [
+        labelled('EXISTS', putNew(activityItem(tenantId, a))),
+        ...(companyChanged && a.companyId ? [labelled('COMPANY' as const, companiesApi.existsCondition(tenantId, a.companyId))] : []),
+        labelled(
+          'CONTACT',
+          engaged
+            ? contactsApi.transactItems.touched(tenantId, engaged, 'activity', a.occurredAt)
+            : contactsApi.transactItems.exists(tenantId, contactId),
+        ),
+      ],
+      [event],
+    );
   },
 
-  async get(tenantId: string, contactId: string, id: string): Promise<Activity | undefined> {
-    const item = await getItem(keys.activity(tenantId, contactId, id));
+  async get(tenantId, contactId, id) {
+    const item = await getItem(activityKeys.activity(tenantId, contactId, id));
     return item && stripKeys<Activity>(item);
   },
 
   /**
-   * A contact's timeline, newest first, in one query per page. The contact's
-   * own item sorts just after its activities (SK 'C' > 'A#…'), so the first
-   * page also tells whether the contact exists: undefined when it does not.
+   * Entries sort before the contact's own item in its partition, so the first
+   * page, read newest first from the contact item down, also tells whether the
+   * contact exists.
    */
-  async contactTimeline(tenantId: string, contactId: string, limit: number, cursor?: string) {
-    const { PK, SK } = keys.contact(tenantId, contactId);
+  async contactTimeline(tenantId, contactId, limit, cursor) {
+    const { partition, contactSortKey, isContact } = contactsApi.timelinePartition({ tenantId, contactId });
     const page = await queryPage(
       {
         KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': PK, ':from': keys.activityPrefix, ':to': SK },
+        ExpressionAttributeValues: { ':pk': partition, ':from': activityKeys.activityPrefix, ':to': contactSortKey },
         ScanIndexForward: false,
       },
-      { limit: cursor ? limit : limit + 1, cursor, scope: PK },
+      { limit: cursor ? limit : limit + 1, cursor, scope: partition },
     );
-    if (!cursor && page.items[0]?.SK !== SK) return undefined;
-    const items = page.items.filter((i) => i.entity === 'ACTIVITY').map((i) => stripKeys<Activity>(i));
+    if (!cursor && !(page.items[0] && isContact(page.items[0]))) return undefined;
+    const items = page.items.filter((i) => i.entity === activityEntities.activity).map((i) => stripKeys<Activity>(i));
     return { items, nextCursor: page.nextCursor };
   },
 
-  /** Removes every timeline entry of a (deleted) contact, a page at a time; safe to repeat. */
-  async deleteContactTimeline(tenantId: string, contactId: string) {
+  async deleteContactTimeline(tenantId, contactId) {
     await deleteQueried({
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)',
-      ExpressionAttributeValues: { ':pk': keys.contact(tenantId, contactId).PK, ':a': keys.activityPrefix },
+      ExpressionAttributeValues: {
+        ':pk': contactsApi.timelinePartition({ tenantId, contactId }).partition,
+        ':a': activityKeys.activityPrefix,
+      },
       ProjectionExpression: 'PK, SK',
     });
   },
 
-  async companyTimeline(tenantId: string, companyId: string, limit: number, cursor?: string) {
-    const partition = keys.companyActivityPartition(tenantId, companyId);
-    const page = await queryPage(
-      {
-        IndexName: 'GSI2',
-        KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-      },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Activity>(i)), nextCursor: page.nextCursor };
-  },
+  companyTimeline: (tenantId, companyId, limit, cursor) =>
+    listPage<Activity>(
+      { index: 'GSI2', partition: activityKeys.companyActivityPartition(tenantId, companyId), newestFirst: true },
+      { limit, cursor },
+    ),
 };
-export type ActivityRepository = typeof activityRepository;

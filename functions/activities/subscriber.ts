@@ -3,5 +3,5 @@ import { activityRepository } from './repository.ts';
 
 /** A deleted contact's timeline goes with it. */
 export const handler = eventHandler('activities', {
-  'contact.deleted': (event) => activityRepository.deleteContactTimeline(event.tenantId, String(event.data.contactId)),
+  'contact.deleted': (event) => activityRepository.deleteContactTimeline(event.tenantId, event.data.contactId),
 });

@@ -1,9 +1,11 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { notFound, unprocessable } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId, stableId } from '../../shared/ports/ids.ts';
-import type { Contact } from '../contacts/schemas.ts';
-import { type ActivityRepository, ActivityWriteConflict } from './repository.ts';
+import { retry } from '../../shared/retry.ts';
+import type { Contact } from '../contacts/api.ts';
+import type { ActivityConflict, ActivityRepository } from './repository.ts';
 import type { Activity, ActivityInput } from './schemas.ts';
 
 export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
@@ -30,43 +32,46 @@ export const recordActivity = async (
 ): Promise<Activity> => {
   const now = clock().now();
   const occurredAt = input.occurredAt ?? now.toISOString();
-  for (let attempt = 1; ; attempt++) {
-    const contact = await findContact(tenantId, contactId);
-    if (!contact) throw notFound('contact');
-    const activity: Activity = {
-      ...input,
-      id: dedupeKey ? stableId(new Date(occurredAt), `${tenantId}/${dedupeKey}`) : newId(new Date(occurredAt)),
-      contactId,
-      companyId: input.companyId ?? contact.companyId,
-      occurredAt,
-      authorId,
-      createdAt: now.toISOString(),
-    };
-    const event = domainEvent(tenantId, 'activity.logged', {
-      activityId: activity.id,
-      contactId,
-      companyId: activity.companyId,
-      type: activity.type,
-      channel: activity.channel,
-      direction: activity.direction,
-      occurredAt,
-    });
-    try {
-      await repo.log(
-        tenantId,
-        activity,
-        engages ? contact : undefined,
-        input.companyId !== undefined && input.companyId !== contact.companyId,
-        event,
-        contact.id,
-      );
-      return activity;
-    } catch (error) {
-      if (!(error instanceof ActivityWriteConflict)) throw error;
-      if (error.reason === 'EXISTS' && dedupeKey) return activity;
-      if (error.reason === 'COMPANY')
-        throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
-      if (attempt >= maxAttempts) throw error;
-    }
-  }
+  return retry(
+    async () => {
+      const contact = await findContact(tenantId, contactId);
+      if (!contact) throw notFound('contact');
+      const activity: Activity = {
+        ...input,
+        id: dedupeKey ? stableId(new Date(occurredAt), `${tenantId}/${dedupeKey}`) : newId(new Date(occurredAt)),
+        contactId,
+        companyId: input.companyId ?? contact.companyId,
+        occurredAt,
+        authorId,
+        createdAt: now.toISOString(),
+      };
+      const event = domainEvent(tenantId, 'activity.logged', {
+        activityId: activity.id,
+        contactId,
+        companyId: activity.companyId,
+        type: activity.type,
+        channel: activity.channel,
+        direction: activity.direction,
+        occurredAt,
+      });
+      try {
+        await repo.log(
+          tenantId,
+          activity,
+          engages ? contact : undefined,
+          input.companyId !== undefined && input.companyId !== contact.companyId,
+          event,
+          contact.id,
+        );
+        return activity;
+      } catch (error) {
+        if (isWriteConflict<ActivityConflict>(error, 'EXISTS') && dedupeKey) return activity;
+        if (isWriteConflict<ActivityConflict>(error, 'COMPANY'))
+          throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
+        throw error;
+      }
+    },
+    // The contact changed (or went) since it was read: read it again.
+    { attempts: maxAttempts, retryOn: (error) => isWriteConflict<ActivityConflict>(error, 'CONTACT', 'EXISTS') },
+  );
 };

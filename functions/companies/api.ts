@@ -1,5 +1,6 @@
+import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { TransactItem } from '../../shared/db/transact.ts';
-import { companyExistsCondition } from './membership.ts';
+import { companyKeys } from './items.ts';
 import { companyRepository } from './repository.ts';
 import type { Company } from './schemas.ts';
 
@@ -11,6 +12,12 @@ export const companiesApi = {
     companyRepository.get(tenantId, companyId),
 
   /** A transaction condition for contexts that link something to a company: it must exist. */
-  existsCondition: (tenantId: string, companyId: string): TransactItem => companyExistsCondition(tenantId, companyId),
+  existsCondition: (tenantId: string, companyId: string): TransactItem => ({
+    ConditionCheck: {
+      TableName: tableNameFromEnv(),
+      Key: companyKeys.company(tenantId, companyId),
+      ConditionExpression: 'attribute_exists(PK)',
+    },
+  }),
 };
 export type CompaniesApi = typeof companiesApi;

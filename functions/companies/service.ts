@@ -1,3 +1,4 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { foldText } from '../../shared/domain/normalize.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { conflict, notFound, preconditionFailed } from '../../shared/errors.ts';
@@ -6,8 +7,9 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
+import { retry } from '../../shared/retry.ts';
 import type { ContactsApi } from '../contacts/api.ts';
-import { type CompanyRepository, CompanyWriteConflict } from './repository.ts';
+import type { CompanyConflict, CompanyRepository } from './repository.ts';
 import type { companyRoutes } from './routes.ts';
 import type { Company } from './schemas.ts';
 
@@ -29,7 +31,7 @@ export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsA
       try {
         await repo.create(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.created', eventData(company)));
       } catch (error) {
-        if (error instanceof CompanyWriteConflict && error.reason === 'DOMAIN') throw await domainTaken(ctx.tenantId, company.domain);
+        if (isWriteConflict<CompanyConflict>(error, 'DOMAIN')) throw await domainTaken(ctx.tenantId, company.domain);
         throw error;
       }
       return company;
@@ -52,25 +54,27 @@ export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsA
       return company;
     },
 
-    async updateCompany({ params, body, ifMatch }, ctx) {
-      for (let attempt = 1; ; attempt++) {
-        const before = await repo.get(ctx.tenantId, params.id, true);
-        if (!before) throw notFound('company');
-        if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
-        const after = applyPatch(before, body, clock().now().toISOString());
-        const changed = changedFields(before, after);
-        if (!changed.length) return before;
-        try {
-          await repo.update(ctx.tenantId, before, after, domainEvent(ctx.tenantId, 'company.updated', { ...eventData(after), changed }));
-          return after;
-        } catch (error) {
-          if (!(error instanceof CompanyWriteConflict)) throw error;
-          if (error.reason === 'DOMAIN') throw await domainTaken(ctx.tenantId, after.domain);
-          if (ifMatch !== undefined) throw preconditionFailed();
-          if (attempt >= maxWriteAttempts) throw error;
-        }
-      }
-    },
+    /** Read-modify-write guarded by the version; without If-Match a lost race is retried on fresh data. */
+    updateCompany: ({ params, body, ifMatch }, ctx) =>
+      retry(
+        async () => {
+          const before = await repo.get(ctx.tenantId, params.id, true);
+          if (!before) throw notFound('company');
+          if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
+          const after = applyPatch(before, body, clock().now().toISOString());
+          const changed = changedFields(before, after);
+          if (!changed.length) return before;
+          try {
+            await repo.update(ctx.tenantId, before, after, domainEvent(ctx.tenantId, 'company.updated', { ...eventData(after), changed }));
+            return after;
+          } catch (error) {
+            if (isWriteConflict<CompanyConflict>(error, 'DOMAIN')) throw await domainTaken(ctx.tenantId, after.domain);
+            if (isWriteConflict(error) && ifMatch !== undefined) throw preconditionFailed();
+            throw error;
+          }
+        },
+        { attempts: maxWriteAttempts, retryOn: (error) => isWriteConflict<CompanyConflict>(error, 'VERSION') },
+      ),
 
     async deleteCompany({ params, ifMatch }, ctx) {
       const company = await repo.get(ctx.tenantId, params.id, true);
@@ -81,7 +85,7 @@ export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsA
       try {
         await repo.delete(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.deleted', { companyId: company.id }));
       } catch (error) {
-        if (error instanceof CompanyWriteConflict) throw preconditionFailed();
+        if (isWriteConflict(error)) throw preconditionFailed();
         throw error;
       }
       return undefined;

@@ -1,5 +1,6 @@
 import type { TransactItem } from '../../shared/db/transact.ts';
-import { type Actor, actorId } from '../../shared/domain/actor.ts';
+import type { Actor } from '../../shared/domain/actor.ts';
+import { contactEntities, contactKeys } from './items.ts';
 import { contactRepository } from './repository.ts';
 import type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
 import { contactService } from './service.ts';
@@ -44,11 +45,33 @@ export const contactsApi = {
    * same rules as PATCH /contacts/{id}, consent history included, and
    * contact.updated. A lost race is retried on fresh data.
    */
-  update: async ({ tenantId, contactId, patch, actor }: { tenantId: string; contactId: string; patch: ContactPatch; actor: Actor }) =>
-    (await (service ??= contactService(contactRepository)).updateContact(
-      { params: { id: contactId }, query: undefined, body: patch },
-      { tenantId, userId: actorId(actor), roles: ['admin'] },
-    )) as Contact,
+  update: ({
+    tenantId,
+    contactId,
+    patch,
+    actor,
+  }: {
+    tenantId: string;
+    contactId: string;
+    patch: ContactPatch;
+    actor: Actor;
+  }): Promise<Contact> => (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor }),
+
+  /**
+   * A contact's partition, where the timeline keeps its entries. Entries sort
+   * before the contact's own item (`contactSortKey`), so a newest-first query
+   * from it down to the entries' prefix reads the contact item first on page one:
+   * one request gives the page and tells whether the contact exists.
+   */
+  timelinePartition: ({ tenantId, contactId }: { tenantId: string; contactId: string }) => {
+    const { PK, SK } = contactKeys.contact(tenantId, contactId);
+    return {
+      partition: PK,
+      contactSortKey: SK,
+      /** True for the contact's own item among what a query of the partition read. */
+      isContact: (item: Record<string, unknown>) => item.SK === SK && item.entity === contactEntities.contact,
+    };
+  },
 
   /**
    * Transaction items for contexts that record something the contact did in

@@ -1,4 +1,6 @@
 import { mapLimited } from '../../shared/async.ts';
+import { isWriteConflict } from '../../shared/db/transact.ts';
+import { type Actor, actorId, userActor } from '../../shared/domain/actor.ts';
 import { normalizeEmail, type PhoneRegion, toE164 } from '../../shared/domain/normalize.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { conflict, DomainError, invalid, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
@@ -8,16 +10,21 @@ import { fieldErrors } from '../../shared/http/problem.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
+import { retry } from '../../shared/retry.ts';
 import { applyConsent, consentWarnings } from './consent.ts';
 import { contactEventData } from './event-data.ts';
+import type { UniqueKind } from './items.ts';
 import { contactListing, contactMatches } from './listing.ts';
 import { newContact } from './new-contact.ts';
-import { type ContactConflict, type ContactRepository, ContactWriteConflict } from './repository.ts';
+import type { ContactConflict, ContactRepository } from './repository.ts';
 import type { contactRoutes } from './routes.ts';
 import { type Contact, type ContactInput, type ContactPatch, createContactBody } from './schemas.ts';
 import { type ContactSettingsStore, contactSettingsStore } from './settings.ts';
 
-const conflictField: Partial<Record<ContactConflict, string>> = { EMAIL: 'email', PHONE: 'phone', EXT: 'externalId' };
+const conflictField = { EMAIL: 'email', PHONE: 'phone', EXT: 'externalId' } as const satisfies Record<UniqueKind, keyof Contact>;
+/** A write that lost to a change meanwhile, and may be retried on fresh data because the caller named no version. */
+const lostRace = (error: unknown, ifMatch: number | undefined) =>
+  ifMatch === undefined && isWriteConflict<ContactConflict>(error, 'VERSION');
 const maxWriteAttempts = 3;
 
 /** A contact as a write answers it: with `warnings` when the body named consent purposes no sender knows. */
@@ -30,70 +37,92 @@ const withWarnings = (body: { consent?: ContactInput['consent'] }, contact: Cont
 const inBatch = (errors: Record<string, string[]>, index: number) =>
   Object.fromEntries(Object.entries(errors).map(([field, messages]) => [field.replace(/^body\./, `contacts.${index}.`), messages]));
 
+/** A change to one contact by `actor`: what PATCH /contacts/{id} and contactsApi.update both do. */
+export interface ContactUpdate {
+  tenantId: string;
+  id: string;
+  patch: ContactPatch;
+  actor: Actor;
+  /** The version the caller read (If-Match): a change meanwhile answers 412 instead of being retried. */
+  ifMatch?: number;
+}
+
+/** Where a consent change a write makes is recorded as coming from, unless the change names its own source. */
+const consentSource = (actor: Actor) => `api:${actorId(actor)}`;
+
 export const contactService = (repo: ContactRepository, settings: ContactSettingsStore = contactSettingsStore) => {
   /** Turns a collision into the answer a client can act on: 409 with the existing id, 412 or 422. */
   const explain = async (error: unknown, tenantId: string, c: Contact, ifMatch?: number): Promise<never> => {
-    if (!(error instanceof ContactWriteConflict)) throw error;
-    const field = conflictField[error.reason];
-    if (field) {
-      const kind = error.reason as 'EMAIL' | 'PHONE' | 'EXT';
-      const existingId = await repo.idByUnique(tenantId, kind, String(c[field as keyof Contact]));
+    if (!isWriteConflict<ContactConflict>(error)) throw error;
+    const reason = error.reason;
+    if (reason === 'EMAIL' || reason === 'PHONE' || reason === 'EXT') {
+      const field = conflictField[reason];
+      const existingId = await repo.idByUnique(tenantId, reason, String(c[field]));
       throw conflict(`a contact with this ${field} already exists`, { existingId, field });
     }
-    if (error.reason === 'COMPANY')
+    if (reason === 'COMPANY')
       throw unprocessable('the company does not exist', { errors: { 'body.companyId': ['no company with this id'] } });
     if (ifMatch !== undefined) throw preconditionFailed();
     throw error;
   };
 
-  const create = async (input: ContactInput, ctx: RequestContext): Promise<Contact> => {
-    const contact = newContact(await withE164Phone(ctx.tenantId, input), `api:${ctx.userId}`, clock().now().toISOString());
+  const create = async (input: ContactInput, tenantId: string, actor: Actor): Promise<Contact> => {
+    const contact = newContact(await withE164Phone(tenantId, input), consentSource(actor), clock().now().toISOString());
     try {
-      await repo.create(ctx.tenantId, contact, domainEvent(ctx.tenantId, 'contact.created', contactEventData(contact)));
+      await repo.create(tenantId, contact, domainEvent(tenantId, 'contact.created', contactEventData(contact)));
     } catch (error) {
-      return explain(error, ctx.tenantId, contact);
+      return explain(error, tenantId, contact);
     }
     return contact;
   };
 
   /** Read-modify-write guarded by the version; without If-Match a lost race is retried on fresh data. */
-  const update = async (tenantId: string, id: string, input: ContactPatch, ctx: RequestContext, ifMatch?: number): Promise<Contact> => {
+  const update = async ({ tenantId, id, patch: input, actor, ifMatch }: ContactUpdate): Promise<Contact> => {
     const patch = await withE164Phone(tenantId, input);
-    for (let attempt = 1; ; attempt++) {
-      const before = await repo.get(tenantId, id, true);
-      if (!before) throw notFound('contact');
-      if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
-      const now = clock().now().toISOString();
-      const after = { ...applyPatch(before, patch, now, ['consent']), ...applyConsent(before, patch.consent, `api:${ctx.userId}`, now) };
-      const changed = changedFields(before, after);
-      if (!changed.length) return before;
-      try {
-        await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...contactEventData(after), changed }));
-        return after;
-      } catch (error) {
-        const lostRace = error instanceof ContactWriteConflict && error.reason === 'VERSION' && ifMatch === undefined;
-        if (!lostRace || attempt >= maxWriteAttempts) return explain(error, tenantId, after, ifMatch);
-      }
-    }
+    return retry(
+      async () => {
+        const before = await repo.get(tenantId, id, true);
+        if (!before) throw notFound('contact');
+        if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
+        const now = clock().now().toISOString();
+        const after: Contact = {
+          ...applyPatch(before, patch, now, ['consent']),
+          ...applyConsent(before, patch.consent, consentSource(actor), now),
+        };
+        const changed = changedFields(before, after);
+        if (!changed.length) return before;
+        try {
+          await repo.update(tenantId, before, after, domainEvent(tenantId, 'contact.updated', { ...contactEventData(after), changed }));
+          return after;
+        } catch (error) {
+          if (lostRace(error, ifMatch)) throw error;
+          return explain(error, tenantId, after, ifMatch);
+        }
+      },
+      { attempts: maxWriteAttempts, retryOn: (error) => lostRace(error, ifMatch) },
+    );
   };
 
   /** Create-or-update keyed by a unique field; a create that loses a race to the same key becomes an update. */
   const upsert = async (kind: 'EMAIL' | 'EXT', key: Partial<ContactInput>, body: ContactInput, ctx: RequestContext, ifMatch?: number) => {
     const value = String(key.email ?? key.externalId);
-    for (let attempt = 1; ; attempt++) {
-      const existingId = await repo.idByUnique(ctx.tenantId, kind, value);
-      if (existingId) return new Reply(200, withWarnings(body, await update(ctx.tenantId, existingId, { ...body, ...key }, ctx, ifMatch)));
-      try {
-        return new Reply(201, withWarnings(body, await create({ ...body, ...key }, ctx)));
-      } catch (error) {
-        const raced = (error as { extra?: { field?: string } }).extra?.field === (kind === 'EMAIL' ? 'email' : 'externalId');
-        if (!raced || attempt >= maxWriteAttempts) throw error;
-      }
-    }
+    const actor = userActor(ctx.userId);
+    return retry(
+      async () => {
+        const existingId = await repo.idByUnique(ctx.tenantId, kind, value);
+        if (existingId)
+          return new Reply(
+            200,
+            withWarnings(body, await update({ tenantId: ctx.tenantId, id: existingId, patch: { ...body, ...key }, actor, ifMatch })),
+          );
+        return new Reply(201, withWarnings(body, await create({ ...body, ...key }, ctx.tenantId, actor)));
+      },
+      { attempts: maxWriteAttempts, retryOn: (error) => error instanceof DomainError && error.extra.field === conflictField[kind] },
+    );
   };
 
   const service: ServiceFor<typeof contactRoutes, RequestContext> = {
-    createContact: async ({ body }, ctx) => withWarnings(body, await create(body, ctx)),
+    createContact: async ({ body }, ctx) => withWarnings(body, await create(body, ctx.tenantId, userActor(ctx.userId))),
 
     async batchCreateContacts({ body }, ctx) {
       const results = await mapLimited(body.contacts, 10, async (raw, index) => {
@@ -101,7 +130,12 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
         if (!parsed.success) return { index, status: 400, errors: fieldErrors(parsed.error, `contacts.${index}`) };
         try {
           const warnings = consentWarnings(parsed.data.consent);
-          return { index, status: 201, id: (await create(parsed.data, ctx)).id, ...(warnings.length ? { warnings } : {}) };
+          return {
+            index,
+            status: 201,
+            id: (await create(parsed.data, ctx.tenantId, userActor(ctx.userId))).id,
+            ...(warnings.length ? { warnings } : {}),
+          };
         } catch (error) {
           const extra = (error as { extra?: { existingId?: string; errors?: Record<string, string[]> } }).extra;
           if (extra?.existingId) return { index, status: 409, existingId: extra.existingId };
@@ -140,7 +174,8 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
       return contact;
     },
 
-    updateContact: async ({ params, body, ifMatch }, ctx) => withWarnings(body, await update(ctx.tenantId, params.id, body, ctx, ifMatch)),
+    updateContact: async ({ params, body, ifMatch }, ctx) =>
+      withWarnings(body, await update({ tenantId: ctx.tenantId, id: params.id, patch: body, actor: userActor(ctx.userId), ifMatch })),
 
     async deleteContact({ params, ifMatch }, ctx) {
       const contact = await repo.get(ctx.tenantId, params.id, true);
@@ -199,5 +234,5 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
     throw invalid('the phone number is not valid', { 'body.phone': [why] });
   };
 
-  return service;
+  return { ...service, update };
 };

@@ -1,9 +1,9 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { PhoneRegion } from '../../shared/domain/normalize.ts';
+import { contactKeys, settingsItem } from './items.ts';
 
 /** A tenant's contact settings; a tenant that never set them has none of them. */
 export interface ContactSettings {
@@ -13,7 +13,7 @@ export interface ContactSettings {
 
 export const contactSettingsStore = {
   async get(tenantId: string): Promise<ContactSettings> {
-    const item = await getItem(keys.contactSettings(tenantId));
+    const item = await getItem(contactKeys.settings(tenantId));
     return item?.defaultRegion ? { defaultRegion: item.defaultRegion as PhoneRegion } : {};
   },
 
@@ -21,7 +21,7 @@ export const contactSettingsStore = {
     await db().send(
       new PutCommand({
         TableName: tableNameFromEnv(),
-        Item: { ...keys.contactSettings(tenantId), entity: 'CONTACT_SETTINGS', ...settings, updatedAt },
+        Item: settingsItem(tenantId, { ...settings }, updatedAt),
       }),
     );
     return settings;

@@ -1,6 +1,6 @@
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../shared/db/keys.ts';
 import { nameTerms } from '../../shared/domain/normalize.ts';
+import { contactKeys } from './items.ts';
 import type { Contact } from './schemas.ts';
 
 /** Where a contact listing reads: the whole list, a company, an owner, a stage, the update feed, a name prefix or a tag. */
@@ -41,12 +41,12 @@ const searchSource = (partition: string, prefix: string, entries: SourceQuery['e
 });
 
 export const contactSources: { [K in ContactSource['kind']]: (tenantId: string, s: SourceOf<K>) => SourceQuery } = {
-  all: (tenantId) => onIndex('GSI1', keys.contactListPartition(tenantId)),
-  company: (tenantId, s) => onIndex('GSI2', keys.companyMemberPartition(tenantId, s.companyId)),
-  owner: (tenantId, s) => onIndex('GSI1', keys.contactByOwnerPartition(tenantId, s.ownerId), anyEntry),
-  stage: (tenantId, s) => onIndex('GSI2', keys.contactByStagePartition(tenantId, s.stage), anyEntry),
+  all: (tenantId) => onIndex('GSI1', contactKeys.listPartition(tenantId)),
+  company: (tenantId, s) => onIndex('GSI2', contactKeys.companyMemberPartition(tenantId, s.companyId)),
+  owner: (tenantId, s) => onIndex('GSI1', contactKeys.byOwnerPartition(tenantId, s.ownerId), anyEntry),
+  stage: (tenantId, s) => onIndex('GSI2', contactKeys.byStagePartition(tenantId, s.stage), anyEntry),
   updated: (tenantId, s) => {
-    const source = onIndex('GSI3', keys.contactUpdatePartition(tenantId), anyEntry);
+    const source = onIndex('GSI3', contactKeys.updatePartition(tenantId), anyEntry);
     if (!s.since) return source;
     return {
       ...source,
@@ -61,11 +61,11 @@ export const contactSources: { [K in ContactSource['kind']]: (tenantId: string, 
   // first of them (in a fixed order) stands for the contact, so a walk gives each contact once.
   // An entry the contact no longer has (renamed meanwhile) stands for nothing.
   name: (tenantId, s) =>
-    searchSource(keys.searchPartition(tenantId), `N#${s.prefix}`, (entry, c) => {
+    searchSource(contactKeys.searchPartition(tenantId), `N#${s.prefix}`, (entry, c) => {
       const matching = nameTerms(c.firstName, c.lastName)
         .filter((t) => t.startsWith(s.prefix))
         .sort();
       return matching[0] === termOf(entry);
     }),
-  tag: (tenantId, s) => searchSource(keys.searchPartition(tenantId), `G#${s.tag}#`, (_entry, c) => c.tags.includes(s.tag)),
+  tag: (tenantId, s) => searchSource(contactKeys.searchPartition(tenantId), `G#${s.tag}#`, (_entry, c) => c.tags.includes(s.tag)),
 };

@@ -1,12 +1,10 @@
 import { eventHandler } from '../../shared/events/subscriber.ts';
 import { contactRepository } from './repository.ts';
-import type { OrderSummary } from './schemas.ts';
 
 /** Keeps contacts' engagement times and recent orders current from facts other systems report. */
 export const handler = eventHandler('contacts', {
   'order.placed': async (event) => {
-    const contactId = String(event.data.contactId);
-    const { orderId, total, items } = event.data as Omit<OrderSummary, 'placedAt'>;
+    const { contactId, orderId, total, items } = event.data;
     await contactRepository.recordOrder(event.tenantId, contactId, {
       orderId,
       placedAt: event.occurredAt,
@@ -15,5 +13,5 @@ export const handler = eventHandler('contacts', {
     });
     await contactRepository.touch(event.tenantId, contactId, 'order', event.occurredAt);
   },
-  'contact.deleted': (event) => contactRepository.deleteOrders(event.tenantId, String(event.data.contactId)),
+  'contact.deleted': (event) => contactRepository.deleteOrders(event.tenantId, event.data.contactId),
 });

@@ -1,6 +1,6 @@
-import { keys } from '../../shared/db/keys.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { TransactItem } from '../../shared/db/transact.ts';
+import { contactKeys } from './items.ts';
 import type { Contact } from './schemas.ts';
 
 export type Engagement = 'activity' | 'order';
@@ -21,7 +21,7 @@ export const contactTouched = (tenantId: string, seen: Contact, kind: Engagement
     values[':at'] = at;
   }
   if (seen.lastEngagedAt < at) {
-    const { GSI3PK, GSI3SK } = keys.engagement(tenantId, seen.id, at);
+    const { GSI3PK, GSI3SK } = contactKeys.engagement(tenantId, seen.id, at);
     sets.push('lastEngagedAt = :at', 'GSI3PK = :gpk', 'GSI3SK = :gsk');
     Object.assign(values, { ':at': at, ':gpk': GSI3PK, ':gsk': GSI3SK });
   }
@@ -29,7 +29,7 @@ export const contactTouched = (tenantId: string, seen: Contact, kind: Engagement
   return {
     Update: {
       TableName: tableNameFromEnv(),
-      Key: keys.contact(tenantId, seen.id),
+      Key: contactKeys.contact(tenantId, seen.id),
       UpdateExpression: `SET ${sets.join(', ')}`,
       ConditionExpression: '#v = :seen',
       ExpressionAttributeNames: { '#v': 'version' },
@@ -39,5 +39,9 @@ export const contactTouched = (tenantId: string, seen: Contact, kind: Engagement
 };
 
 export const contactExists = (tenantId: string, contactId: string): TransactItem => ({
-  ConditionCheck: { TableName: tableNameFromEnv(), Key: keys.contact(tenantId, contactId), ConditionExpression: 'attribute_exists(PK)' },
+  ConditionCheck: {
+    TableName: tableNameFromEnv(),
+    Key: contactKeys.contact(tenantId, contactId),
+    ConditionExpression: 'attribute_exists(PK)',
+  },
 });

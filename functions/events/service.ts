@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem } from '../../shared/db/query.ts';
-import { putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { isWriteConflict, labelled, putNew, transact } from '../../shared/db/transact.ts';
 import { unprocessable } from '../../shared/errors.ts';
 import type { EventData } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
@@ -9,8 +8,12 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { contactExists } from '../contacts/timeline-link.ts';
+import { contactsApi } from '../contacts/api.ts';
+import { eventKeys, sourceGuardItem } from './items.ts';
 import type { eventRoutes } from './routes.ts';
+
+/** The contact the event names does not exist (`CONTACT`), or its source id was published already (`SOURCE_ID`). */
+type IngestConflict = 'CONTACT' | 'SOURCE_ID';
 
 /**
  * Ingest: the event goes to the outbox in one transaction with a check that
@@ -23,19 +26,21 @@ export const eventService: ServiceFor<typeof eventRoutes, RequestContext> = {
   async ingestEvent({ body }, ctx) {
     const occurredAt = body.occurredAt ? new Date(body.occurredAt) : clock().now();
     const event = domainEvent(ctx.tenantId, body.type, body.data as EventData<typeof body.type>, occurredAt);
-    const guardKey = body.sourceId ? keys.unique(ctx.tenantId, 'EVENT', `${body.type}#${body.sourceId}`) : undefined;
     const bodyHash = fingerprint(body);
-    const items = [
-      contactExists(ctx.tenantId, body.data.contactId),
-      ...(guardKey ? [putNew({ ...guardKey, entity: 'UNIQUE', eventId: event.id, bodyHash })] : []),
-    ];
+    const guard = body.sourceId ? sourceGuardItem(ctx.tenantId, body.type, body.sourceId, event.id, bodyHash) : undefined;
     try {
-      await writeWithEvents(items, [event]);
+      await transact<IngestConflict>(
+        [
+          labelled('CONTACT', contactsApi.transactItems.exists(ctx.tenantId, body.data.contactId)),
+          ...(guard ? [labelled('SOURCE_ID' as const, putNew(guard))] : []),
+        ],
+        [event],
+      );
     } catch (error) {
-      if (!(error instanceof TransactionConflict)) throw error;
-      if (error.failed.includes(0))
+      if (!isWriteConflict<IngestConflict>(error)) throw error;
+      if (error.reason === 'CONTACT')
         throw unprocessable('the contact does not exist', { errors: { 'body.data.contactId': ['no contact with this id'] } });
-      const first = guardKey && (await getItem(guardKey, true));
+      const first = body.sourceId ? await getItem(eventKeys.sourceGuard(ctx.tenantId, body.type, body.sourceId), true) : undefined;
       // Guards written before hashes were kept have none: they still answer as duplicates.
       if (first?.bodyHash !== undefined && first.bodyHash !== bodyHash) {
         throw unprocessable('this sourceId was already used with another payload; send the new fact with a new sourceId', {

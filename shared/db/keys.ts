@@ -6,74 +6,6 @@
 const t = (tenantId: string) => `T#${tenantId}`;
 
 export const keys = {
-  contact: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#C#${id}`, SK: 'C' }),
-  /** GSI1: every contact of a tenant, oldest first (ULIDs sort by creation). */
-  contactList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#C`, GSI1SK: id }),
-  contactListPartition: (tenantId: string) => `${t(tenantId)}#C`,
-  /** GSI2: a company's contacts. */
-  companyMember: (tenantId: string, companyId: string, contactId: string) => ({
-    GSI2PK: `${t(tenantId)}#CO#${companyId}#C`,
-    GSI2SK: contactId,
-  }),
-  companyMemberPartition: (tenantId: string, companyId: string) => `${t(tenantId)}#CO#${companyId}#C`,
-
-  /** GSI3: contacts by the day they last engaged (created, an activity or an order); a win-back sweep reads one day per query. */
-  engagement: (tenantId: string, contactId: string, at: string) => ({
-    GSI3PK: `${t(tenantId)}#ENG#${at.slice(0, 10)}`,
-    GSI3SK: `${at}#${contactId}`,
-  }),
-  engagementPartition: (tenantId: string, day: string) => `${t(tenantId)}#ENG#${day}`,
-
-  /**
-   * A contact's listing entry, beside it and rewritten with it (one item, so one
-   * more write per change): GSI1 by owner, GSI2 by lifecycle stage, GSI3 by last
-   * update. When the contact is deleted it becomes its deletion record.
-   */
-  contactFacets: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#C#${id}`, SK: 'F' }),
-  contactByOwner: (tenantId: string, ownerId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#C#OWNER#${ownerId}`, GSI1SK: id }),
-  contactByOwnerPartition: (tenantId: string, ownerId: string) => `${t(tenantId)}#C#OWNER#${ownerId}`,
-  contactByStage: (tenantId: string, stage: string, id: string) => ({ GSI2PK: `${t(tenantId)}#C#STAGE#${stage}`, GSI2SK: id }),
-  contactByStagePartition: (tenantId: string, stage: string) => `${t(tenantId)}#C#STAGE#${stage}`,
-  /** GSI3: contacts by last update, oldest first (incremental sync). */
-  contactUpdate: (tenantId: string, updatedAt: string, id: string) => ({ GSI3PK: `${t(tenantId)}#C#UPD`, GSI3SK: `${updatedAt}#${id}` }),
-  contactUpdatePartition: (tenantId: string) => `${t(tenantId)}#C#UPD`,
-  /** GSI3: deleted contacts by deletion time, so a sync client sees deletes; kept for `contactDeletionDays`. */
-  contactDeletion: (tenantId: string, deletedAt: string, id: string) => ({ GSI3PK: `${t(tenantId)}#C#DEL`, GSI3SK: `${deletedAt}#${id}` }),
-  contactDeletionPartition: (tenantId: string) => `${t(tenantId)}#C#DEL`,
-
-  company: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#CO#${id}`, SK: 'CO' }),
-  companyList: (tenantId: string, id: string) => ({ GSI1PK: `${t(tenantId)}#CO`, GSI1SK: id }),
-  companyListPartition: (tenantId: string) => `${t(tenantId)}#CO`,
-  /** GSI2: companies by folded name, for name-prefix search. */
-  companyName: (tenantId: string, foldedName: string, id: string) => ({ GSI2PK: `${t(tenantId)}#CO#NAME`, GSI2SK: `${foldedName}#${id}` }),
-  companyNamePartition: (tenantId: string) => `${t(tenantId)}#CO#NAME`,
-
-  /** Timeline entries live in their contact's partition, newest first by id (ULID of the activity time). */
-  activity: (tenantId: string, contactId: string, id: string) => ({ PK: `${t(tenantId)}#C#${contactId}`, SK: `A#${id}` }),
-  activityPrefix: 'A#',
-  /** A contact's orders (from order.placed), in its partition after its own item; newest first for `recentOrders` in templates. */
-  order: (tenantId: string, contactId: string, placedAt: string, orderId: string) => ({
-    PK: `${t(tenantId)}#C#${contactId}`,
-    SK: `O#${placedAt}#${orderId}`,
-  }),
-  orderPrefix: 'O#',
-  /** GSI2: a company's timeline. */
-  companyActivity: (tenantId: string, companyId: string, id: string) => ({
-    GSI2PK: `${t(tenantId)}#CO#${companyId}#A`,
-    GSI2SK: id,
-  }),
-  companyActivityPartition: (tenantId: string, companyId: string) => `${t(tenantId)}#CO#${companyId}#A`,
-
-  /** Uniqueness guards, written in the same transaction as their entity. */
-  unique: (tenantId: string, kind: UniqueKind, value: string) => ({ PK: `${t(tenantId)}#U#${kind}#${value}`, SK: 'U' }),
-
-  /** Search terms of contacts: one partition per tenant, prefix queries on SK. */
-  search: (tenantId: string, field: SearchField, term: string, contactId: string) => ({
-    PK: `${t(tenantId)}#S`,
-    SK: `${field}#${term}#${contactId}`,
-  }),
-  searchPartition: (tenantId: string) => `${t(tenantId)}#S`,
-
   outbox: (tenantId: string, eventId: string) => ({ PK: `${t(tenantId)}#O#${eventId}`, SK: 'O' }),
   idempotency: (tenantId: string, key: string) => ({ PK: `${t(tenantId)}#I#${key}`, SK: 'I' }),
 
@@ -116,8 +48,6 @@ export const keys = {
   templateListPartition: (tenantId: string) => `${t(tenantId)}#TPL`,
   /** A tenant's messaging settings (sender, quiet hours, frequency caps): GetItem. */
   messagingSettings: (tenantId: string) => ({ PK: `${t(tenantId)}#MSET`, SK: 'MSET' }),
-  /** A tenant's contact settings (default phone region): GetItem. */
-  contactSettings: (tenantId: string) => ({ PK: `${t(tenantId)}#CSET`, SK: 'CSET' }),
 
   // --- journeys ---
   /** A journey's head (current definition and status): GetItem by id. */
@@ -190,23 +120,8 @@ export const keys = {
   taskDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#TKD#${dedupeKey}`, SK: 'TKD' }),
 } as const;
 
-export type UniqueKind = 'EMAIL' | 'PHONE' | 'EXT' | 'DOMAIN' | 'EVENT';
-export type SearchField = 'N' | 'G';
-
-/** Days a deleted contact's record stays listed for sync clients. */
-export const contactDeletionDays = 30;
-
 /** Item type marker stored on every item; the stream filter and tests key on it. */
 export const entityTypes = [
-  'CONTACT',
-  'CONTACT_FACETS',
-  'CONTACT_DELETION',
-  'CONTACT_SETTINGS',
-  'ORDER',
-  'COMPANY',
-  'ACTIVITY',
-  'UNIQUE',
-  'SEARCH',
   'OUTBOX',
   'IDEMPOTENCY',
   'MESSAGE',

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
+import { contactKeys } from '../../functions/contacts/items.ts';
 import { httpContexts, routes } from '../../functions/routes.ts';
 import { recurringJobs } from '../../functions/schedules.ts';
 import { subscriptions } from '../../functions/subscriptions.ts';
@@ -14,7 +15,6 @@ import { addNagChecks } from '../../infra/aws/nag.ts';
 import { dailyAt, RecurringJobs } from '../../infra/aws/recurring-jobs.ts';
 import { readSettings } from '../../infra/aws/settings.ts';
 import { RapportStack } from '../../infra/stack.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { table as tableDefinition } from '../../shared/db/table.ts';
 import { domainEvent, outboxItem } from '../../shared/events/outbox.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
@@ -249,7 +249,7 @@ describe('RapportStack (dev, Cognito user pool)', () => {
     const outbox = outboxItem(domainEvent('acme', 'contact.deleted', { contactId: 'c1' }));
     expect(matchesPattern(pattern, record('INSERT', outbox))).toBe(true);
     expect(matchesPattern(pattern, record('MODIFY', outbox))).toBe(false);
-    expect(matchesPattern(pattern, record('INSERT', { ...keys.contact('acme', 'c1'), entity: 'CONTACT' }))).toBe(false);
+    expect(matchesPattern(pattern, record('INSERT', { ...contactKeys.contact('acme', 'c1'), entity: 'CONTACT' }))).toBe(false);
   });
 
   it('lets only the relay publish to the bus', () => {

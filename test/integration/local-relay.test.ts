@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { companyKeys } from '../../functions/companies/items.ts';
+import { contactKeys } from '../../functions/contacts/items.ts';
 import type { BusEvent } from '../../infra/local/bus.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { put, writeWithEvents } from '../../shared/db/transact.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { useTestRuntime } from '../support/runtime.ts';
@@ -22,7 +23,7 @@ describe('outbox relay in the embedded runtime', () => {
       tags: [],
       consent: {},
     });
-    await writeWithEvents([put({ ...keys.contact(tenant, 'c-1'), entity: 'CONTACT', firstName: '张伟' })], [event]);
+    await writeWithEvents([put({ ...contactKeys.contact(tenant, 'c-1'), entity: 'CONTACT', firstName: '张伟' })], [event]);
     await rt.settle();
     await rt.settle(); // nothing more arrives on a second look
     stop();
@@ -45,7 +46,7 @@ describe('outbox relay in the embedded runtime', () => {
     const tenant = `quiet-${randomUUID().slice(0, 8)}`;
     const seen: BusEvent[] = [];
     const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && seen.push(e));
-    await writeWithEvents([put({ ...keys.company(tenant, 'co-2'), entity: 'COMPANY', name: 'Quiet' })], []);
+    await writeWithEvents([put({ ...companyKeys.company(tenant, 'co-2'), entity: 'COMPANY', name: 'Quiet' })], []);
     await rt.settle();
     stop();
     expect(seen).toEqual([]);
