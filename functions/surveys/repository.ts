@@ -1,12 +1,12 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteQueried } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { SendOutcome } from '../messaging/schemas.ts';
+import { surveyKeys as keys, surveyEntities } from './items.ts';
 import type { SurveyResponse, SurveySend } from './schemas.ts';
 
 /** Another send already holds this dedupe key. */
@@ -17,7 +17,7 @@ export class SurveyAlreadyAnswered extends Error {}
 const sendItem = (tenantId: string, s: SurveySend) => ({
   ...keys.surveySend(tenantId, s.id),
   ...keys.contactSurvey(tenantId, s.contactId, s.id),
-  entity: 'SURVEY_SEND',
+  entity: surveyEntities.send,
   ...s,
 });
 
@@ -49,7 +49,10 @@ export const surveyRepository = {
   async create(tenantId: string, s: SurveySend) {
     try {
       await writeWithEvents(
-        [putNew(sendItem(tenantId, s)), putNew({ ...keys.surveyDedupe(tenantId, s.dedupeKey), entity: 'SURVEY_DEDUPE', sendId: s.id })],
+        [
+          putNew(sendItem(tenantId, s)),
+          putNew({ ...keys.surveyDedupe(tenantId, s.dedupeKey), entity: surveyEntities.dedupeGuard, sendId: s.id }),
+        ],
         [],
       );
     } catch (error) {

@@ -1,10 +1,10 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { atVersion, put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { contactExists } from '../contacts/timeline-link.ts';
+import { taskKeys as keys, taskEntities } from './items.ts';
 import type { Task, TaskStatus } from './schemas.ts';
 
 /** What a failed task write collided with. */
@@ -18,7 +18,7 @@ const taskItem = (tenantId: string, t: Task) => ({
   ...keys.task(tenantId, t.id),
   ...keys.ownerTask(tenantId, t.status, t.ownerId, t.dueAt, t.id),
   ...keys.contactTask(tenantId, t.contactId, t.id),
-  entity: 'TASK',
+  entity: taskEntities.task,
   ...t,
 });
 
@@ -78,7 +78,7 @@ export const taskRepository = {
         ['VERSION', putNew(taskItem(tenantId, t))],
         ['CONTACT', contactExists(tenantId, t.contactId)],
         ...(t.dedupeKey
-          ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: 'TASK_DEDUPE', taskId: t.id })] as const]
+          ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: taskEntities.dedupeGuard, taskId: t.id })] as const]
           : []),
       ],
       [domainEvent(tenantId, 'task.created', eventData(t))],
