@@ -3,7 +3,7 @@ import { invalid } from '../../shared/errors.ts';
 import { fieldErrors } from '../../shared/http/problem.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { SendOutcome, SendRequest } from '../messaging/schemas.ts';
+import type { SendOutcome, SendRequest } from '../messaging/api.ts';
 import { surveyEmail } from './email.ts';
 import { surveyUrl } from './link.ts';
 import { SurveyDedupeConflict, type SurveyRepository } from './repository.ts';

@@ -5,7 +5,7 @@ import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
-import type { SendOutcome } from '../messaging/schemas.ts';
+import type { SendOutcome } from '../messaging/api.ts';
 import { surveyKeys as keys, surveyEntities } from './items.ts';
 import type { SurveyResponse, SurveySend } from './schemas.ts';
 

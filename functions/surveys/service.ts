@@ -5,12 +5,15 @@ import { brokenLink } from '../../shared/http/html-page.ts';
 import type { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import type { ContactLookup } from '../activities/timeline.ts';
+import type { Contact } from '../contacts/api.ts';
 import { readSurveyLink } from './link.ts';
 import { noticePage, surveyForm } from './page.ts';
 import { SurveyAlreadyAnswered, type SurveyRepository } from './repository.ts';
 import type { surveyRoutes } from './routes.ts';
 import { maxCommentChars, type SurveySend, scales } from './schemas.ts';
+
+/** A contact by id, to tell an unknown contact from one without surveys. */
+export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
 
 const alreadyAnswered = (status: number) =>
   noticePage(status, 'Thank you!', 'You have already answered this survey, so there is nothing more to do.');

@@ -1,11 +1,13 @@
 import { notFound, unprocessable } from '../../shared/errors.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { ContactLookup } from '../activities/timeline.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
 import { nextBusinessDay } from './business-day.ts';
 import { type TaskRepository, TaskWriteConflict, taskRepository } from './repository.ts';
 import type { Task } from './schemas.ts';
+
+/** A contact by id, read strongly consistent: a task is never given to a contact that does not exist. */
+export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
 
 /** A task for a contact's owner, as other contexts (the journey engine) ask for one. */
 export interface CreateTaskRequest {
@@ -75,7 +77,7 @@ export const taskCreator =
 
 /** Creates a task for the contact's owner; idempotent by dedupeKey. */
 export const createTask = (request: CreateTaskRequest): Promise<Task> =>
-  taskCreator(taskRepository, (tenantId, id) => contactRepository.get(tenantId, id, true))({
+  taskCreator(taskRepository, (tenantId, contactId) => contactsApi.get({ tenantId, contactId }))({
     ...request,
     createdBy: request.journeyId ? `journey:${request.journeyId}` : 'system',
   });

@@ -3,7 +3,7 @@ import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { atVersion, put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
-import { contactExists } from '../contacts/timeline-link.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { taskKeys as keys, taskEntities } from './items.ts';
 import type { Task, TaskStatus } from './schemas.ts';
 
@@ -76,7 +76,7 @@ export const taskRepository = {
     await write(
       [
         ['VERSION', putNew(taskItem(tenantId, t))],
-        ['CONTACT', contactExists(tenantId, t.contactId)],
+        ['CONTACT', contactsApi.transactItems.exists(tenantId, t.contactId)],
         ...(t.dedupeKey
           ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: taskEntities.dedupeGuard, taskId: t.id })] as const]
           : []),
