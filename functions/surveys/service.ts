@@ -1,3 +1,4 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { notFound } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
@@ -8,7 +9,7 @@ import { clock } from '../../shared/ports/clock.ts';
 import type { Contact } from '../contacts/api.ts';
 import { readSurveyLink } from './link.ts';
 import { noticePage, surveyForm } from './page.ts';
-import { SurveyAlreadyAnswered, type SurveyRepository } from './repository.ts';
+import type { SurveyRepository } from './repository.ts';
 import type { surveyRoutes } from './routes.ts';
 import { maxCommentChars, type SurveySend, scales } from './schemas.ts';
 
@@ -77,7 +78,7 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
       try {
         await repo.respond(tenantId, send.id, { score, comment, respondedAt }, event);
       } catch (error) {
-        if (error instanceof SurveyAlreadyAnswered) return alreadyAnswered(409);
+        if (isWriteConflict(error, 'ANSWERED')) return alreadyAnswered(409);
         throw error;
       }
       return noticePage(200, 'Thank you!', 'Your answer has been recorded. It helps us do better.');

@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SendOutcome, SendRequest } from '../../functions/messaging/schemas.ts';
 import { surveyDispatcher } from '../../functions/surveys/dispatch.ts';
 import { readSurveyLink } from '../../functions/surveys/link.ts';
-import { SurveyDedupeConflict, type SurveyRepository } from '../../functions/surveys/repository.ts';
+import type { SurveyRepository } from '../../functions/surveys/repository.ts';
 import type { SurveySend } from '../../functions/surveys/schemas.ts';
+import { WriteConflict } from '../../shared/db/transact.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { systemClock, useClock } from '../../shared/ports/clock.ts';
 
@@ -23,7 +24,7 @@ const memoryRepo = () => {
   const guards = new Map<string, string>();
   const repo = {
     async create(_t: string, send: SurveySend) {
-      if (guards.has(send.dedupeKey)) throw new SurveyDedupeConflict();
+      if (guards.has(send.dedupeKey)) throw new WriteConflict('DEDUPE', ['DEDUPE']);
       sends.set(send.id, structuredClone(send));
       guards.set(send.dedupeKey, send.id);
     },

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Contact } from '../../functions/contacts/schemas.ts';
 import { taskCreator } from '../../functions/tasks/create.ts';
-import { type TaskRepository, TaskWriteConflict } from '../../functions/tasks/repository.ts';
+import type { TaskRepository } from '../../functions/tasks/repository.ts';
 import type { Task } from '../../functions/tasks/schemas.ts';
 import { patchTask } from '../../functions/tasks/service.ts';
+import { WriteConflict } from '../../shared/db/transact.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { systemClock, useClock } from '../../shared/ports/clock.ts';
 
@@ -18,7 +19,7 @@ const memoryRepo = () => {
     get: async (_t: string, id: string) => tasks.get(id),
     byDedupeKey: async (_t: string, key: string) => (guards.has(key) ? tasks.get(guards.get(key)!) : undefined),
     async create(_t: string, task: Task) {
-      if (task.dedupeKey && guards.has(task.dedupeKey)) throw new TaskWriteConflict('DEDUPE');
+      if (task.dedupeKey && guards.has(task.dedupeKey)) throw new WriteConflict('DEDUPE', ['DEDUPE']);
       tasks.set(task.id, task);
       if (task.dedupeKey) guards.set(task.dedupeKey, task.id);
     },
@@ -89,7 +90,7 @@ describe('createTask', () => {
         raced = true;
         tasks.set(winner.id, winner);
         guards.set('run1.s2', winner.id);
-        throw new TaskWriteConflict('DEDUPE');
+        throw new WriteConflict('DEDUPE', ['DEDUPE']);
       },
     } as TaskRepository;
     expect(await taskCreator(racing, async () => contact({ ownerId: 'rep-7' }))({ ...request, dedupeKey: 'run1.s2' })).toBe(winner);
