@@ -18,6 +18,25 @@ import type { SurveyResponse, SurveySend } from './schemas.ts';
  */
 export type SurveyConflict = 'DEDUPE' | 'SEND' | 'ANSWERED';
 
+/** DynamoDB access for survey sends and their responses. */
+export interface SurveyRepository {
+  get(tenantId: string, id: string, consistent?: boolean): Promise<SurveySend | undefined>;
+  /** The send a dedupe key created, if any (strongly consistent). */
+  byDedupeKey(tenantId: string, dedupeKey: string): Promise<SurveySend | undefined>;
+  /** Stores a new send with its dedupe guard; WriteConflict `DEDUPE` when the key already created a send. */
+  create(tenantId: string, send: SurveySend): Promise<void>;
+  /** What messaging did with the email. */
+  recordOutcome(tenantId: string, id: string, outcome: SendOutcome, at: string): Promise<void>;
+  /** Stores the one response with its event; WriteConflict `ANSWERED` when the send was answered before or is gone. */
+  respond(tenantId: string, id: string, response: SurveyResponse, event: DomainEvent): Promise<void>;
+  /** Notes the timeline entry made for the response; false if one was noted before. */
+  linkActivity(tenantId: string, id: string, activityId: string): Promise<boolean>;
+  /** A contact's sends, newest first. */
+  listByContact(tenantId: string, contactId: string, limit: number, cursor?: string): Promise<{ items: SurveySend[]; nextCursor?: string }>;
+  /** Removes every send of a contact with its dedupe guard; safe to repeat. */
+  deleteContactSurveys(tenantId: string, contactId: string): Promise<void>;
+}
+
 const dedupe = dedupeGuard(surveyEntities.dedupeGuard, 'sendId');
 
 const sendItem = (tenantId: string, s: SurveySend) => ({
@@ -37,7 +56,7 @@ const update = (tenantId: string, id: string, expression: string, condition: str
   ExpressionAttributeValues: { ...values, ':one': 1 },
 });
 
-export const surveyRepository = {
+export const surveyRepository: SurveyRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<SurveySend | undefined> {
     const item = await getItem(surveyKeys.surveySend(tenantId, id), consistent);
     return item && stripKeys<SurveySend>(item);
@@ -121,4 +140,3 @@ export const surveyRepository = {
     );
   },
 };
-export type SurveyRepository = typeof surveyRepository;

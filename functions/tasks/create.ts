@@ -5,6 +5,7 @@ import { newId } from '../../shared/ports/ids.ts';
 import { retry } from '../../shared/retry.ts';
 import { type Contact, contactsApi } from '../contacts/api.ts';
 import { nextBusinessDay } from './business-day.ts';
+import { taskCreated } from './events.ts';
 import { type TaskConflict, type TaskRepository, taskRepository } from './repository.ts';
 import type { Task } from './schemas.ts';
 
@@ -72,7 +73,7 @@ export const taskCreator =
           updatedAt: now.toISOString(),
         };
         try {
-          await repo.create(tenantId, task);
+          await repo.create(tenantId, task, taskCreated(tenantId, task));
           return task;
         } catch (error) {
           if (isWriteConflict(error, 'CONTACT')) throw notFound('contact');

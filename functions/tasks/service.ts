@@ -6,6 +6,7 @@ import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { retry } from '../../shared/retry.ts';
 import { type ContactLookup, taskCreator } from './create.ts';
+import { taskChanged, taskDeleted } from './events.ts';
 import type { TaskConflict, TaskRepository } from './repository.ts';
 import type { taskRoutes } from './routes.ts';
 import type { Task, TaskPatch } from './schemas.ts';
@@ -53,13 +54,13 @@ export const taskService = (repo: TaskRepository, findContact: ContactLookup) =>
       change(ctx.tenantId, params.id, ifMatch, async (before) => {
         const after = patchTask(before, body, clock().now().toISOString());
         if (!changedFields(before, after).length) return before;
-        await repo.update(ctx.tenantId, before, after);
+        await repo.update(ctx.tenantId, before, after, taskChanged(ctx.tenantId, before, after));
         return after;
       }),
 
     deleteTask: ({ params, ifMatch }, ctx) =>
       change(ctx.tenantId, params.id, ifMatch, async (task) => {
-        await repo.delete(ctx.tenantId, task);
+        await repo.delete(ctx.tenantId, task, taskDeleted(ctx.tenantId, task));
         return undefined;
       }),
   };
