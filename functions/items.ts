@@ -2,15 +2,19 @@ import { activityEntities } from './activities/items.ts';
 import { companyEntities } from './companies/items.ts';
 import { contactEntities } from './contacts/items.ts';
 import { eventEntities } from './events/items.ts';
+import { surveyEntities } from './surveys/items.ts';
+import { taskEntities } from './tasks/items.ts';
+
 /**
  * Every entity name stored in the table, by the context that owns it: one
  * line per context. The `entity` attribute of every item is one of these; the
  * kernel's own items (outbox, idempotency) are declared in shared/db/keys.ts.
  */
-
 export const entityCatalog = {
   contacts: contactEntities,
   companies: companyEntities,
   activities: activityEntities,
   events: eventEntities,
+  surveys: surveyEntities,
+  tasks: taskEntities,
 } as const satisfies Record<string, Record<string, string>>;

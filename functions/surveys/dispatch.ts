@@ -1,12 +1,13 @@
 import type * as z from 'zod';
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { invalid } from '../../shared/errors.ts';
 import { fieldErrors } from '../../shared/http/problem.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { SendOutcome, SendRequest } from '../messaging/schemas.ts';
+import type { SendOutcome, SendRequest } from '../messaging/api.ts';
 import { surveyEmail } from './email.ts';
 import { surveyUrl } from './link.ts';
-import { SurveyDedupeConflict, type SurveyRepository } from './repository.ts';
+import type { SurveyRepository } from './repository.ts';
 import { type SurveySend, surveyRequestSchema } from './schemas.ts';
 
 export type SurveyRequest = z.input<typeof surveyRequestSchema>;
@@ -38,7 +39,7 @@ export const surveyDispatcher =
     try {
       await repo.create(tenantId, fresh);
     } catch (error) {
-      const existing = error instanceof SurveyDedupeConflict ? await repo.byDedupeKey(tenantId, request.dedupeKey) : undefined;
+      const existing = isWriteConflict(error, 'DEDUPE') ? await repo.byDedupeKey(tenantId, request.dedupeKey) : undefined;
       if (!existing) throw error;
       if (existing.outcome) return { sendId: existing.id, outcome: existing.outcome };
       send = existing;

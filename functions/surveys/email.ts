@@ -1,4 +1,4 @@
-import type { Content } from '../messaging/schemas.ts';
+import type { Content } from '../messaging/api.ts';
 import { type SurveyKind, scales, scoresOf } from './schemas.ts';
 
 /**

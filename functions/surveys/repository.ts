@@ -1,65 +1,83 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteQueried } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { dedupeGuard } from '../../shared/db/dedupe-guard.ts';
+import { isConditionFailed } from '../../shared/db/errors.ts';
+import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { labelled, putNew, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
-import type { SendOutcome } from '../messaging/schemas.ts';
+import type { SendOutcome } from '../messaging/api.ts';
+import { surveyEntities, surveyKeys } from './items.ts';
 import type { SurveyResponse, SurveySend } from './schemas.ts';
 
-/** Another send already holds this dedupe key. */
-export class SurveyDedupeConflict extends Error {}
-/** The send was answered before (or no longer exists). */
-export class SurveyAlreadyAnswered extends Error {}
+/**
+ * Why a survey write was refused: `DEDUPE`, another send already holds the
+ * dedupe key; `SEND`, the send id is taken; `ANSWERED`, the send was answered
+ * before (or no longer exists).
+ */
+export type SurveyConflict = 'DEDUPE' | 'SEND' | 'ANSWERED';
+
+/** DynamoDB access for survey sends and their responses. */
+export interface SurveyRepository {
+  get(tenantId: string, id: string, consistent?: boolean): Promise<SurveySend | undefined>;
+  /** The send a dedupe key created, if any (strongly consistent). */
+  byDedupeKey(tenantId: string, dedupeKey: string): Promise<SurveySend | undefined>;
+  /** Stores a new send with its dedupe guard; WriteConflict `DEDUPE` when the key already created a send. */
+  create(tenantId: string, send: SurveySend): Promise<void>;
+  /** What messaging did with the email. */
+  recordOutcome(tenantId: string, id: string, outcome: SendOutcome, at: string): Promise<void>;
+  /** Stores the one response with its event; WriteConflict `ANSWERED` when the send was answered before or is gone. */
+  respond(tenantId: string, id: string, response: SurveyResponse, event: DomainEvent): Promise<void>;
+  /** Notes the timeline entry made for the response; false if one was noted before. */
+  linkActivity(tenantId: string, id: string, activityId: string): Promise<boolean>;
+  /** A contact's sends, newest first. */
+  listByContact(tenantId: string, contactId: string, limit: number, cursor?: string): Promise<{ items: SurveySend[]; nextCursor?: string }>;
+  /** Removes every send of a contact with its dedupe guard; safe to repeat. */
+  deleteContactSurveys(tenantId: string, contactId: string): Promise<void>;
+}
+
+const dedupe = dedupeGuard(surveyEntities.dedupeGuard, 'sendId');
 
 const sendItem = (tenantId: string, s: SurveySend) => ({
-  ...keys.surveySend(tenantId, s.id),
-  ...keys.contactSurvey(tenantId, s.contactId, s.id),
-  entity: 'SURVEY_SEND',
+  ...surveyKeys.surveySend(tenantId, s.id),
+  ...surveyKeys.contactSurvey(tenantId, s.contactId, s.id),
+  entity: surveyEntities.send,
   ...s,
 });
-
-const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 /** An update of a send that bumps its version; `#r` names its response. */
 const update = (tenantId: string, id: string, expression: string, condition: string, values: Record<string, unknown>) => ({
   TableName: tableNameFromEnv(),
-  Key: keys.surveySend(tenantId, id),
+  Key: surveyKeys.surveySend(tenantId, id),
   UpdateExpression: `${expression}, #v = #v + :one`,
   ConditionExpression: condition,
   ExpressionAttributeNames: { '#v': 'version', ...(`${expression} ${condition}`.includes('#r') ? { '#r': 'response' } : {}) },
   ExpressionAttributeValues: { ...values, ':one': 1 },
 });
 
-export const surveyRepository = {
+export const surveyRepository: SurveyRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<SurveySend | undefined> {
-    const item = await getItem(keys.surveySend(tenantId, id), consistent);
+    const item = await getItem(surveyKeys.surveySend(tenantId, id), consistent);
     return item && stripKeys<SurveySend>(item);
   },
 
   /** The send a dedupe key created, if any. */
   async byDedupeKey(tenantId: string, dedupeKey: string): Promise<SurveySend | undefined> {
-    const guard = await getItem(keys.surveyDedupe(tenantId, dedupeKey), true);
-    return guard ? this.get(tenantId, String(guard.sendId), true) : undefined;
+    const sendId = await dedupe.createdBy(surveyKeys.surveyDedupe(tenantId, dedupeKey));
+    return sendId ? this.get(tenantId, sendId, true) : undefined;
   },
 
-  /** One transaction: the send and the guard that makes its dedupe key unique. */
-  async create(tenantId: string, s: SurveySend) {
-    try {
-      await writeWithEvents(
-        [putNew(sendItem(tenantId, s)), putNew({ ...keys.surveyDedupe(tenantId, s.dedupeKey), entity: 'SURVEY_DEDUPE', sendId: s.id })],
-        [],
-      );
-    } catch (error) {
-      if (error instanceof TransactionConflict) throw new SurveyDedupeConflict();
-      throw error;
-    }
+  /** One transaction: the send and the guard that makes its dedupe key unique; WriteConflict `DEDUPE` when the key is taken. */
+  async create(tenantId: string, s: SurveySend): Promise<void> {
+    await transact<SurveyConflict>([
+      labelled('SEND', putNew(sendItem(tenantId, s))),
+      dedupe.claim(surveyKeys.surveyDedupe(tenantId, s.dedupeKey), s.id),
+    ]);
   },
 
   /** What messaging did with the email. */
-  async recordOutcome(tenantId: string, id: string, outcome: SendOutcome, at: string) {
+  async recordOutcome(tenantId: string, id: string, outcome: SendOutcome, at: string): Promise<void> {
     await db().send(
       new UpdateCommand(update(tenantId, id, 'SET outcome = :o, outcomeAt = :at', 'attribute_exists(PK)', { ':o': outcome, ':at': at })),
     );
@@ -67,18 +85,18 @@ export const surveyRepository = {
 
   /**
    * Stores the one response a send may have, with its event, in one
-   * transaction: the condition refuses a second answer, however close the two.
+   * transaction: the condition refuses a second answer, however close the two
+   * (WriteConflict `ANSWERED`).
    */
-  async respond(tenantId: string, id: string, response: SurveyResponse, event: DomainEvent) {
-    const answer: TransactItem = {
-      Update: update(tenantId, id, 'SET #r = :r', 'attribute_exists(PK) AND attribute_not_exists(#r)', { ':r': response }),
-    };
-    try {
-      await writeWithEvents([answer], [event]);
-    } catch (error) {
-      if (error instanceof TransactionConflict) throw new SurveyAlreadyAnswered();
-      throw error;
-    }
+  async respond(tenantId: string, id: string, response: SurveyResponse, event: DomainEvent): Promise<void> {
+    await transact<SurveyConflict>(
+      [
+        labelled('ANSWERED', {
+          Update: update(tenantId, id, 'SET #r = :r', 'attribute_exists(PK) AND attribute_not_exists(#r)', { ':r': response }),
+        }),
+      ],
+      [event],
+    );
   },
 
   /** Notes the timeline entry made for the response; false if one was noted before. */
@@ -93,36 +111,32 @@ export const surveyRepository = {
       );
       return true;
     } catch (error) {
-      if (conditionFailed(error)) return false;
+      if (isConditionFailed(error)) return false;
       throw error;
     }
   },
 
   /** A contact's survey sends and responses, newest first: one query per page. */
-  async listByContact(tenantId: string, contactId: string, limit: number, cursor?: string) {
-    const partition = keys.contactSurveyPartition(tenantId, contactId);
-    const page = await queryPage(
-      {
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-      },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<SurveySend>(i)), nextCursor: page.nextCursor };
-  },
+  listByContact: (
+    tenantId: string,
+    contactId: string,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: SurveySend[]; nextCursor?: string }> =>
+    listPage<SurveySend>(
+      { index: 'GSI1', partition: surveyKeys.contactSurveyPartition(tenantId, contactId), newestFirst: true },
+      { limit, cursor },
+    ),
 
   /** Removes every survey send of a (deleted) contact with its dedupe guard; safe to repeat. */
-  async deleteContactSurveys(tenantId: string, contactId: string) {
+  async deleteContactSurveys(tenantId: string, contactId: string): Promise<void> {
     await deleteQueried(
       {
         IndexName: 'GSI1',
         KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.contactSurveyPartition(tenantId, contactId) },
+        ExpressionAttributeValues: { ':pk': surveyKeys.contactSurveyPartition(tenantId, contactId) },
       },
-      (send) => [keys.surveyDedupe(tenantId, String(send.dedupeKey))],
+      (send) => [surveyKeys.surveyDedupe(tenantId, String(send.dedupeKey))],
     );
   },
 };
-export type SurveyRepository = typeof surveyRepository;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { id, text } from '../../shared/domain/fields.ts';
 import { tenantPattern } from '../../shared/http/auth.ts';
-import type { SendOutcome } from '../messaging/schemas.ts';
+import type { SendOutcome } from '../messaging/api.ts';
 
 export const surveyKinds = ['nps', 'csat'] as const;
 export type SurveyKind = (typeof surveyKinds)[number];

@@ -1,4 +1,4 @@
-import { type SendOutcome, sendMessage } from '../messaging/send.ts';
+import { messagingApi, type SendOutcome } from '../messaging/api.ts';
 import { type SurveyRequest, surveyDispatcher } from './dispatch.ts';
 import { surveyRepository } from './repository.ts';
 
@@ -11,5 +11,5 @@ export type { SurveyRequest } from './dispatch.ts';
  */
 export const sendSurvey: (request: SurveyRequest) => Promise<{ sendId: string; outcome: SendOutcome }> = surveyDispatcher(
   surveyRepository,
-  sendMessage,
+  messagingApi.send,
 );

@@ -1,3 +1,4 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { notFound } from '../../shared/errors.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
@@ -5,12 +6,15 @@ import { brokenLink } from '../../shared/http/html-page.ts';
 import type { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import type { ContactLookup } from '../activities/timeline.ts';
+import type { Contact } from '../contacts/api.ts';
 import { readSurveyLink } from './link.ts';
 import { noticePage, surveyForm } from './page.ts';
-import { SurveyAlreadyAnswered, type SurveyRepository } from './repository.ts';
+import type { SurveyRepository } from './repository.ts';
 import type { surveyRoutes } from './routes.ts';
 import { maxCommentChars, type SurveySend, scales } from './schemas.ts';
+
+/** A contact by id, to tell an unknown contact from one without surveys. */
+export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
 
 const alreadyAnswered = (status: number) =>
   noticePage(status, 'Thank you!', 'You have already answered this survey, so there is nothing more to do.');
@@ -74,7 +78,7 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
       try {
         await repo.respond(tenantId, send.id, { score, comment, respondedAt }, event);
       } catch (error) {
-        if (error instanceof SurveyAlreadyAnswered) return alreadyAnswered(409);
+        if (isWriteConflict(error, 'ANSWERED')) return alreadyAnswered(409);
         throw error;
       }
       return noticePage(200, 'Thank you!', 'Your answer has been recorded. It helps us do better.');

@@ -1,7 +1,7 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import { DomainError } from '../../shared/errors.ts';
-import type { DomainEvent } from '../../shared/events/catalog.ts';
-import type { ActivityRepository } from '../activities/repository.ts';
-import { type ContactLookup, recordActivity } from '../activities/timeline.ts';
+import type { ConsumedEvent } from '../../shared/events/catalog.ts';
+import type { ActivitiesApi } from '../activities/api.ts';
 import type { SurveyRepository } from './repository.ts';
 import { scales } from './schemas.ts';
 
@@ -12,19 +12,18 @@ import { scales } from './schemas.ts';
  * between writing the entry and noting it on the send, adds none.
  */
 export const responseToTimeline =
-  (surveys: SurveyRepository, activities: ActivityRepository, findContact: ContactLookup) => async (event: DomainEvent) => {
+  (surveys: SurveyRepository, record: ActivitiesApi['record']) =>
+  async (event: Pick<ConsumedEvent<'survey.responded'>, 'tenantId' | 'data'>) => {
     const { tenantId } = event;
-    const send = await surveys.get(tenantId, String(event.data.sendId), true);
+    const send = await surveys.get(tenantId, event.data.sendId, true);
     if (!send?.response || send.response.activityId) return;
     const { score, comment } = send.response;
     const { max } = scales[send.kind];
     try {
-      const activity = await recordActivity(
-        activities,
-        findContact,
+      const activity = await record({
         tenantId,
-        send.contactId,
-        {
+        contactId: send.contactId,
+        entry: {
           type: 'survey',
           channel: 'web',
           direction: 'inbound',
@@ -33,9 +32,9 @@ export const responseToTimeline =
           body: comment,
           metadata: { kind: send.kind, score, comment: comment ?? null, sendId: send.id },
         },
-        'surveys',
-        { dedupeKey: `survey-response/${send.id}` },
-      );
+        actor: systemActor('surveys'),
+        dedupeKey: `survey-response/${send.id}`,
+      });
       await surveys.linkActivity(tenantId, send.id, activity.id);
     } catch (error) {
       // The contact was deleted after answering: there is no timeline to write to.

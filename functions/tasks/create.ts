@@ -1,11 +1,16 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { notFound, unprocessable } from '../../shared/errors.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { ContactLookup } from '../activities/timeline.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { retry } from '../../shared/retry.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
 import { nextBusinessDay } from './business-day.ts';
-import { type TaskRepository, TaskWriteConflict, taskRepository } from './repository.ts';
+import { taskCreated } from './events.ts';
+import { type TaskConflict, type TaskRepository, taskRepository } from './repository.ts';
 import type { Task } from './schemas.ts';
+
+/** A contact by id, read strongly consistent: a task is never given to a contact that does not exist. */
+export type ContactLookup = (tenantId: string, contactId: string) => Promise<Contact | undefined>;
 
 /** A task for a contact's owner, as other contexts (the journey engine) ask for one. */
 export interface CreateTaskRequest {
@@ -29,53 +34,59 @@ export interface NewTask extends Omit<CreateTaskRequest, 'dedupeKey'> {
   fallbackOwnerId?: string;
 }
 
-const maxAttempts = 3;
-
+/**
+ * Creates the task, or answers the one its dedupe key made before. A
+ * concurrent call with the same key that wrote first makes this one's guard
+ * fail: the next round reads and answers the winner's task.
+ */
 export const taskCreator =
   (repo: TaskRepository, findContact: ContactLookup) =>
-  async (request: NewTask): Promise<Task> => {
+  (request: NewTask): Promise<Task> => {
     const { tenantId, dedupeKey } = request;
-    for (let attempt = 1; ; attempt++) {
-      if (dedupeKey) {
-        const existing = await repo.byDedupeKey(tenantId, dedupeKey);
-        if (existing) return existing;
-      }
-      const contact = await findContact(tenantId, request.contactId);
-      if (!contact) throw notFound('contact');
-      const ownerId = request.ownerId ?? contact.ownerId ?? request.fallbackOwnerId;
-      if (!ownerId)
-        throw unprocessable('the contact has no owner; give ownerId', { errors: { ownerId: ['required when the contact has no owner'] } });
-      const now = clock().now();
-      const task: Task = {
-        id: newId(),
-        version: 1,
-        contactId: contact.id,
-        ownerId,
-        title: request.title,
-        notes: request.notes,
-        dueAt: request.dueAt ?? nextBusinessDay(now, contact.timeZone).toISOString(),
-        status: 'open',
-        journeyId: request.journeyId,
-        dedupeKey,
-        createdBy: request.createdBy,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      };
-      try {
-        await repo.create(tenantId, task);
-        return task;
-      } catch (error) {
-        if (!(error instanceof TaskWriteConflict)) throw error;
-        if (error.reason === 'CONTACT') throw notFound('contact');
-        // DEDUPE: a concurrent call with the same key won; the next round returns its task.
-        if (attempt >= maxAttempts) throw error;
-      }
-    }
+    return retry(
+      async () => {
+        if (dedupeKey) {
+          const existing = await repo.byDedupeKey(tenantId, dedupeKey);
+          if (existing) return existing;
+        }
+        const contact = await findContact(tenantId, request.contactId);
+        if (!contact) throw notFound('contact');
+        const ownerId = request.ownerId ?? contact.ownerId ?? request.fallbackOwnerId;
+        if (!ownerId)
+          throw unprocessable('the contact has no owner; give ownerId', {
+            errors: { ownerId: ['required when the contact has no owner'] },
+          });
+        const now = clock().now();
+        const task: Task = {
+          id: newId(),
+          version: 1,
+          contactId: contact.id,
+          ownerId,
+          title: request.title,
+          notes: request.notes,
+          dueAt: request.dueAt ?? nextBusinessDay(now, contact.timeZone).toISOString(),
+          status: 'open',
+          journeyId: request.journeyId,
+          dedupeKey,
+          createdBy: request.createdBy,
+          createdAt: now.toISOString(),
+          updatedAt: now.toISOString(),
+        };
+        try {
+          await repo.create(tenantId, task, taskCreated(tenantId, task));
+          return task;
+        } catch (error) {
+          if (isWriteConflict(error, 'CONTACT')) throw notFound('contact');
+          throw error;
+        }
+      },
+      { attempts: 3, retryOn: (error) => isWriteConflict<TaskConflict>(error, 'DEDUPE', 'VERSION') },
+    );
   };
 
 /** Creates a task for the contact's owner; idempotent by dedupeKey. */
 export const createTask = (request: CreateTaskRequest): Promise<Task> =>
-  taskCreator(taskRepository, (tenantId, id) => contactRepository.get(tenantId, id, true))({
+  taskCreator(taskRepository, (tenantId, contactId) => contactsApi.get({ tenantId, contactId }))({
     ...request,
     createdBy: request.journeyId ? `journey:${request.journeyId}` : 'system',
   });

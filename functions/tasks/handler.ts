@@ -1,10 +1,10 @@
 import { httpHandler } from '../../shared/http/handler.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { taskRepository } from './repository.ts';
 import { taskRoutes } from './routes.ts';
 import { taskService } from './service.ts';
 
 export const handler = httpHandler(
   taskRoutes,
-  taskService(taskRepository, (tenantId, id) => contactRepository.get(tenantId, id, true)),
+  taskService(taskRepository, (tenantId, contactId) => contactsApi.get({ tenantId, contactId })),
 );

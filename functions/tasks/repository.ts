@@ -1,129 +1,106 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
-import { atVersion, put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { dedupeGuard } from '../../shared/db/dedupe-guard.ts';
+import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
+import { atVersion, type Labelled, labelled, put, putNew, remove, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
-import { domainEvent } from '../../shared/events/outbox.ts';
-import { contactExists } from '../contacts/timeline-link.ts';
+import { contactsApi } from '../contacts/api.ts';
+import { taskEntities, taskKeys } from './items.ts';
 import type { Task, TaskStatus } from './schemas.ts';
 
-/** What a failed task write collided with. */
-export class TaskWriteConflict extends Error {
-  constructor(readonly reason: 'DEDUPE' | 'CONTACT' | 'VERSION') {
-    super(`task write conflict: ${reason}`);
-  }
-}
+/**
+ * What a failed task write collided with (the WriteConflict reason):
+ * `DEDUPE`, another task holds the dedupe key; `CONTACT`, the contact does not
+ * exist; `VERSION`, the task changed (or its id is taken).
+ */
+export type TaskConflict = 'DEDUPE' | 'CONTACT' | 'VERSION';
+
+const dedupe = dedupeGuard(taskEntities.dedupeGuard, 'taskId');
 
 const taskItem = (tenantId: string, t: Task) => ({
-  ...keys.task(tenantId, t.id),
-  ...keys.ownerTask(tenantId, t.status, t.ownerId, t.dueAt, t.id),
-  ...keys.contactTask(tenantId, t.contactId, t.id),
-  entity: 'TASK',
+  ...taskKeys.task(tenantId, t.id),
+  ...taskKeys.ownerTask(tenantId, t.status, t.ownerId, t.dueAt, t.id),
+  ...taskKeys.contactTask(tenantId, t.contactId, t.id),
+  entity: taskEntities.task,
   ...t,
 });
 
-const eventData = (t: Task) => ({
-  taskId: t.id,
-  contactId: t.contactId,
-  ownerId: t.ownerId,
-  title: t.title,
-  dueAt: t.dueAt,
-  status: t.status,
-  journeyId: t.journeyId,
-});
+/** DynamoDB access for tasks; every write carries the events it causes, written to the outbox in its transaction. */
+export interface TaskRepository {
+  get(tenantId: string, id: string, consistent?: boolean): Promise<Task | undefined>;
+  /** The task a dedupe key created, if any (strongly consistent). */
+  byDedupeKey(tenantId: string, dedupeKey: string): Promise<Task | undefined>;
+  /** WriteConflict `CONTACT` when the contact does not exist, `DEDUPE` when another task holds the key. */
+  create(tenantId: string, task: Task, events: DomainEvent[]): Promise<void>;
+  /** WriteConflict `VERSION` when the stored task is no longer at `before.version`. */
+  update(tenantId: string, before: Task, after: Task, events: DomainEvent[]): Promise<void>;
+  /** Removes the task and its dedupe guard; WriteConflict `VERSION` when it changed since read. */
+  delete(tenantId: string, task: Task, events: DomainEvent[]): Promise<void>;
+  deleteContactTasks(tenantId: string, contactId: string): Promise<void>;
+  listByOwner(
+    tenantId: string,
+    ownerId: string,
+    status: TaskStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Task[]; nextCursor?: string }>;
+}
 
-/** The fields a change touched, bookkeeping aside. */
-export const changedFields = (before: Task, after: Task) =>
-  (Object.keys({ ...before, ...after }) as (keyof Task)[]).filter((k) => !['version', 'updatedAt'].includes(k) && before[k] !== after[k]);
-
-/** What a change did, as events: task.updated names the fields; task.completed when it became done. */
-const changeEvents = (tenantId: string, before: Task, after: Task) => {
-  const changed = changedFields(before, after);
-  const completed = after.status === 'done' && before.status !== 'done';
-  return [
-    domainEvent(tenantId, 'task.updated', { ...eventData(after), changed }),
-    ...(completed ? [domainEvent(tenantId, 'task.completed', { ...eventData(after), completedAt: after.completedAt! })] : []),
-  ];
-};
-
-/** Runs a transaction with its events (written to the outbox in it); a failed condition names what collided. */
-const write = async (labeled: (readonly [TaskWriteConflict['reason'], TransactItem])[], events: DomainEvent[]) => {
-  try {
-    await writeWithEvents(
-      labeled.map(([, item]) => item),
-      events,
-    );
-  } catch (error) {
-    if (error instanceof TransactionConflict) throw new TaskWriteConflict(labeled[error.failed[0]!]?.[0] ?? 'VERSION');
-    throw error;
-  }
-};
-
-export const taskRepository = {
+export const taskRepository: TaskRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<Task | undefined> {
-    const item = await getItem(keys.task(tenantId, id), consistent);
+    const item = await getItem(taskKeys.task(tenantId, id), consistent);
     return item && stripKeys<Task>(item);
   },
 
   /** The task a dedupe key created, if any. */
   async byDedupeKey(tenantId: string, dedupeKey: string): Promise<Task | undefined> {
-    const guard = await getItem(keys.taskDedupe(tenantId, dedupeKey), true);
-    return guard ? this.get(tenantId, String(guard.taskId), true) : undefined;
+    const taskId = await dedupe.createdBy(taskKeys.taskDedupe(tenantId, dedupeKey));
+    return taskId ? this.get(tenantId, taskId, true) : undefined;
   },
 
   /** One transaction: the task, its dedupe guard (when it has a key) and a check that the contact exists. */
-  async create(tenantId: string, t: Task) {
-    await write(
-      [
-        ['VERSION', putNew(taskItem(tenantId, t))],
-        ['CONTACT', contactExists(tenantId, t.contactId)],
-        ...(t.dedupeKey
-          ? [['DEDUPE', putNew({ ...keys.taskDedupe(tenantId, t.dedupeKey), entity: 'TASK_DEDUPE', taskId: t.id })] as const]
-          : []),
-      ],
-      [domainEvent(tenantId, 'task.created', eventData(t))],
-    );
+  async create(tenantId: string, t: Task, events: DomainEvent[]): Promise<void> {
+    const items: Labelled<TaskConflict>[] = [
+      labelled('VERSION', putNew(taskItem(tenantId, t))),
+      labelled('CONTACT', contactsApi.transactItems.exists(tenantId, t.contactId)),
+    ];
+    if (t.dedupeKey) items.push(dedupe.claim(taskKeys.taskDedupe(tenantId, t.dedupeKey), t.id));
+    await transact(items, events);
   },
 
   /** Replaces `before` with `after` unless someone changed it meanwhile; the owner index follows status, owner and due date. */
-  async update(tenantId: string, before: Task, after: Task) {
-    await write(
-      [['VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version })]],
-      changeEvents(tenantId, before, after),
+  async update(tenantId: string, before: Task, after: Task, events: DomainEvent[]): Promise<void> {
+    await transact<TaskConflict>(
+      [labelled('VERSION', put(taskItem(tenantId, after), '#v = :v', { '#v': 'version' }, { ':v': before.version }))],
+      events,
     );
   },
 
   /** Removes the task and its dedupe guard: a deleted task is gone, and its key may create a new one. */
-  async delete(tenantId: string, t: Task) {
-    await write(
-      [
-        ['VERSION', remove(keys.task(tenantId, t.id), ...atVersion(t.version))],
-        ...(t.dedupeKey ? [['VERSION', remove(keys.taskDedupe(tenantId, t.dedupeKey))] as const] : []),
-      ],
-      [domainEvent(tenantId, 'task.deleted', { taskId: t.id, contactId: t.contactId })],
-    );
+  async delete(tenantId: string, t: Task, events: DomainEvent[]): Promise<void> {
+    const items: Labelled<TaskConflict>[] = [labelled('VERSION', remove(taskKeys.task(tenantId, t.id), ...atVersion(t.version)))];
+    if (t.dedupeKey) items.push(labelled('VERSION', remove(taskKeys.taskDedupe(tenantId, t.dedupeKey))));
+    await transact(items, events);
   },
 
   /** Removes every task of a (deleted) contact with its dedupe guard; safe to repeat. */
-  async deleteContactTasks(tenantId: string, contactId: string) {
+  async deleteContactTasks(tenantId: string, contactId: string): Promise<void> {
     await deleteQueried(
       {
         IndexName: 'GSI2',
         KeyConditionExpression: 'GSI2PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.contactTaskPartition(tenantId, contactId) },
+        ExpressionAttributeValues: { ':pk': taskKeys.contactTaskPartition(tenantId, contactId) },
       },
-      (task) => (task.dedupeKey ? [keys.taskDedupe(tenantId, String(task.dedupeKey))] : []),
+      (task) => (task.dedupeKey ? [taskKeys.taskDedupe(tenantId, String(task.dedupeKey))] : []),
     );
   },
 
   /** An owner's tasks in one status, soonest due first: one query per page. */
-  async listByOwner(tenantId: string, ownerId: string, status: TaskStatus, limit: number, cursor?: string) {
-    const partition = keys.ownerTaskPartition(tenantId, status, ownerId);
-    const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Task>(i)), nextCursor: page.nextCursor };
-  },
+  listByOwner: (
+    tenantId: string,
+    ownerId: string,
+    status: TaskStatus,
+    limit: number,
+    cursor?: string,
+  ): Promise<{ items: Task[]; nextCursor?: string }> =>
+    listPage<Task>({ index: 'GSI1', partition: taskKeys.ownerTaskPartition(tenantId, status, ownerId) }, { limit, cursor }),
 };
-export type TaskRepository = typeof taskRepository;

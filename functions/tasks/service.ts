@@ -1,22 +1,19 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
+import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { notFound, preconditionFailed } from '../../shared/errors.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import type { ContactLookup } from '../activities/timeline.ts';
-import { taskCreator } from './create.ts';
-import { changedFields, type TaskRepository, TaskWriteConflict } from './repository.ts';
+import { retry } from '../../shared/retry.ts';
+import { type ContactLookup, taskCreator } from './create.ts';
+import { taskChanged, taskDeleted } from './events.ts';
+import type { TaskConflict, TaskRepository } from './repository.ts';
 import type { taskRoutes } from './routes.ts';
 import type { Task, TaskPatch } from './schemas.ts';
 
-const maxWriteAttempts = 3;
-
-/** The task after a PATCH; completedAt follows the status. */
+/** The task after a PATCH (the shared PATCH rules); completedAt follows the status. */
 export const patchTask = (before: Task, patch: TaskPatch, now: string): Task => {
-  const after: Task = { ...before, version: before.version + 1, updatedAt: now };
-  for (const [field, value] of Object.entries(patch)) {
-    if (value === null) delete after[field as keyof Task];
-    else if (value !== undefined) Object.assign(after, { [field]: value });
-  }
+  const after = applyPatch(before, patch, now);
   if (after.status === 'done' && before.status !== 'done') after.completedAt = now;
   if (after.status === 'open') delete after.completedAt;
   return after;
@@ -25,21 +22,22 @@ export const patchTask = (before: Task, patch: TaskPatch, now: string): Task => 
 export const taskService = (repo: TaskRepository, findContact: ContactLookup) => {
   const create = taskCreator(repo, findContact);
 
-  /** Read, check If-Match, write conditioned on the version read; without If-Match a lost race is retried. */
-  const change = async (tenantId: string, id: string, ifMatch: number | undefined, write: (before: Task) => Promise<Task | undefined>) => {
-    for (let attempt = 1; ; attempt++) {
-      const before = await repo.get(tenantId, id, true);
-      if (!before) throw notFound('task');
-      if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
-      try {
-        return await write(before);
-      } catch (error) {
-        if (!(error instanceof TaskWriteConflict) || error.reason !== 'VERSION') throw error;
-        if (ifMatch !== undefined) throw preconditionFailed();
-        if (attempt >= maxWriteAttempts) throw error;
-      }
-    }
-  };
+  /** Read, check If-Match, write conditioned on the version read; without If-Match a lost race is retried on fresh data. */
+  const change = <T>(tenantId: string, id: string, ifMatch: number | undefined, write: (before: Task) => Promise<T>) =>
+    retry(
+      async () => {
+        const before = await repo.get(tenantId, id, true);
+        if (!before) throw notFound('task');
+        if (ifMatch !== undefined && ifMatch !== before.version) throw preconditionFailed();
+        try {
+          return await write(before);
+        } catch (error) {
+          if (ifMatch !== undefined && isWriteConflict(error, 'VERSION')) throw preconditionFailed();
+          throw error;
+        }
+      },
+      { attempts: 3, retryOn: (error) => isWriteConflict<TaskConflict>(error, 'VERSION') },
+    );
 
   const service: ServiceFor<typeof taskRoutes, RequestContext> = {
     createTask: ({ body }, ctx) => create({ ...body, tenantId: ctx.tenantId, createdBy: ctx.userId, fallbackOwnerId: ctx.userId }),
@@ -56,13 +54,13 @@ export const taskService = (repo: TaskRepository, findContact: ContactLookup) =>
       change(ctx.tenantId, params.id, ifMatch, async (before) => {
         const after = patchTask(before, body, clock().now().toISOString());
         if (!changedFields(before, after).length) return before;
-        await repo.update(ctx.tenantId, before, after);
+        await repo.update(ctx.tenantId, before, after, taskChanged(ctx.tenantId, before, after));
         return after;
       }),
 
     deleteTask: ({ params, ifMatch }, ctx) =>
       change(ctx.tenantId, params.id, ifMatch, async (task) => {
-        await repo.delete(ctx.tenantId, task);
+        await repo.delete(ctx.tenantId, task, taskDeleted(ctx.tenantId, task));
         return undefined;
       }),
   };

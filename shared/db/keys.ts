@@ -94,30 +94,6 @@ export const keys = {
     PK: `${t(tenantId)}#JE#${journeyId}#${eventId}#${contactId}`,
     SK: 'JE',
   }),
-
-  // --- surveys ---
-  /** A survey send and, once answered, its response: GetItem by the send id a signed survey link carries. */
-  surveySend: (tenantId: string, sendId: string) => ({ PK: `${t(tenantId)}#SV#${sendId}`, SK: 'SV' }),
-  /** GSI1: a contact's survey sends, newest first by id (ULID). */
-  contactSurvey: (tenantId: string, contactId: string, sendId: string) => ({ GSI1PK: `${t(tenantId)}#SV#C#${contactId}`, GSI1SK: sendId }),
-  contactSurveyPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#SV#C#${contactId}`,
-  /** Guard naming the send a dedupe key (journey run + step) created; written in the send's transaction. */
-  surveyDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#SVD#${dedupeKey}`, SK: 'SVD' }),
-
-  // --- tasks ---
-  /** A task: GetItem by id. */
-  task: (tenantId: string, id: string) => ({ PK: `${t(tenantId)}#TK#${id}`, SK: 'TK' }),
-  /** GSI1: an owner's open (or done) tasks, soonest due first. */
-  ownerTask: (tenantId: string, status: string, ownerId: string, dueAt: string, id: string) => ({
-    GSI1PK: `${t(tenantId)}#TK#${status}#${ownerId}`,
-    GSI1SK: `${dueAt}#${id}`,
-  }),
-  ownerTaskPartition: (tenantId: string, status: string, ownerId: string) => `${t(tenantId)}#TK#${status}#${ownerId}`,
-  /** GSI2: a contact's tasks, so they go with the contact. */
-  contactTask: (tenantId: string, contactId: string, id: string) => ({ GSI2PK: `${t(tenantId)}#TK#C#${contactId}`, GSI2SK: id }),
-  contactTaskPartition: (tenantId: string, contactId: string) => `${t(tenantId)}#TK#C#${contactId}`,
-  /** Guard naming the task a dedupe key (journey run + step) created; written in the task's transaction. */
-  taskDedupe: (tenantId: string, dedupeKey: string) => ({ PK: `${t(tenantId)}#TKD#${dedupeKey}`, SK: 'TKD' }),
 } as const;
 
 /** Item type marker stored on every item; the stream filter and tests key on it. */
@@ -133,10 +109,6 @@ export const entityTypes = [
   'TEMPLATE_VERSION',
   'TEMPLATE_USE',
   'MESSAGING_SETTINGS',
-  'SURVEY_SEND',
-  'SURVEY_DEDUPE',
-  'TASK',
-  'TASK_DEDUPE',
   'JOURNEY',
   'JOURNEY_VERSION',
   'JOURNEY_STATS',

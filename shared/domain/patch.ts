@@ -1,4 +1,4 @@
-type Entity = { version: number; updatedAt: string; attributes: Record<string, unknown> };
+type Entity = { version: number; updatedAt: string; attributes?: Record<string, unknown> };
 
 /**
  * PATCH semantics shared by every entity: a null removes an optional field,

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { activityRepository } from '../../functions/activities/repository.ts';
-import { contactRepository } from '../../functions/contacts/repository.ts';
+import { activitiesApi } from '../../functions/activities/api.ts';
 import { surveyRepository } from '../../functions/surveys/repository.ts';
 import { sendSurvey } from '../../functions/surveys/send.ts';
 import { responseToTimeline } from '../../functions/surveys/timeline.ts';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { signLink } from '../../shared/crypto/signed.ts';
-import type { DomainEvent } from '../../shared/events/catalog.ts';
 import type { Role } from '../../shared/http/route.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
@@ -139,9 +137,9 @@ describe('survey responses', () => {
         return send && { ...send, response: send.response && { ...send.response, activityId: undefined } };
       },
     };
-    const redeliver = responseToTimeline(unlinked, activityRepository, (t, id) => contactRepository.get(t, id, true));
-    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
-    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as unknown as DomainEvent);
+    const redeliver = responseToTimeline(unlinked, activitiesApi.record);
+    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as Parameters<typeof redeliver>[0]);
+    await redeliver({ tenantId: tenant, data: { sendId: sent.sendId } } as Parameters<typeof redeliver>[0]);
     const { body: timeline } = await api(tenant, 'admin')('GET', `/contacts/${contact.id}/activities`);
     expect(timeline.items.filter((a: any) => a.type === 'survey')).toHaveLength(1);
   });

@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SendOutcome, SendRequest } from '../../functions/messaging/schemas.ts';
 import { surveyDispatcher } from '../../functions/surveys/dispatch.ts';
 import { readSurveyLink } from '../../functions/surveys/link.ts';
-import { SurveyDedupeConflict, type SurveyRepository } from '../../functions/surveys/repository.ts';
 import type { SurveySend } from '../../functions/surveys/schemas.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { systemClock, useClock } from '../../shared/ports/clock.ts';
+import { memorySurveys } from '../support/fakes/surveys.ts';
 
 const now = new Date('2026-05-04T10:00:00Z');
 const contactId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
@@ -17,23 +17,8 @@ const request = {
   dedupeKey: 'run-1.survey',
 };
 
-/** The survey table in memory, with the dedupe guard's conflict. */
-const memoryRepo = () => {
-  const sends = new Map<string, SurveySend>();
-  const guards = new Map<string, string>();
-  const repo = {
-    async create(_t: string, send: SurveySend) {
-      if (guards.has(send.dedupeKey)) throw new SurveyDedupeConflict();
-      sends.set(send.id, structuredClone(send));
-      guards.set(send.dedupeKey, send.id);
-    },
-    byDedupeKey: async (_t: string, key: string) => (guards.has(key) ? structuredClone(sends.get(guards.get(key)!)) : undefined),
-    async recordOutcome(_t: string, id: string, outcome: SendOutcome, at: string) {
-      Object.assign(sends.get(id)!, { outcome, outcomeAt: at });
-    },
-  };
-  return { sends, repo: repo as unknown as SurveyRepository };
-};
+const memoryRepo = memorySurveys;
+const sendOf = (sends: Map<string, SurveySend>, id: string) => sends.get(`acme|${id}`);
 
 const recordingSender = (outcome: SendOutcome = { status: 'sent', messageId: 'm1' }) => {
   const requests: SendRequest[] = [];
@@ -56,7 +41,7 @@ describe('sendSurvey', () => {
     const result = await surveyDispatcher(repo, sender.send)({ ...request, journeyId: 'j1', runId: 'run-1' });
 
     expect(result.outcome).toEqual({ status: 'sent', messageId: 'm1' });
-    expect(sends.get(result.sendId)).toMatchObject({
+    expect(sendOf(sends, result.sendId)).toMatchObject({
       contactId,
       kind: 'nps',
       dedupeKey: 'run-1.survey',
@@ -107,14 +92,14 @@ describe('sendSurvey', () => {
     const retry = await surveyDispatcher(repo, sender.send)(request);
     expect(retry.sendId).toBe(stored!.id);
     expect(sender.requests[0]).toMatchObject({ dedupeKey: 'run-1.survey' });
-    expect(sends.get(stored!.id)?.outcome).toEqual(retry.outcome);
+    expect(sendOf(sends, stored!.id)?.outcome).toEqual(retry.outcome);
   });
 
   it('keeps the link lifetime asked for and says it in the email', async () => {
     const { repo, sends } = memoryRepo();
     const sender = recordingSender();
     const { sendId } = await surveyDispatcher(repo, sender.send)({ ...request, kind: 'csat', expiresInDays: 3 });
-    expect(sends.get(sendId)?.linkExpiresAt).toBe('2026-05-07T10:00:00.000Z');
+    expect(sendOf(sends, sendId)?.linkExpiresAt).toBe('2026-05-07T10:00:00.000Z');
     expect(sender.requests[0]!.content!.text).toContain('works for 3 days');
     expect(sender.requests[0]!.content!.text).toContain('from 1 (Very dissatisfied) to 5 (Very satisfied)');
   });

@@ -1,30 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Contact } from '../../functions/contacts/schemas.ts';
 import { taskCreator } from '../../functions/tasks/create.ts';
-import { type TaskRepository, TaskWriteConflict } from '../../functions/tasks/repository.ts';
+import type { TaskRepository } from '../../functions/tasks/repository.ts';
 import type { Task } from '../../functions/tasks/schemas.ts';
 import { patchTask } from '../../functions/tasks/service.ts';
+import { WriteConflict } from '../../shared/db/transact.ts';
 import { DomainError } from '../../shared/errors.ts';
 import { systemClock, useClock } from '../../shared/ports/clock.ts';
+import { memoryTasks } from '../support/fakes/tasks.ts';
 
 const contactId = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
 const contact = (fields: Partial<Contact> = {}) => ({ id: contactId, ...fields }) as Contact;
 
-/** An in-memory stand-in for the task table: guards and tasks, with the same conflicts. */
-const memoryRepo = () => {
-  const tasks = new Map<string, Task>();
-  const guards = new Map<string, string>();
-  const repo = {
-    get: async (_t: string, id: string) => tasks.get(id),
-    byDedupeKey: async (_t: string, key: string) => (guards.has(key) ? tasks.get(guards.get(key)!) : undefined),
-    async create(_t: string, task: Task) {
-      if (task.dedupeKey && guards.has(task.dedupeKey)) throw new TaskWriteConflict('DEDUPE');
-      tasks.set(task.id, task);
-      if (task.dedupeKey) guards.set(task.dedupeKey, task.id);
-    },
-  };
-  return { tasks, guards, repo: repo as unknown as TaskRepository };
-};
+const memoryRepo = () => memoryTasks([contactId]);
 
 const request = { tenantId: 'acme', contactId, title: 'Call back about the demo', createdBy: 'journey:j1' };
 
@@ -87,12 +75,12 @@ describe('createTask', () => {
       byDedupeKey: async (t: string, key: string) => (raced ? repo.byDedupeKey(t, key) : undefined),
       async create() {
         raced = true;
-        tasks.set(winner.id, winner);
-        guards.set('run1.s2', winner.id);
-        throw new TaskWriteConflict('DEDUPE');
+        tasks.set(`acme|${winner.id}`, winner);
+        guards.set('acme|run1.s2', winner.id);
+        throw new WriteConflict('DEDUPE', ['DEDUPE']);
       },
     } as TaskRepository;
-    expect(await taskCreator(racing, async () => contact({ ownerId: 'rep-7' }))({ ...request, dedupeKey: 'run1.s2' })).toBe(winner);
+    expect(await taskCreator(racing, async () => contact({ ownerId: 'rep-7' }))({ ...request, dedupeKey: 'run1.s2' })).toEqual(winner);
   });
 });
 
