@@ -1,8 +1,8 @@
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { CapCounter } from './policy.ts';
 import type { MessageLog, MessageStatus, Purpose } from './schemas.ts';
 
@@ -48,15 +48,15 @@ export const claimLeaseMs = 15 * 60_000;
 const counterLifetimeSeconds = 9 * 24 * 3600;
 
 const logItem = (tenantId: string, log: MessageLog) => ({
-  ...keys.message(tenantId, log.id),
-  ...keys.contactMessage(tenantId, log.contactId, log.id),
-  entity: 'MESSAGE',
+  ...messagingKeys.message(tenantId, log.id),
+  ...messagingKeys.contactMessage(tenantId, log.contactId, log.id),
+  entity: messagingEntities.message,
   ...log,
 });
 
 const guardItem = (tenantId: string, log: MessageLog) => ({
-  ...keys.messageDedupe(tenantId, log.dedupeKey),
-  entity: 'MESSAGE_GUARD',
+  ...messagingKeys.messageDedupe(tenantId, log.dedupeKey),
+  entity: messagingEntities.messageDedupe,
   messageId: log.id,
 });
 
@@ -64,12 +64,12 @@ const guardItem = (tenantId: string, log: MessageLog) => ({
 const countItem = (tenantId: string, contactId: string, purpose: Purpose, cap: CapCounter, now: number): TransactItem => ({
   Update: {
     TableName: tableNameFromEnv(),
-    Key: keys.pressure(tenantId, contactId, purpose, cap.bucket),
+    Key: messagingKeys.pressure(tenantId, contactId, purpose, cap.bucket),
     UpdateExpression: 'SET entity = :entity, expiresAt = if_not_exists(expiresAt, :expires) ADD #count :one',
     ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
     ExpressionAttributeNames: { '#count': 'count' },
     ExpressionAttributeValues: {
-      ':entity': 'PRESSURE',
+      ':entity': messagingEntities.pressure,
       ':expires': Math.floor(now / 1000) + counterLifetimeSeconds,
       ':one': 1,
       ':limit': cap.limit,
@@ -106,7 +106,7 @@ const logUpdate = (tenantId: string, messageId: string, expected: Expected, chan
   return {
     Update: {
       TableName: tableNameFromEnv(),
-      Key: keys.message(tenantId, messageId),
+      Key: messagingKeys.message(tenantId, messageId),
       UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
         .join(' ')
         .trim(),
@@ -130,12 +130,12 @@ const attempt = async (items: TransactItem[], events: DomainEvent[]): Promise<nu
 
 export const messageStore = {
   async get(tenantId: string, messageId: string): Promise<MessageLog | undefined> {
-    const item = await getItem(keys.message(tenantId, messageId), true);
+    const item = await getItem(messagingKeys.message(tenantId, messageId), true);
     return item && stripKeys<MessageLog>(item);
   },
 
   async byDedupeKey(tenantId: string, dedupeKey: string): Promise<MessageLog | undefined> {
-    const guard = await getItem(keys.messageDedupe(tenantId, dedupeKey), true);
+    const guard = await getItem(messagingKeys.messageDedupe(tenantId, dedupeKey), true);
     return guard ? this.get(tenantId, String(guard.messageId)) : undefined;
   },
 
@@ -177,7 +177,7 @@ export const messageStore = {
     events: DomainEvent[],
     expiresAt: number,
   ): Promise<RecordResult> {
-    const guard = putNew({ ...keys.messageEvent(tenantId, log.id, eventKey), entity: 'MESSAGE_EVENT', expiresAt });
+    const guard = putNew({ ...messagingKeys.messageEvent(tenantId, log.id, eventKey), entity: messagingEntities.messageEvent, expiresAt });
     const failed = await attempt([guard, logUpdate(tenantId, log.id, { status: log.status }, change), ...extra], events);
     if (failed === undefined) return 'recorded';
     return failed === 0 ? 'duplicate' : 'stale';
@@ -185,7 +185,7 @@ export const messageStore = {
 
   /** A contact's messages, newest first. */
   async listByContact(tenantId: string, contactId: string, limit: number, cursor?: string) {
-    const partition = keys.contactMessagePartition(tenantId, contactId);
+    const partition = messagingKeys.contactMessagePartition(tenantId, contactId);
     const page = await queryPage(
       {
         IndexName: 'GSI1',

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { MessagingSettings, SettingsInput } from './schemas.ts';
 
 /** What a tenant gets until it says otherwise. */
@@ -28,13 +28,19 @@ export class SettingsChanged extends Error {}
 
 export const settingsStore = {
   async get(tenantId: string, consistent = false): Promise<MessagingSettings> {
-    const item = await getItem(keys.messagingSettings(tenantId), consistent);
+    const item = await getItem(messagingKeys.messagingSettings(tenantId), consistent);
     return effectiveSettings(item && stripKeys(item));
   },
 
   /** Replaces the tenant's settings if they are still at `seenVersion`. */
   async replace(tenantId: string, input: SettingsInput, seenVersion: number, updatedAt: string): Promise<MessagingSettings> {
-    const item = { ...keys.messagingSettings(tenantId), entity: 'MESSAGING_SETTINGS', ...input, version: seenVersion + 1, updatedAt };
+    const item = {
+      ...messagingKeys.messagingSettings(tenantId),
+      entity: messagingEntities.settings,
+      ...input,
+      version: seenVersion + 1,
+      updatedAt,
+    };
     const first = seenVersion === 0;
     try {
       await db().send(

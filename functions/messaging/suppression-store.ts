@@ -1,14 +1,14 @@
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put } from '../../shared/db/transact.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { SendChannel, Suppression } from './schemas.ts';
 
 /** The suppression item, for a transaction that suppresses as part of a larger change (a hard bounce). */
 export const suppressionPut = (tenantId: string, s: Suppression) =>
-  put({ ...keys.suppression(tenantId, s.channel, s.address), entity: 'SUPPRESSION', ...s });
+  put({ ...messagingKeys.suppression(tenantId, s.channel, s.address), entity: messagingEntities.suppression, ...s });
 
 /**
  * Addresses the tenant must not send to, per channel: normalised email or
@@ -16,11 +16,11 @@ export const suppressionPut = (tenantId: string, s: Suppression) =>
  */
 export const suppressionStore = {
   async has(tenantId: string, channel: SendChannel, address: string): Promise<boolean> {
-    return Boolean(await getItem(keys.suppression(tenantId, channel, address)));
+    return Boolean(await getItem(messagingKeys.suppression(tenantId, channel, address)));
   },
 
   async get(tenantId: string, channel: SendChannel, address: string): Promise<Suppression | undefined> {
-    const item = await getItem(keys.suppression(tenantId, channel, address), true);
+    const item = await getItem(messagingKeys.suppression(tenantId, channel, address), true);
     return item && stripKeys<Suppression>(item);
   },
 
@@ -38,13 +38,17 @@ export const suppressionStore = {
   /** Takes the address off the list; false when it was not on it. */
   async remove(tenantId: string, channel: SendChannel, address: string): Promise<boolean> {
     const out = await db().send(
-      new DeleteCommand({ TableName: tableNameFromEnv(), Key: keys.suppression(tenantId, channel, address), ReturnValues: 'ALL_OLD' }),
+      new DeleteCommand({
+        TableName: tableNameFromEnv(),
+        Key: messagingKeys.suppression(tenantId, channel, address),
+        ReturnValues: 'ALL_OLD',
+      }),
     );
     return Boolean(out.Attributes);
   },
 
   async list(tenantId: string, channel: SendChannel | undefined, limit: number, cursor?: string) {
-    const partition = keys.suppressionPartition(tenantId);
+    const partition = messagingKeys.suppressionPartition(tenantId);
     const page = await queryPage(
       channel
         ? {

@@ -1,9 +1,9 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { Template, TemplateVersion } from './schemas.ts';
 
 /** A conditional update of a template's head; a failed condition means someone changed or deleted it meanwhile. */
@@ -12,7 +12,7 @@ const updateHead = async (tenantId: string, id: string, update: string, conditio
     await db().send(
       new UpdateCommand({
         TableName: tableNameFromEnv(),
-        Key: keys.template(tenantId, id),
+        Key: messagingKeys.template(tenantId, id),
         UpdateExpression: update,
         ConditionExpression: condition,
         ...(condition.includes('#v') ? { ExpressionAttributeNames: { '#v': 'version' } } : {}),
@@ -36,15 +36,20 @@ export interface TemplateUse {
 export class TemplateChanged extends Error {}
 
 const headItem = (tenantId: string, t: Template) => ({
-  ...keys.template(tenantId, t.id),
-  ...keys.templateList(tenantId, t.id),
-  entity: 'TEMPLATE',
+  ...messagingKeys.template(tenantId, t.id),
+  ...messagingKeys.templateList(tenantId, t.id),
+  entity: messagingEntities.template,
   ...t,
 });
 
 const versionItem = (tenantId: string, t: Template) => {
   const { updatedAt: _, deletedAt: __, ...version } = t;
-  return { ...keys.templateVersion(tenantId, t.id, t.version), entity: 'TEMPLATE_VERSION', ...version, createdAt: t.updatedAt };
+  return {
+    ...messagingKeys.templateVersion(tenantId, t.id, t.version),
+    entity: messagingEntities.templateVersion,
+    ...version,
+    createdAt: t.updatedAt,
+  };
 };
 
 const write = async (items: Parameters<typeof writeWithEvents>[0]) => {
@@ -64,14 +69,14 @@ const write = async (items: Parameters<typeof writeWithEvents>[0]) => {
 export const templateStore = {
   /** The template's head, deleted ones included (they carry deletedAt); a delete's `deleting` mark stays in the store. */
   async head(tenantId: string, id: string, consistent = false): Promise<Template | undefined> {
-    const item = await getItem(keys.template(tenantId, id), consistent);
+    const item = await getItem(messagingKeys.template(tenantId, id), consistent);
     if (!item) return undefined;
     const { deleting: _, ...head } = stripKeys<Template & { deleting?: string }>(item);
     return head;
   },
 
   async version(tenantId: string, id: string, version: number): Promise<TemplateVersion | undefined> {
-    const item = await getItem(keys.templateVersion(tenantId, id, version));
+    const item = await getItem(messagingKeys.templateVersion(tenantId, id, version));
     return item && stripKeys<TemplateVersion>(item);
   },
 
@@ -92,12 +97,12 @@ export const templateStore = {
 
   /** The active and paused journeys that send the template (the journeys context keeps these references). */
   async usedBy(tenantId: string, id: string): Promise<TemplateUse[]> {
-    const { PK } = keys.template(tenantId, id);
+    const { PK } = messagingKeys.template(tenantId, id);
     const page = await db().send(
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :use)',
-        ExpressionAttributeValues: { ':pk': PK, ':use': keys.templateUsePrefix },
+        ExpressionAttributeValues: { ':pk': PK, ':use': messagingKeys.templateUsePrefix },
         ProjectionExpression: 'journeyId, journeyName, #status',
         ExpressionAttributeNames: { '#status': 'status' },
         ConsistentRead: true,
@@ -131,7 +136,7 @@ export const templateStore = {
   },
 
   async list(tenantId: string, limit: number, cursor?: string) {
-    const partition = keys.templateListPartition(tenantId);
+    const partition = messagingKeys.templateListPartition(tenantId);
     const page = await queryPage(
       { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: partition },
