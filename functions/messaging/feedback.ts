@@ -1,10 +1,9 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { logger } from '../../shared/http/handler.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { activityRepository } from '../activities/repository.ts';
-import { recordActivity } from '../activities/timeline.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { activitiesApi } from '../activities/api.ts';
 import { messageRef } from './message-ref.ts';
 import { claimLeaseMs, type LogChange, messageStore } from './message-store.ts';
 import type { MessageLog, MessageStatus, Suppression } from './schemas.ts';
@@ -79,15 +78,13 @@ const recordOnTimeline = async (f: Feedback, log: MessageLog) => {
   if (!subject) return;
   const metadata: Record<string, string> = { messageId: log.id, event: f.kind, ...(f.link ? { link: f.link.slice(0, 2000) } : {}) };
   try {
-    await recordActivity(
-      activityRepository,
-      (t, id) => contactRepository.get(t, id, true),
-      f.tenantId,
-      log.contactId,
-      { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata },
-      'ses',
-      { engages: f.kind === 'clicked' },
-    );
+    await activitiesApi.record({
+      tenantId: f.tenantId,
+      contactId: log.contactId,
+      entry: { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata },
+      actor: systemActor('ses'),
+      engages: f.kind === 'clicked',
+    });
   } catch (error) {
     logger.warn('SES event not recorded on the timeline', { messageId: log.id, error: error as Error });
   }
