@@ -1,5 +1,7 @@
 import { normalizeEmail, toE164 } from '../../shared/domain/normalize.ts';
+import { changedFields } from '../../shared/domain/patch.ts';
 import { conflict, invalid, notFound, preconditionFailed } from '../../shared/errors.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
@@ -7,10 +9,10 @@ import { clock } from '../../shared/ports/clock.ts';
 import { messageStore } from './message-store.ts';
 import type { messagingRoutes } from './routes.ts';
 import type { MessageLog, SendChannel, Template } from './schemas.ts';
-import { SettingsChanged, settingsStore } from './settings.ts';
+import { effectiveSettings, SettingsChanged, settingsStore } from './settings.ts';
 import { suppressionStore } from './suppression-store.ts';
 import { TemplateChanged, templateStore } from './template-store.ts';
-import { compiledTemplate, createTemplate } from './templates.ts';
+import { compiledTemplate, createTemplate, templateEventData } from './templates.ts';
 import { changePreferences, showPreferences } from './unsubscribe.ts';
 
 /** What the API shows of a log item: not the request a deferred message keeps. */
@@ -61,7 +63,13 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
       updatedAt: clock().now().toISOString(),
     };
     try {
-      await templateStore.update(ctx.tenantId, before, after);
+      const changed = changedFields(before, after);
+      await templateStore.update(
+        ctx.tenantId,
+        before,
+        after,
+        domainEvent(ctx.tenantId, 'template.updated', { ...templateEventData(after), changed }),
+      );
     } catch (error) {
       if (error instanceof TemplateChanged) throw changedMeanwhile(ifMatch);
       throw error;
@@ -89,7 +97,7 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
           { journeys },
         );
       }
-      await templateStore.delete(ctx.tenantId, template, at);
+      await templateStore.delete(ctx.tenantId, template, at, domainEvent(ctx.tenantId, 'template.deleted', templateEventData(template)));
     } catch (error) {
       if (error instanceof TemplateChanged) throw changedMeanwhile(ifMatch);
       throw error;
@@ -131,7 +139,11 @@ export const messagingService: ServiceFor<typeof messagingRoutes, RequestContext
     const current = await settingsStore.get(ctx.tenantId, true);
     if (ifMatch !== undefined && ifMatch !== current.version) throw preconditionFailed();
     try {
-      return await settingsStore.replace(ctx.tenantId, body, current.version, clock().now().toISOString());
+      const updatedAt = clock().now().toISOString();
+      const version = current.version + 1;
+      const changed = changedFields(current, effectiveSettings({ ...body, version, updatedAt }));
+      const event = domainEvent(ctx.tenantId, 'messaging.settings_updated', { version, changed });
+      return await settingsStore.replace(ctx.tenantId, body, current.version, updatedAt, event);
     } catch (error) {
       if (error instanceof SettingsChanged) throw changedMeanwhile(ifMatch);
       throw error;

@@ -1,9 +1,13 @@
 import { invalid } from '../../shared/errors.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import { compileErrors } from './liquid.ts';
 import type { SendChannel, Template, TemplateInput } from './schemas.ts';
 import { templateStore } from './template-store.ts';
+
+/** What every template.* event says of the template. */
+export const templateEventData = ({ id, name, channel, version }: Template) => ({ templateId: id, name, channel, version });
 
 /** The template as given, refused (400, naming each field) when a field does not compile. */
 export const compiledTemplate = async (input: TemplateInput): Promise<TemplateInput> => {
@@ -21,7 +25,7 @@ export const storeTemplate = async (tenantId: string, input: TemplateInput): Pro
   const now = clock().now().toISOString();
   const { name, channel, subject, html, text, body } = input;
   const template: Template = { id: newId(), version: 1, name, channel, subject, html, text, body, createdAt: now, updatedAt: now };
-  await templateStore.create(tenantId, template);
+  await templateStore.create(tenantId, template, domainEvent(tenantId, 'template.created', templateEventData(template)));
   return template;
 };
 
