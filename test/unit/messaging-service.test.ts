@@ -1,23 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMessagingService } from '../../functions/messaging/service.ts';
-import type { TemplateRepository } from '../../functions/messaging/template-store.ts';
 import { Reply } from '../../shared/http/reply.ts';
-import { memoryMessages, memorySettings, memorySuppressions } from '../support/fakes/messaging.ts';
+import { memoryMessages, memorySettings, memorySuppressions, memoryTemplates } from '../support/fakes/messaging.ts';
 
 const ctx = { tenantId: 'acme', userId: 'u-1', roles: ['admin' as const] };
-const unusedTemplates = {} as TemplateRepository;
 
 describe('messaging service on in-memory stores', () => {
   let suppressions: ReturnType<typeof memorySuppressions>;
   let settings: ReturnType<typeof memorySettings>;
+  let templates: ReturnType<typeof memoryTemplates>;
   let service: ReturnType<typeof createMessagingService>;
 
   beforeEach(() => {
     suppressions = memorySuppressions();
     settings = memorySettings();
+    templates = memoryTemplates();
     service = createMessagingService({
       messages: memoryMessages().repository,
-      templates: unusedTemplates,
+      templates: templates.repository,
       suppressions: suppressions.repository,
       settings: settings.repository,
     });
@@ -87,6 +87,62 @@ describe('messaging service on in-memory stores', () => {
       };
       await expect(put({ timeZone: 'Europe/Paris' })).rejects.toMatchObject({ kind: 'conflict' });
       await expect(put({ timeZone: 'Europe/Paris' }, 1)).rejects.toMatchObject({ kind: 'precondition-failed' });
+    });
+  });
+
+  describe('templates', () => {
+    const req = <T>(parts: T) => ({ params: undefined, query: undefined, body: undefined, ...parts }) as never;
+    const create = async () =>
+      (await service.createTemplate(req({ body: { name: 'Promo', channel: 'email', subject: 'Sale', text: 'v1' } }), ctx)) as {
+        id: string;
+      };
+
+    it('writes template.created, then template.updated naming the changed fields', async () => {
+      const { id } = await create();
+      await service.updateTemplate(
+        req({ params: { id }, body: { name: 'Promo', channel: 'email', subject: 'Big sale', text: 'v1' }, ifMatch: 1 }),
+        ctx,
+      );
+      expect(templates.events.map((e) => [e.type, e.data])).toEqual([
+        ['template.created', { templateId: id, name: 'Promo', channel: 'email', version: 1 }],
+        ['template.updated', { templateId: id, name: 'Promo', channel: 'email', version: 2, changed: ['subject'] }],
+      ]);
+    });
+
+    it('keeps a template on its channel and refuses a stale If-Match, writing nothing', async () => {
+      const { id } = await create();
+      await expect(
+        service.updateTemplate(req({ params: { id }, body: { name: 'Promo', channel: 'sms', body: 'x' } }), ctx),
+      ).rejects.toMatchObject({
+        kind: 'validation',
+      });
+      await expect(
+        service.updateTemplate(
+          req({ params: { id }, body: { name: 'Promo', channel: 'email', subject: 'x', text: 'y' }, ifMatch: 4 }),
+          ctx,
+        ),
+      ).rejects.toMatchObject({ kind: 'precondition-failed' });
+      expect(templates.events.map((e) => e.type)).toEqual(['template.created']);
+    });
+
+    it('refuses to delete a template a journey sends, gives it back, and writes template.deleted only when it goes', async () => {
+      const { id } = await create();
+      templates.use('acme', id, { id: 'j-1', name: 'Welcome', status: 'active' });
+      await expect(service.deleteTemplate(req({ params: { id } }), ctx)).rejects.toMatchObject({
+        kind: 'conflict',
+        extra: { journeys: [{ id: 'j-1', name: 'Welcome', status: 'active' }] },
+      });
+      expect(templates.isMarked('acme', id)).toBe(false);
+      expect(templates.events.map((e) => e.type)).toEqual(['template.created']);
+
+      const other = await create();
+      await service.deleteTemplate(req({ params: { id: other.id } }), ctx);
+      expect(templates.events.map((e) => [e.type, e.data])).toEqual([
+        ['template.created', expect.objectContaining({ templateId: id })],
+        ['template.created', expect.objectContaining({ templateId: other.id })],
+        ['template.deleted', { templateId: other.id, name: 'Promo', channel: 'email', version: 1 }],
+      ]);
+      await expect(service.getTemplate(req({ params: { id: other.id } }), ctx)).rejects.toMatchObject({ kind: 'not-found' });
     });
   });
 });

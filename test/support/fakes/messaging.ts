@@ -1,7 +1,16 @@
 import type { LogChange, MessageRepository, RecordResult } from '../../../functions/messaging/message-store.ts';
-import type { MessageLog, MessagingSettings, SendChannel, SettingsInput, Suppression } from '../../../functions/messaging/schemas.ts';
+import type {
+  MessageLog,
+  MessagingSettings,
+  SendChannel,
+  SettingsInput,
+  Suppression,
+  Template,
+  TemplateVersion,
+} from '../../../functions/messaging/schemas.ts';
 import { effectiveSettings, SettingsChanged, type SettingsRepository } from '../../../functions/messaging/settings.ts';
 import type { SuppressionRepository } from '../../../functions/messaging/suppression-store.ts';
+import { TemplateChanged, type TemplateRepository, type TemplateUse } from '../../../functions/messaging/template-store.ts';
 import type { DomainEvent } from '../../../shared/events/catalog.ts';
 
 const applyChange = (log: MessageLog, change: LogChange): MessageLog => {
@@ -140,4 +149,77 @@ export const memorySettings = () => {
     },
   };
   return { repository, events };
+};
+
+/** Templates in memory, with the store's conditions (version, delete mark) and the events it writes; `uses` stands for journeys' references. */
+export const memoryTemplates = () => {
+  const heads = new Map<string, Template & { deleting?: string }>();
+  const versions = new Map<string, TemplateVersion>();
+  const uses = new Map<string, TemplateUse[]>();
+  const events: DomainEvent[] = [];
+  const key = (tenantId: string, id: string) => `${tenantId}|${id}`;
+  const live = (tenantId: string, id: string) => {
+    const head = heads.get(key(tenantId, id));
+    if (!head || head.deletedAt) throw new TemplateChanged();
+    return head;
+  };
+  const repository: TemplateRepository = {
+    async head(tenantId, id) {
+      const head = heads.get(key(tenantId, id));
+      if (!head) return undefined;
+      const { deleting: _, ...rest } = head;
+      return rest;
+    },
+    async version(tenantId, id, version) {
+      return versions.get(`${key(tenantId, id)}|${version}`);
+    },
+    async create(tenantId, t, event) {
+      if (heads.has(key(tenantId, t.id))) throw new TemplateChanged();
+      heads.set(key(tenantId, t.id), t);
+      versions.set(`${key(tenantId, t.id)}|${t.version}`, t);
+      events.push(event);
+    },
+    async update(tenantId, before, after, event) {
+      if (live(tenantId, before.id).version !== before.version) throw new TemplateChanged();
+      heads.set(key(tenantId, after.id), after);
+      versions.set(`${key(tenantId, after.id)}|${after.version}`, after);
+      events.push(event);
+    },
+    async usedBy(tenantId, id) {
+      return uses.get(key(tenantId, id)) ?? [];
+    },
+    async claimDelete(tenantId, t, at) {
+      const head = live(tenantId, t.id);
+      if (head.version !== t.version) throw new TemplateChanged();
+      heads.set(key(tenantId, t.id), { ...head, deleting: at });
+    },
+    async releaseDelete(tenantId, t, at) {
+      const head = heads.get(key(tenantId, t.id));
+      if (head?.deleting === at) {
+        const { deleting: _, ...rest } = head;
+        heads.set(key(tenantId, t.id), rest);
+      }
+    },
+    async delete(tenantId, t, at, event) {
+      const head = live(tenantId, t.id);
+      if (head.version !== t.version || head.deleting !== at) throw new TemplateChanged();
+      const { deleting: _, ...rest } = head;
+      heads.set(key(tenantId, t.id), { ...rest, deletedAt: at, updatedAt: at });
+      events.push(event);
+    },
+    async list(tenantId, limit) {
+      const items = [...heads.entries()]
+        .filter(([k, t]) => k.startsWith(`${tenantId}|`) && !t.deletedAt)
+        .map(([, t]) => t)
+        .slice(0, limit);
+      return { items };
+    },
+  };
+  return {
+    repository,
+    events,
+    isMarked: (tenantId: string, id: string) => heads.get(key(tenantId, id))?.deleting !== undefined,
+    use: (tenantId: string, id: string, journey: TemplateUse) =>
+      uses.set(key(tenantId, id), [...(uses.get(key(tenantId, id)) ?? []), journey]),
+  };
 };
