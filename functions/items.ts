@@ -2,6 +2,7 @@ import { activityEntities } from './activities/items.ts';
 import { companyEntities } from './companies/items.ts';
 import { contactEntities } from './contacts/items.ts';
 import { eventEntities } from './events/items.ts';
+import { messagingEntities } from './messaging/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 
@@ -17,4 +18,5 @@ export const entityCatalog = {
   events: eventEntities,
   surveys: surveyEntities,
   tasks: taskEntities,
+  messaging: messagingEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -1,7 +1,7 @@
 import { config } from '../../shared/config.ts';
 import type { Email, Sms } from '../../shared/ports/messages.ts';
-import type { Company } from '../companies/schemas.ts';
-import type { Contact, OrderSummary } from '../contacts/schemas.ts';
+import type { Company } from '../companies/api.ts';
+import type { Contact, OrderSummary } from '../contacts/api.ts';
 import { renderContent } from './liquid.ts';
 import type { Content, MessagingSettings, Purpose, SendChannel } from './schemas.ts';
 import { unsubscribeUrl } from './unsubscribe-link.ts';

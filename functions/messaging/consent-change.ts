@@ -1,18 +1,13 @@
-import { contactRepository } from '../contacts/repository.ts';
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
-import { contactService } from '../contacts/service.ts';
+import type { Actor } from '../../shared/domain/actor.ts';
+import { type ConsentChange, type Contact, contactsApi } from '../contacts/api.ts';
 
-const contacts = contactService(contactRepository);
-
-export type ConsentChange = NonNullable<ContactPatch['consent']>;
+export type { ConsentChange } from '../contacts/api.ts';
 
 /**
- * Changes a contact's consent through the contacts service, which keeps each
+ * Changes a contact's consent through the contacts API, which keeps each
  * change's source and time in the consent history and emits contact.updated.
- * `actor` names who changed it (the unsubscribe page, an SMS keyword).
+ * `actor` names who changed it (the unsubscribe page, an SMS keyword); the
+ * change itself names each grant's source.
  */
-export const changeConsent = async (tenantId: string, contactId: string, consent: ConsentChange, actor: string): Promise<Contact> =>
-  (await contacts.updateContact(
-    { params: { id: contactId }, query: undefined, body: { consent } },
-    { tenantId, userId: actor, roles: ['admin'] },
-  )) as Contact;
+export const changeConsent = (tenantId: string, contactId: string, consent: ConsentChange, actor: Actor): Promise<Contact> =>
+  contactsApi.update({ tenantId, contactId, patch: { consent }, actor });

@@ -1,19 +1,22 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { logger } from '../../shared/logger.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { activityRepository } from '../activities/repository.ts';
-import { recordActivity } from '../activities/timeline.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { retry } from '../../shared/retry.ts';
+import { type ActivitiesApi, activitiesApi } from '../activities/api.ts';
 import { messageRef } from './message-ref.ts';
-import { claimLeaseMs, type LogChange, messageStore } from './message-store.ts';
+import { claimLeaseMs, type LogChange, type MessageRepository, messageStore } from './message-store.ts';
 import type { MessageLog, MessageStatus, Suppression } from './schemas.ts';
 import type { Feedback } from './ses-events.ts';
-import { suppressionPut } from './suppression-store.ts';
+import { suppressionAdded } from './suppression-store.ts';
 
 /** Event guards outlive any redelivery (EventBridge retries for at most a day), then expire. */
 const guardRetentionSeconds = 90 * 24 * 3600;
 const maxAttempts = 5;
+
+/** The log changed between its read and the write: read it again. */
+class LogMoved extends Error {}
 
 /** Which statuses each kind of feedback may move a message from; opens and clicks never change the status. */
 const statusMoves: Partial<Record<Feedback['kind'], { to: MessageStatus; from: MessageStatus[] }>> = {
@@ -74,20 +77,24 @@ const timelineSubject = (f: Feedback, log: MessageLog): string | undefined => {
   return undefined;
 };
 
-const recordOnTimeline = async (f: Feedback, log: MessageLog) => {
+/** What applying feedback reads and writes, so its rules run against fakes in unit tests. */
+export interface FeedbackDeps {
+  messages: Pick<MessageRepository, 'get' | 'record'>;
+  timeline(input: Parameters<ActivitiesApi['record']>[0]): Promise<unknown>;
+}
+
+const recordOnTimeline = async (deps: FeedbackDeps, f: Feedback, log: MessageLog) => {
   const subject = timelineSubject(f, log);
   if (!subject) return;
   const metadata: Record<string, string> = { messageId: log.id, event: f.kind, ...(f.link ? { link: f.link.slice(0, 2000) } : {}) };
   try {
-    await recordActivity(
-      activityRepository,
-      (t, id) => contactRepository.get(t, id, true),
-      f.tenantId,
-      log.contactId,
-      { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata },
-      'ses',
-      { engages: f.kind === 'clicked' },
-    );
+    await deps.timeline({
+      tenantId: f.tenantId,
+      contactId: log.contactId,
+      entry: { type: 'message', channel: 'email', direction: 'outbound', occurredAt: f.at, subject: subject.slice(0, 300), metadata },
+      actor: systemActor('ses'),
+      engages: f.kind === 'clicked',
+    });
   } catch (error) {
     logger.warn('SES event not recorded on the timeline', { messageId: log.id, error: error as Error });
   }
@@ -95,25 +102,32 @@ const recordOnTimeline = async (f: Feedback, log: MessageLog) => {
 
 /**
  * Applies one SES event to its message: log status, suppression and the
- * message.* event in one transaction guarded by the event's key, so a
- * duplicate delivery changes nothing; then the timeline entry (at most once:
- * lost if the process dies right after the transaction).
+ * message.* event (with suppression.added for each address it lists) in one
+ * transaction guarded by the event's key, so a duplicate delivery changes
+ * nothing; then the timeline entry (at most once: lost if the process dies
+ * right after the transaction). A log that moved meanwhile is read again.
  */
-export const applyFeedback = async (f: Feedback) => {
-  for (let attempt = 1; ; attempt++) {
-    const log = await messageStore.get(f.tenantId, f.messageId);
-    if (!log) {
-      logger.warn('SES event for an unknown message', { tenantId: f.tenantId, messageId: f.messageId, kind: f.kind });
-      return;
-    }
-    // The sender has not yet marked it sent: let EventBridge redeliver rather than race the claim.
-    if (log.status === 'claimed' && clock().now().getTime() - Date.parse(log.claimedAt!) < claimLeaseMs)
-      throw new Error(`message ${log.id} is still being sent`);
-    const expiresAt = Math.floor(clock().now().getTime() / 1000) + guardRetentionSeconds;
-    const suppress = suppressionsFor(f, log).map((s) => suppressionPut(f.tenantId, s));
-    const result = await messageStore.record(f.tenantId, log, f.key, changeFor(f, log), suppress, [eventFor(f, log)], expiresAt);
-    if (result === 'duplicate') return;
-    if (result === 'recorded') return recordOnTimeline(f, log);
-    if (attempt >= maxAttempts) throw new Error(`message ${log.id} kept changing while recording ${f.kind}`);
-  }
-};
+export const feedbackApplier =
+  (deps: FeedbackDeps) =>
+  (f: Feedback): Promise<void> =>
+    retry(
+      async () => {
+        const log = await deps.messages.get(f.tenantId, f.messageId);
+        if (!log) {
+          logger.warn('SES event for an unknown message', { tenantId: f.tenantId, messageId: f.messageId, kind: f.kind });
+          return;
+        }
+        // The sender has not yet marked it sent: let EventBridge redeliver rather than race the claim.
+        if (log.status === 'claimed' && clock().now().getTime() - Date.parse(log.claimedAt!) < claimLeaseMs)
+          throw new Error(`message ${log.id} is still being sent`);
+        const expiresAt = Math.floor(clock().now().getTime() / 1000) + guardRetentionSeconds;
+        const suppressions = suppressionsFor(f, log);
+        const events = [eventFor(f, log), ...suppressions.map((s) => suppressionAdded(f.tenantId, s))];
+        const result = await deps.messages.record(f.tenantId, log, f.key, changeFor(f, log), suppressions, events, expiresAt);
+        if (result === 'recorded') await recordOnTimeline(deps, f, log);
+        if (result === 'stale') throw new LogMoved(`message ${log.id} kept changing while recording ${f.kind}`);
+      },
+      { attempts: maxAttempts, retryOn: (error) => error instanceof LogMoved },
+    );
+
+export const applyFeedback = feedbackApplier({ messages: messageStore, timeline: (input) => activitiesApi.record(input) });

@@ -1,11 +1,10 @@
 import type { SNSEvent } from 'aws-lambda';
 import { config } from '../../shared/config.ts';
+import { systemActor } from '../../shared/domain/actor.ts';
 import { toE164 } from '../../shared/domain/normalize.ts';
 import { logger } from '../../shared/logger.ts';
-import { activityRepository } from '../activities/repository.ts';
-import { recordActivity } from '../activities/timeline.ts';
-import { contactRepository } from '../contacts/repository.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import { activitiesApi } from '../activities/api.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
 import { type ConsentChange, changeConsent } from './consent-change.ts';
 import { purposes } from './schemas.ts';
 
@@ -70,8 +69,7 @@ const contactFor = async (sms: InboundSms) => {
     logger.warn('inbound SMS from an unknown number or tenant', { inboundMessageId: sms.inboundMessageId, to: sms.destinationNumber });
     return undefined;
   }
-  const contactId = await contactRepository.idByUnique(tenantId, 'PHONE', from);
-  const contact = contactId && (await contactRepository.get(tenantId, contactId, true));
+  const contact = await contactsApi.findByPhone({ tenantId, phone: from });
   if (!contact) logger.info('inbound SMS from a number no contact has', { tenantId, inboundMessageId: sms.inboundMessageId });
   return contact ? { tenantId, contact } : undefined;
 };
@@ -79,7 +77,6 @@ const contactFor = async (sms: InboundSms) => {
 /** A reply that is not a keyword goes on the contact's timeline, once per provider message id. */
 const logReply = async (tenantId: string, contact: Contact, sms: InboundSms, receivedAt: string) => {
   if (!sms.inboundMessageId) return logger.warn('inbound SMS without a message id is not logged', { tenantId });
-  const findContact = (t: string, id: string) => contactRepository.get(t, id, true);
   const entry = {
     type: 'message',
     channel: 'sms',
@@ -88,7 +85,13 @@ const logReply = async (tenantId: string, contact: Contact, sms: InboundSms, rec
     body: sms.messageBody ?? '',
     metadata: { inboundMessageId: sms.inboundMessageId },
   } as const;
-  await recordActivity(activityRepository, findContact, tenantId, contact.id, entry, 'sms', { dedupeKey: `sms/${sms.inboundMessageId}` });
+  await activitiesApi.record({
+    tenantId,
+    contactId: contact.id,
+    entry,
+    actor: systemActor('sms'),
+    dedupeKey: `sms/${sms.inboundMessageId}`,
+  });
 };
 
 const handleInbound = async (sms: InboundSms, receivedAt: string) => {
@@ -97,7 +100,7 @@ const handleInbound = async (sms: InboundSms, receivedAt: string) => {
   const keyword = keywordOf(sms.messageBody ?? '');
   if (!keyword) return logReply(found.tenantId, found.contact, sms, receivedAt);
   const change = consentChangeFor(found.contact, keyword);
-  if (change) await changeConsent(found.tenantId, found.contact.id, change, `sms-${keyword}`);
+  if (change) await changeConsent(found.tenantId, found.contact.id, change, systemActor('sms-keyword', keyword));
 };
 
 export const handler = async (event: SNSEvent) => {

@@ -1,10 +1,12 @@
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { dedupeGuard } from '../../shared/db/dedupe-guard.ts';
+import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { putNew, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { isWriteConflict, type Labelled, labelled, putNew, type TransactItem, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { CapCounter } from './policy.ts';
-import type { MessageLog, MessageStatus, Purpose } from './schemas.ts';
+import type { MessageLog, MessageStatus, Purpose, Suppression } from './schemas.ts';
+import { suppressionPut } from './suppression-store.ts';
 
 /** What a log item must still look like for a change to apply. */
 export interface Expected {
@@ -41,6 +43,26 @@ export interface MessageStore {
   ): Promise<MoveResult>;
 }
 
+/** The whole message log: what the sender uses, plus SES feedback and the contact's message list. */
+export interface MessageRepository extends MessageStore {
+  /**
+   * A provider event applied once: its guard, the log change, the suppressions
+   * it lists and its events in one transaction. 'duplicate' when the event was
+   * recorded before, 'stale' when the log moved since it was read.
+   */
+  record(
+    tenantId: string,
+    log: MessageLog,
+    eventKey: string,
+    change: LogChange,
+    suppressions: Suppression[],
+    events: DomainEvent[],
+    expiresAt: number,
+  ): Promise<RecordResult>;
+  /** A contact's messages, newest first. */
+  listByContact(tenantId: string, contactId: string, limit: number, cursor?: string): Promise<{ items: MessageLog[]; nextCursor?: string }>;
+}
+
 /** A claim older than this belongs to a process that died: no function runs longer (Lambda stops at 15 minutes). */
 export const claimLeaseMs = 15 * 60_000;
 
@@ -48,28 +70,28 @@ export const claimLeaseMs = 15 * 60_000;
 const counterLifetimeSeconds = 9 * 24 * 3600;
 
 const logItem = (tenantId: string, log: MessageLog) => ({
-  ...keys.message(tenantId, log.id),
-  ...keys.contactMessage(tenantId, log.contactId, log.id),
-  entity: 'MESSAGE',
+  ...messagingKeys.message(tenantId, log.id),
+  ...messagingKeys.contactMessage(tenantId, log.contactId, log.id),
+  entity: messagingEntities.message,
   ...log,
 });
 
-const guardItem = (tenantId: string, log: MessageLog) => ({
-  ...keys.messageDedupe(tenantId, log.dedupeKey),
-  entity: 'MESSAGE_GUARD',
-  messageId: log.id,
-});
+/** Names the message a dedupe key claimed (`messageId`), written in the claim's transaction. */
+const dedupe = dedupeGuard(messagingEntities.messageDedupe, 'messageId');
+
+/** What each item of a message transaction stands for when its condition fails. */
+type Reason = 'DEDUPE' | 'LOG' | 'STATUS' | 'CAP' | 'EVENT' | 'SUPPRESSION';
 
 /** One more message in a bucket, refused once the bucket is at its limit. */
 const countItem = (tenantId: string, contactId: string, purpose: Purpose, cap: CapCounter, now: number): TransactItem => ({
   Update: {
     TableName: tableNameFromEnv(),
-    Key: keys.pressure(tenantId, contactId, purpose, cap.bucket),
+    Key: messagingKeys.pressure(tenantId, contactId, purpose, cap.bucket),
     UpdateExpression: 'SET entity = :entity, expiresAt = if_not_exists(expiresAt, :expires) ADD #count :one',
     ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
     ExpressionAttributeNames: { '#count': 'count' },
     ExpressionAttributeValues: {
-      ':entity': 'PRESSURE',
+      ':entity': messagingEntities.pressure,
       ':expires': Math.floor(now / 1000) + counterLifetimeSeconds,
       ':one': 1,
       ':limit': cap.limit,
@@ -106,7 +128,7 @@ const logUpdate = (tenantId: string, messageId: string, expected: Expected, chan
   return {
     Update: {
       TableName: tableNameFromEnv(),
-      Key: keys.message(tenantId, messageId),
+      Key: messagingKeys.message(tenantId, messageId),
       UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
         .join(' ')
         .trim(),
@@ -118,33 +140,34 @@ const logUpdate = (tenantId: string, messageId: string, expected: Expected, chan
 };
 
 /** Runs a transaction and names the first item whose condition failed, or undefined when it went through. */
-const attempt = async (items: TransactItem[], events: DomainEvent[]): Promise<number | undefined> => {
+const attempt = async (items: Labelled<Reason>[], events: DomainEvent[]): Promise<Reason | undefined> => {
   try {
-    await writeWithEvents(items, events);
+    await transact(items, events);
     return undefined;
   } catch (error) {
-    if (error instanceof TransactionConflict) return error.failed[0] ?? 0;
+    if (isWriteConflict(error)) return error.reason as Reason;
     throw error;
   }
 };
 
 export const messageStore = {
   async get(tenantId: string, messageId: string): Promise<MessageLog | undefined> {
-    const item = await getItem(keys.message(tenantId, messageId), true);
+    const item = await getItem(messagingKeys.message(tenantId, messageId), true);
     return item && stripKeys<MessageLog>(item);
   },
 
   async byDedupeKey(tenantId: string, dedupeKey: string): Promise<MessageLog | undefined> {
-    const guard = await getItem(keys.messageDedupe(tenantId, dedupeKey), true);
-    return guard ? this.get(tenantId, String(guard.messageId)) : undefined;
+    const messageId = await dedupe.createdBy(messagingKeys.messageDedupe(tenantId, dedupeKey));
+    return messageId ? this.get(tenantId, messageId) : undefined;
   },
 
   async create(tenantId: string, log: MessageLog, caps: CapCounter[], events: DomainEvent[]): Promise<CreateResult> {
     const now = Date.parse(log.createdAt);
-    const counts = caps.map((c) => countItem(tenantId, log.contactId, log.purpose, c, now));
-    const failed = await attempt([putNew(guardItem(tenantId, log)), putNew(logItem(tenantId, log)), ...counts], events);
+    const counts = caps.map((c) => labelled('CAP', countItem(tenantId, log.contactId, log.purpose, c, now)));
+    const guard = dedupe.claim(messagingKeys.messageDedupe(tenantId, log.dedupeKey), log.id);
+    const failed = await attempt([guard, labelled('LOG', putNew(logItem(tenantId, log))), ...counts], events);
     if (failed === undefined) return 'created';
-    return failed <= 1 ? 'duplicate' : 'capped';
+    return failed === 'CAP' ? 'capped' : 'duplicate';
   },
 
   async move(
@@ -156,10 +179,10 @@ export const messageStore = {
     events: DomainEvent[],
   ): Promise<MoveResult> {
     const now = Date.parse(change.set?.updatedAt ?? log.updatedAt);
-    const counts = caps.map((c) => countItem(tenantId, log.contactId, log.purpose, c, now));
-    const failed = await attempt([logUpdate(tenantId, log.id, expected, change), ...counts], events);
+    const counts = caps.map((c) => labelled('CAP', countItem(tenantId, log.contactId, log.purpose, c, now)));
+    const failed = await attempt([labelled('STATUS', logUpdate(tenantId, log.id, expected, change)), ...counts], events);
     if (failed === undefined) return 'moved';
-    return failed === 0 ? 'stale' : 'capped';
+    return failed === 'CAP' ? 'capped' : 'stale';
   },
 
   /**
@@ -173,28 +196,28 @@ export const messageStore = {
     log: MessageLog,
     eventKey: string,
     change: LogChange,
-    extra: TransactItem[],
+    suppressions: Suppression[],
     events: DomainEvent[],
     expiresAt: number,
   ): Promise<RecordResult> {
-    const guard = putNew({ ...keys.messageEvent(tenantId, log.id, eventKey), entity: 'MESSAGE_EVENT', expiresAt });
-    const failed = await attempt([guard, logUpdate(tenantId, log.id, { status: log.status }, change), ...extra], events);
+    const guard = putNew({ ...messagingKeys.messageEvent(tenantId, log.id, eventKey), entity: messagingEntities.messageEvent, expiresAt });
+    const failed = await attempt(
+      [
+        labelled('EVENT', guard),
+        labelled('STATUS', logUpdate(tenantId, log.id, { status: log.status }, change)),
+        ...suppressions.map((s) => labelled('SUPPRESSION', suppressionPut(tenantId, s))),
+      ],
+      events,
+    );
     if (failed === undefined) return 'recorded';
-    return failed === 0 ? 'duplicate' : 'stale';
+    return failed === 'EVENT' ? 'duplicate' : 'stale';
   },
 
   /** A contact's messages, newest first. */
   async listByContact(tenantId: string, contactId: string, limit: number, cursor?: string) {
-    const partition = keys.contactMessagePartition(tenantId, contactId);
-    const page = await queryPage(
-      {
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-      },
-      { limit, cursor, scope: partition },
+    return listPage<MessageLog>(
+      { index: 'GSI1', partition: messagingKeys.contactMessagePartition(tenantId, contactId), newestFirst: true },
+      { limit, cursor },
     );
-    return { items: page.items.map((i) => stripKeys<MessageLog>(i)), nextCursor: page.nextCursor };
   },
-} satisfies MessageStore & Record<string, unknown>;
+} satisfies MessageRepository;

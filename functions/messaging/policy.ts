@@ -1,5 +1,5 @@
 import { instantAt, isoDay, isoWeek, minutesOf, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact } from '../contacts/api.ts';
 import type { MessagingSettings, Purpose, SendChannel, SkipReason } from './schemas.ts';
 
 /**

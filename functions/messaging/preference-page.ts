@@ -1,5 +1,5 @@
 import { brokenLink, escapeHtml, pageRenderer } from '../../shared/http/html-page.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact } from '../contacts/api.ts';
 import type { SendChannel } from './schemas.ts';
 
 /** What a contact may choose on the preference page; transactional messages are not a choice. */

@@ -1,10 +1,10 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { messages } from '../../shared/ports/messages.ts';
 import { scheduler } from '../../shared/ports/scheduler.ts';
-import { activityRepository } from '../activities/repository.ts';
-import { recordActivity } from '../activities/timeline.ts';
-import { companyRepository } from '../companies/repository.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { activitiesApi } from '../activities/api.ts';
+import { companiesApi } from '../companies/api.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { messageStore } from './message-store.ts';
 import type { SendOutcome, SendRequest } from './schemas.ts';
 import { createSender } from './sender.ts';
@@ -14,18 +14,18 @@ import { templateStore } from './template-store.ts';
 
 export type { SendOutcome, SendRequest } from './schemas.ts';
 
-const findContact = (tenantId: string, id: string) => contactRepository.get(tenantId, id, true);
+const actor = systemActor('messaging');
 
 const sender = createSender({
   store: messageStore,
-  contact: findContact,
-  company: (tenantId, id) => companyRepository.get(tenantId, id),
-  recentOrders: (tenantId, contactId) => contactRepository.recentOrders(tenantId, contactId),
+  contact: (tenantId, contactId) => contactsApi.get({ tenantId, contactId }),
+  company: (tenantId, companyId) => companiesApi.get({ tenantId, companyId }),
+  recentOrders: (tenantId, contactId) => contactsApi.recentOrders({ tenantId, contactId }),
   templates: templateStore,
   settings: (tenantId) => settingsStore.get(tenantId),
   suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),
   timeline: async (tenantId, contactId, entry) => {
-    await recordActivity(activityRepository, findContact, tenantId, contactId, entry, 'messaging', { engages: false });
+    await activitiesApi.record({ tenantId, contactId, entry, actor, engages: false });
   },
   messages,
   scheduler,

@@ -1,8 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
-import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { isWriteConflict, labelled, put, putNew, transact } from '../../shared/db/transact.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 import type { MessagingSettings, SettingsInput } from './schemas.ts';
 
 /** What a tenant gets until it says otherwise. */
@@ -17,7 +16,7 @@ export const defaultSettings: MessagingSettings = {
 };
 
 /** Stored choices over the defaults; a field left out of the stored settings takes the default. */
-const effectiveSettings = (stored: (SettingsInput & { version: number; updatedAt?: string }) | undefined): MessagingSettings => ({
+export const effectiveSettings = (stored: (SettingsInput & { version: number; updatedAt?: string }) | undefined): MessagingSettings => ({
   ...defaultSettings,
   ...stored,
   quietHours: stored?.quietHours === undefined ? defaultSettings.quietHours : stored.quietHours,
@@ -26,30 +25,40 @@ const effectiveSettings = (stored: (SettingsInput & { version: number; updatedAt
 
 export class SettingsChanged extends Error {}
 
+/** A tenant's messaging settings; replace throws SettingsChanged when they moved past `seenVersion`. */
+export interface SettingsRepository {
+  get(tenantId: string, consistent?: boolean): Promise<MessagingSettings>;
+  replace(tenantId: string, input: SettingsInput, seenVersion: number, updatedAt: string, event: DomainEvent): Promise<MessagingSettings>;
+}
+
 export const settingsStore = {
   async get(tenantId: string, consistent = false): Promise<MessagingSettings> {
-    const item = await getItem(keys.messagingSettings(tenantId), consistent);
+    const item = await getItem(messagingKeys.messagingSettings(tenantId), consistent);
     return effectiveSettings(item && stripKeys(item));
   },
 
-  /** Replaces the tenant's settings if they are still at `seenVersion`. */
-  async replace(tenantId: string, input: SettingsInput, seenVersion: number, updatedAt: string): Promise<MessagingSettings> {
-    const item = { ...keys.messagingSettings(tenantId), entity: 'MESSAGING_SETTINGS', ...input, version: seenVersion + 1, updatedAt };
-    const first = seenVersion === 0;
+  /** Replaces the tenant's settings if they are still at `seenVersion`, with `event` (messaging.settings_updated) in the same transaction. */
+  async replace(
+    tenantId: string,
+    input: SettingsInput,
+    seenVersion: number,
+    updatedAt: string,
+    event: DomainEvent,
+  ): Promise<MessagingSettings> {
+    const item = {
+      ...messagingKeys.messagingSettings(tenantId),
+      entity: messagingEntities.settings,
+      ...input,
+      version: seenVersion + 1,
+      updatedAt,
+    };
+    const write = seenVersion === 0 ? putNew(item) : put(item, '#v = :v', { '#v': 'version' }, { ':v': seenVersion });
     try {
-      await db().send(
-        new PutCommand({
-          TableName: tableNameFromEnv(),
-          Item: item,
-          ConditionExpression: first ? 'attribute_not_exists(PK)' : '#v = :v',
-          ExpressionAttributeNames: first ? undefined : { '#v': 'version' },
-          ExpressionAttributeValues: first ? undefined : { ':v': seenVersion },
-        }),
-      );
+      await transact([labelled('VERSION', write)], [event]);
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') throw new SettingsChanged();
+      if (isWriteConflict(error)) throw new SettingsChanged();
       throw error;
     }
     return effectiveSettings(stripKeys(item));
   },
-};
+} satisfies SettingsRepository;

@@ -1,4 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
+import { systemActor } from '../../shared/domain/actor.ts';
+import { withTrace } from '../../shared/events/trace.ts';
 import { logger } from '../../shared/logger.ts';
 import { applyFeedback } from './feedback.ts';
 import { readSesEvent } from './ses-events.ts';
@@ -17,5 +19,5 @@ export const handler = async (event: EventBridgeEvent<string, unknown>) => {
   const feedback = readSesEvent(event);
   if (!feedback) return;
   logger.appendKeys({ tenantId: feedback.tenantId, messageId: feedback.messageId, sesEvent: feedback.kind });
-  await applyFeedback(feedback);
+  await withTrace({ actor: systemActor('ses'), correlationId: feedback.messageId }, () => applyFeedback(feedback));
 };

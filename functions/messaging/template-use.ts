@@ -1,7 +1,7 @@
-import { keys } from '../../shared/db/keys.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { TransactItem } from '../../shared/db/transact.ts';
 import { clock } from '../../shared/ports/clock.ts';
+import { messagingEntities, messagingKeys } from './items.ts';
 
 /** How long a delete's `deleting` mark holds off journeys; a delete that crashed between its steps frees the template after it. */
 export const deleteClaimMs = 60_000;
@@ -11,8 +11,8 @@ export const templateUseItem = (
   templateId: string,
   journey: { id: string; name: string; status: string },
 ): Record<string, unknown> => ({
-  ...keys.templateUse(tenantId, templateId, journey.id),
-  entity: 'TEMPLATE_USE',
+  ...messagingKeys.templateUse(tenantId, templateId, journey.id),
+  entity: messagingEntities.templateUse,
   templateId,
   journeyId: journey.id,
   journeyName: journey.name,
@@ -23,7 +23,7 @@ export const templateUseItem = (
 export const templateLiveCondition = (tenantId: string, templateId: string): TransactItem => ({
   ConditionCheck: {
     TableName: tableNameFromEnv(),
-    Key: keys.template(tenantId, templateId),
+    Key: messagingKeys.template(tenantId, templateId),
     ConditionExpression:
       'attribute_exists(PK) AND attribute_not_exists(deletedAt) AND (attribute_not_exists(deleting) OR deleting < :stale)',
     ExpressionAttributeValues: { ':stale': new Date(clock().now().getTime() - deleteClaimMs).toISOString() },

@@ -1,18 +1,19 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import type { Reply } from '../../shared/http/reply.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { contactRepository } from '../contacts/repository.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
 import { type ConsentChange, changeConsent } from './consent-change.ts';
 import { brokenLinkPage, choiceGroups, fieldName, linkExpiredPage, oneClickDonePage, preferencePage } from './preference-page.ts';
 import { readUnsubscribeToken, type UnsubscribeTarget } from './unsubscribe-link.ts';
 
-const actor = 'unsubscribe';
+/** Who changes consent from a preference link: the link's page, not a signed-in user. */
+const actor = systemActor('unsubscribe-link');
 
 /** The link's target and contact, or the page to show instead: mangled, expired, or the contact is gone. */
 const open = async (token: string): Promise<{ target: UnsubscribeTarget; contact: Contact } | { page: Reply }> => {
   const target = await readUnsubscribeToken(token, clock().now());
   if (target === 'invalid') return { page: brokenLinkPage() };
-  const contact = target !== 'expired' && (await contactRepository.get(target.tenantId, target.contactId, true));
+  const contact = target !== 'expired' && (await contactsApi.get({ tenantId: target.tenantId, contactId: target.contactId }));
   return target !== 'expired' && contact ? { target, contact } : { page: linkExpiredPage() };
 };
 

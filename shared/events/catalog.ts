@@ -31,6 +31,10 @@ const messageRef = z.object({
   runId: z.string().optional(),
 });
 
+const templateData = z.object({ templateId: z.string(), name: z.string(), channel: z.enum(['email', 'sms']), version: z.number().int() });
+
+const suppressionData = z.object({ channel: z.enum(['email', 'sms']), address: z.string() });
+
 const taskData = z.object({
   taskId: z.string(),
   contactId: z.string(),
@@ -117,6 +121,16 @@ export const eventCatalog = {
   'message.complained': { version: 1, data: messageRef },
   'message.opened': { version: 1, data: messageRef },
   'message.clicked': { version: 1, data: messageRef.extend({ link: z.string() }) },
+  'template.created': { version: 1, data: templateData },
+  'template.updated': { version: 1, data: templateData.extend({ changed: z.array(z.string()) }) },
+  'template.deleted': { version: 1, data: templateData },
+  /** An address went on the suppression list (by hand, or by a hard bounce or complaint: then with the message). */
+  'suppression.added': {
+    version: 1,
+    data: suppressionData.extend({ reason: z.enum(['hard-bounce', 'complaint', 'manual']), messageId: z.string().optional() }),
+  },
+  'suppression.removed': { version: 1, data: suppressionData },
+  'messaging.settings_updated': { version: 1, data: z.object({ version: z.number().int(), changed: z.array(z.string()) }) },
 } as const;
 
 /** Event types trusted integrations may publish through POST /events. */

@@ -1,6 +1,6 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../functions/contacts/schemas.ts';
+import type { Contact } from '../../functions/contacts/api.ts';
 import { consentChangeFor, keywordOf } from '../../functions/messaging/inbound-sms.ts';
 import { readSesEvent } from '../../functions/messaging/ses-events.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../functions/contacts/schemas.ts';
+import type { Contact } from '../../functions/contacts/api.ts';
 import { capCounters, decide, quietUntil } from '../../functions/messaging/policy.ts';
 import type { MessagingSettings } from '../../functions/messaging/schemas.ts';
 import { defaultSettings } from '../../functions/messaging/settings.ts';

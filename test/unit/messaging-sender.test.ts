@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ActivityInput } from '../../functions/activities/schemas.ts';
-import type { Contact } from '../../functions/contacts/schemas.ts';
+import type { ActivityInput } from '../../functions/activities/api.ts';
+import type { Contact } from '../../functions/contacts/api.ts';
 import type { MessageStore } from '../../functions/messaging/message-store.ts';
 import type { CapCounter } from '../../functions/messaging/policy.ts';
 import type { MessageLog, MessagingSettings, Template } from '../../functions/messaging/schemas.ts';
