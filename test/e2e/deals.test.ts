@@ -106,6 +106,7 @@ describe('pipelines and deals', () => {
     expect(
       (await sales('POST', '/deals', { name: 'Bad', contactIds: [contact.id], amount: { amount: 1.5, currency: 'eur' } })).status,
     ).toBe(400);
+    expect((await sales('GET', '/deals')).body.items).toHaveLength(1);
     expect((await sales('DELETE', `/deals/${first.body.id}`, undefined, { 'if-match': '"1"' })).status).toBe(412);
     expect((await sales('DELETE', `/deals/${first.body.id}`, undefined, { 'if-match': '"2"' })).status).toBe(204);
     expect((await sales('GET', `/deals/${first.body.id}`)).status).toBe(404);

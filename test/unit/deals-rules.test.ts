@@ -230,3 +230,25 @@ describe('removing a stage', () => {
     expect(fake.events.at(-1)).toMatchObject({ type: 'pipeline.updated', data: { removedStages: ['qualification'] } });
   });
 });
+
+describe('the deals routes in the OpenAPI document', () => {
+  it('declare If-Match and 412 on updates, 409 on a stage in use, 422 on the stage rules', async () => {
+    const { openApiDocument } = await import('../../functions/platform/openapi.ts');
+    const { routes } = await import('../../functions/routes.ts');
+    const doc = openApiDocument(routes) as unknown as {
+      paths: Record<string, Record<string, { operationId: string; responses: object; parameters?: { name: string }[] }>>;
+    };
+    const ops = Object.fromEntries(Object.values(doc.paths).flatMap((item) => Object.values(item).map((o) => [o.operationId, o])));
+    for (const id of ['updateDeal', 'deleteDeal', 'updatePipeline']) {
+      expect(Object.keys(ops[id]!.responses), id).toContain('412');
+      expect(
+        ops[id]!.parameters?.map((p) => p.name),
+        id,
+      ).toContain('If-Match');
+    }
+    expect(Object.keys(ops.updatePipeline!.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    expect(Object.keys(ops.updateDeal!.responses)).toContain('422');
+    expect(ops.createDeal!.parameters?.map((p) => p.name)).toContain('Idempotency-Key');
+    expect(Object.keys(ops.dealStageHistory!.responses)).toContain('404');
+  });
+});
