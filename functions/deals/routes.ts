@@ -58,7 +58,8 @@ export const dealRoutes = defineRoutes('deals', {
     params: pipelineIdParams,
     body: updatePipelineBody,
     response: pipelineResponse,
-    conflict: 'a removed stage still holds deals and moveDealsTo does not say where they go (stagesInUse names them)',
+    conflict:
+      'a removed stage still holds deals and moveDealsTo does not say where they go, or a stage holding deals changes kind (stagesInUse names them)',
     unprocessable: 'moveDealsTo names a stage the pipeline keeps, or a target that is not an open stage of it',
   },
   createDeal: {

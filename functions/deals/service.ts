@@ -289,7 +289,9 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
         }
         if (Object.keys(errors).length)
           throw unprocessable('moveDealsTo must map removed stages to open stages of the pipeline', { errors });
-        const mustBeEmpty = removed.filter((s) => !(s in moves));
+        // A kept stage that changes kind (open, won, lost) would leave its deals with the wrong status: only an empty one may.
+        const rekinded = stages.filter((s) => before.stages.some((b) => b.id === s.id && b.kind !== s.kind)).map((s) => s.id);
+        const mustBeEmpty = [...removed.filter((s) => !(s in moves)), ...rekinded];
         const inUse = [];
         for (const stageId of mustBeEmpty) {
           const deals = await repo.stageCount(tenantId, id, stageId);
@@ -319,7 +321,10 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
   };
 
   const stagesInUse = (stages: { stageId: string; deals?: number }[]) =>
-    conflict(`deals are in ${stages.map((s) => s.stageId).join(', ')}: name where they go in moveDealsTo`, { stagesInUse: stages });
+    conflict(
+      `deals are in ${stages.map((s) => s.stageId).join(', ')}: a stage that holds deals changes kind or goes only once moveDealsTo names where they go`,
+      { stagesInUse: stages },
+    );
 
   const service: ServiceFor<typeof dealRoutes, RequestContext> = {
     async createPipeline({ body }, ctx) {

@@ -59,6 +59,26 @@ describe('pipelines and deals', () => {
     expect(await names(other.id)).toEqual(['One']);
   });
 
+  it('makes the default pipeline once when the first requests of a tenant race', async () => {
+    const tenant = uniqueTenant('deals-first');
+    const contact = await contactOf(tenant);
+    const answers = await Promise.all([
+      as(tenant, 'sales')('GET', '/pipelines'),
+      as(tenant, 'analyst')('GET', '/pipelines'),
+      as(tenant, 'sales')('POST', '/deals', { name: 'First', contactIds: [contact.id] }),
+      as(tenant, 'admin')('POST', '/deals', { name: 'Second', contactIds: [contact.id] }),
+    ]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 201, 201]);
+    const ids = new Set([
+      answers[0]!.body.items[0].id,
+      answers[1]!.body.items[0].id,
+      answers[2]!.body.pipelineId,
+      answers[3]!.body.pipelineId,
+    ]);
+    expect(ids.size).toBe(1);
+    expect((await as(tenant, 'sales')('GET', '/pipelines')).body.items).toHaveLength(1);
+  });
+
   it('keeps tenants apart and writes only for sales and admin', async () => {
     const tenant = uniqueTenant('deals-tenancy');
     const contact = await contactOf(tenant);

@@ -221,6 +221,18 @@ describe('removing a stage', () => {
     expect([fake.count(tenantId, p.id, 'qualification'), fake.count(tenantId, p.id, 'discovery')]).toEqual([0, 2]);
   });
 
+  it('refuses to change the kind of a stage that holds deals', async () => {
+    const p = await defaultPipeline();
+    await createDeal();
+    const rekinded = p.stages.map((s) => (s.id === 'qualification' ? { ...s, kind: 'won' } : s));
+    await expect(putPipeline(p, { stages: rekinded })).rejects.toMatchObject({
+      kind: 'conflict',
+      extra: { stagesInUse: [{ stageId: 'qualification', deals: 1 }] },
+    });
+    const renamed = p.stages.map((s) => (s.id === 'proposal' ? { ...s, kind: 'lost' } : s));
+    expect((await putPipeline(p, { stages: renamed })).stages[1]).toMatchObject({ id: 'proposal', kind: 'lost' });
+  });
+
   it('is allowed without moveDealsTo when the stage is empty', async () => {
     const p = await defaultPipeline();
     const deal = await createDeal({ amount: { amount: 1, currency: 'EUR' } });
