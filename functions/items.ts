@@ -1,6 +1,7 @@
 import { activityEntities } from './activities/items.ts';
 import { companyEntities } from './companies/items.ts';
 import { contactEntities } from './contacts/items.ts';
+import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { surveyEntities } from './surveys/items.ts';
@@ -19,4 +20,5 @@ export const entityCatalog = {
   surveys: surveyEntities,
   tasks: taskEntities,
   messaging: messagingEntities,
+  deals: dealEntities,
 } as const satisfies Record<string, Record<string, string>>;

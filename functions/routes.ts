@@ -2,6 +2,7 @@ import type { Route } from '../shared/http/route.ts';
 import { activityRoutes } from './activities/routes.ts';
 import { companyRoutes } from './companies/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
+import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
@@ -23,6 +24,7 @@ export const routes: Route[] = [
   messagingRoutes,
   surveyRoutes,
   taskRoutes,
+  dealRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

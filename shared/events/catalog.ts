@@ -21,7 +21,8 @@ const contactData = z.object({
 
 const companyData = z.object({ companyId: z.string(), name: z.string(), domain: z.string().optional() });
 
-const money = z.strictObject({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR') });
+/** An amount in integer minor units (cents) of an ISO 4217 currency. */
+export const money = z.strictObject({ amount: z.number().int(), currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR') });
 
 const messageRef = z.object({
   messageId: z.string(),
@@ -43,6 +44,21 @@ const taskData = z.object({
   dueAt: z.string(),
   status: z.string(),
   journeyId: z.string().optional(),
+});
+
+const pipelineData = z.object({ pipelineId: z.string(), name: z.string(), stageIds: z.array(z.string()) });
+
+const dealData = z.object({
+  dealId: z.string(),
+  name: z.string(),
+  pipelineId: z.string(),
+  stageId: z.string(),
+  status: z.enum(['open', 'won', 'lost']),
+  ownerId: z.string(),
+  contactIds: z.array(z.string()),
+  companyId: z.string().optional(),
+  amount: money.optional(),
+  closeDate: z.string().optional(),
 });
 
 export const eventCatalog = {
@@ -95,8 +111,20 @@ export const eventCatalog = {
       fromStage: z.string().max(64).optional(),
       toStage: z.string().max(64),
       amount: money.optional(),
+      // Set when Rapport's deals context produces the event (ingested ones may leave them out).
+      contactIds: z.array(z.string()).max(20).optional(),
+      ownerId: z.string().max(128).optional(),
+      stageKind: z.enum(['open', 'won', 'lost']).optional(),
+      msInPreviousStage: z.number().int().min(0).optional(),
     }),
   },
+  'pipeline.created': { version: 1, data: pipelineData },
+  'pipeline.updated': { version: 1, data: pipelineData.extend({ removedStages: z.array(z.string()) }) },
+  'deal.created': { version: 1, data: dealData },
+  'deal.updated': { version: 1, data: dealData.extend({ changed: z.array(z.string()) }) },
+  'deal.deleted': { version: 1, data: z.object({ dealId: z.string(), pipelineId: z.string(), contactIds: z.array(z.string()) }) },
+  'deal.won': { version: 1, data: dealData.extend({ closedAt: z.string() }) },
+  'deal.lost': { version: 1, data: dealData.extend({ closedAt: z.string(), lostReason: z.string() }) },
   'survey.responded': {
     version: 1,
     data: z.object({
