@@ -1,13 +1,13 @@
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { messagingApi } from '../messaging/api.ts';
 import { triggerTypes } from './definition.ts';
+import { journeyEntities, journeyKeys } from './items.ts';
 import { emptyCounters } from './run.ts';
 import type { Counters, Journey, JourneyVersion, Segment } from './schemas.ts';
 import type { TemplateName } from './template-names.ts';
@@ -30,9 +30,9 @@ export interface ScheduledJourney {
 }
 
 const headItem = (tenantId: string, j: Journey) => ({
-  ...keys.journey(tenantId, j.id),
-  ...keys.journeyList(tenantId, j.id),
-  entity: 'JOURNEY',
+  ...journeyKeys.journey(tenantId, j.id),
+  ...journeyKeys.list(tenantId, j.id),
+  entity: journeyEntities.journey,
   ...j,
 });
 
@@ -54,8 +54,8 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
   if (j.trigger.type === 'schedule') {
     return [
       {
-        ...keys.scheduledJourney(tenantId, j.id),
-        entity: 'JOURNEY_SCHEDULE',
+        ...journeyKeys.scheduled(tenantId, j.id),
+        entity: journeyEntities.schedule,
         tenantId,
         journeyId: j.id,
         version: j.version,
@@ -65,8 +65,8 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
   }
   const { filter } = j.trigger;
   return triggerTypes(j.trigger).map((type) => ({
-    ...keys.journeyTrigger(tenantId, type, j.id),
-    entity: 'JOURNEY_TRIGGER',
+    ...journeyKeys.trigger(tenantId, type, j.id),
+    entity: journeyEntities.trigger,
     journeyId: j.id,
     version: j.version,
     filter,
@@ -112,17 +112,17 @@ const replacing = (tenantId: string, before: Journey, after: Journey) =>
 /** Journey definitions: heads, immutable versions, the trigger indexes and the counters. */
 export const journeyRepository = {
   async get(tenantId: string, id: string, consistent = false): Promise<Journey | undefined> {
-    const item = await getItem(keys.journey(tenantId, id), consistent);
+    const item = await getItem(journeyKeys.journey(tenantId, id), consistent);
     return item && stripKeys<Journey>(item);
   },
 
   async version(tenantId: string, id: string, version: number): Promise<JourneyVersion | undefined> {
-    const item = await getItem(keys.journeyVersion(tenantId, id, version));
+    const item = await getItem(journeyKeys.version(tenantId, id, version));
     return item && stripKeys<JourneyVersion>(item);
   },
 
   async list(tenantId: string, limit: number, cursor?: string) {
-    const partition = keys.journeyListPartition(tenantId);
+    const partition = journeyKeys.listPartition(tenantId);
     const page = await queryPage(
       { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
       { limit, cursor, scope: partition },
@@ -133,12 +133,12 @@ export const journeyRepository = {
   /** A new journey and its first version; an installed template also takes its once-per-tenant guard. */
   async create(tenantId: string, j: Journey) {
     const guard = j.template
-      ? [putNew({ ...keys.journeyTemplate(tenantId, j.template), entity: 'JOURNEY_TEMPLATE', journeyId: j.id })]
+      ? [putNew({ ...journeyKeys.template(tenantId, j.template), entity: journeyEntities.templateGuard, journeyId: j.id })]
       : [];
     await write(
       [
         putNew(headItem(tenantId, j)),
-        putNew({ ...keys.journeyVersion(tenantId, j.id, j.version), entity: 'JOURNEY_VERSION', ...versionOf(j) }),
+        putNew({ ...journeyKeys.version(tenantId, j.id, j.version), entity: journeyEntities.version, ...versionOf(j) }),
         ...guard,
       ],
       ['VERSION', 'VERSION', 'TEMPLATE'],
@@ -152,18 +152,18 @@ export const journeyRepository = {
   async save(tenantId: string, before: Journey, after: Journey) {
     const version =
       after.version !== before.version
-        ? [putNew({ ...keys.journeyVersion(tenantId, after.id, after.version), entity: 'JOURNEY_VERSION', ...versionOf(after) })]
+        ? [putNew({ ...journeyKeys.version(tenantId, after.id, after.version), entity: journeyEntities.version, ...versionOf(after) })]
         : [];
     await write([replacing(tenantId, before, after), ...version, ...indexChanges(tenantId, before, after)], ['VERSION']);
   },
 
   /** Deletes a draft (never activated, so no run follows it): its head, versions, counters and template guard. */
   async delete(tenantId: string, j: Journey) {
-    const guard = j.template ? [remove(keys.journeyTemplate(tenantId, j.template))] : [];
+    const guard = j.template ? [remove(journeyKeys.template(tenantId, j.template))] : [];
     await write(
       [
         remove(
-          keys.journey(tenantId, j.id),
+          journeyKeys.journey(tenantId, j.id),
           '#v = :v AND #s = :s',
           { ':v': j.version, ':s': 'draft' },
           { '#v': 'version', '#s': 'status' },
@@ -172,7 +172,7 @@ export const journeyRepository = {
       ],
       ['VERSION'],
     );
-    const { PK } = keys.journey(tenantId, j.id);
+    const { PK } = journeyKeys.journey(tenantId, j.id);
     const rest = await db().send(
       new QueryCommand({
         TableName: tableNameFromEnv(),
@@ -185,12 +185,12 @@ export const journeyRepository = {
   },
 
   async templateJourneyId(tenantId: string, name: TemplateName): Promise<string | undefined> {
-    return (await getItem(keys.journeyTemplate(tenantId, name), true))?.journeyId as string | undefined;
+    return (await getItem(journeyKeys.template(tenantId, name), true))?.journeyId as string | undefined;
   },
 
   /** Every counter of a journey in one query: the journey's and each step's, summed over their shards. */
   async stats(tenantId: string, id: string): Promise<Map<string, Counters>> {
-    const { PK } = keys.journey(tenantId, id);
+    const { PK } = journeyKeys.journey(tenantId, id);
     const totals = new Map<string, Counters>();
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -198,7 +198,7 @@ export const journeyRepository = {
         new QueryCommand({
           TableName: tableNameFromEnv(),
           KeyConditionExpression: 'PK = :pk AND begins_with(SK, :st)',
-          ExpressionAttributeValues: { ':pk': PK, ':st': keys.journeyStatsPrefix },
+          ExpressionAttributeValues: { ':pk': PK, ':st': journeyKeys.statsPrefix },
           ExclusiveStartKey,
         }),
       );
@@ -219,7 +219,7 @@ export const journeyRepository = {
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.scheduledJourneyPartition },
+        ExpressionAttributeValues: { ':pk': journeyKeys.scheduledPartition },
         ExclusiveStartKey: cursor,
       }),
     );
@@ -232,7 +232,7 @@ export const journeyRepository = {
       await db().send(
         new UpdateCommand({
           TableName: tableNameFromEnv(),
-          Key: keys.scheduledJourney(entry.tenantId, entry.journeyId),
+          Key: journeyKeys.scheduled(entry.tenantId, entry.journeyId),
           UpdateExpression: 'SET lastSweptDay = :day',
           ConditionExpression: 'attribute_exists(PK) AND #v = :v',
           ExpressionAttributeNames: { '#v': 'version' },

@@ -1,9 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { journeyEntities, journeyKeys } from './items.ts';
 import { journeyRepository } from './repository.ts';
 import { intervalCutoff, pointerOf, type Run, type RunPointer, type RunStore, type StatsDelta, type TriggerEntry } from './run.ts';
 import type { JourneyVersion, Reentry } from './schemas.ts';
@@ -17,10 +17,10 @@ const stepRecordTtl = 400 * day;
 const enrolmentGuardTtl = 30 * day;
 const expiresIn = (now: Date, seconds: number) => Math.floor(now.getTime() / 1000) + seconds;
 
-const runItem = (run: Run) => ({ ...keys.journeyRun(run.tenantId, run.id), entity: 'JOURNEY_RUN', ...run });
+const runItem = (run: Run) => ({ ...journeyKeys.run(run.tenantId, run.id), entity: journeyEntities.run, ...run });
 const pointerItem = (run: Run) => ({
-  ...keys.contactRun(run.tenantId, run.contactId, run.id),
-  entity: 'JOURNEY_CONTACT_RUN',
+  ...journeyKeys.contactRun(run.tenantId, run.contactId, run.id),
+  entity: journeyEntities.contactRun,
   ...pointerOf(run),
 });
 
@@ -48,10 +48,10 @@ const statsUpdates = (tenantId: string, journeyId: string, runId: string, delta:
     if (!changes.length) return [];
     return [
       update(
-        keys.journeyStats(tenantId, journeyId, scope, shardOf(runId)),
+        journeyKeys.stats(tenantId, journeyId, scope, shardOf(runId)),
         `SET #e = :e, #scope = :scope ADD ${changes.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         { '#e': 'entity', '#scope': 'scope', ...Object.fromEntries(changes.map(([name], i) => [`#c${i}`, name])) },
-        { ':e': 'JOURNEY_STATS', ':scope': scope, ...Object.fromEntries(changes.map(([, n], i) => [`:c${i}`, n])) },
+        { ':e': journeyEntities.stats, ':scope': scope, ...Object.fromEntries(changes.map(([, n], i) => [`:c${i}`, n])) },
       ),
     ];
   });
@@ -93,7 +93,7 @@ export const runRepository: RunStore = {
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.journeyTriggerPartition(tenantId, eventType) },
+        ExpressionAttributeValues: { ':pk': journeyKeys.triggerPartition(tenantId, eventType) },
         ConsistentRead: true,
       }),
     );
@@ -105,17 +105,17 @@ export const runRepository: RunStore = {
   /** One transaction: the event guard, the re-entry check, the run, its index entry and the entered counters. */
   async enrol({ run, reentry, now }) {
     const t = run.tenantId;
-    const guard = keys.journeyEnrolmentEvent(t, run.journeyId, run.trigger.eventId, run.contactId);
+    const guard = journeyKeys.enrolmentEvent(t, run.journeyId, run.trigger.eventId, run.contactId);
     const { condition, values } = reentryCondition(reentry, now);
     try {
       await writeWithEvents(
         [
-          putNew({ ...guard, entity: 'JOURNEY_ENROLMENT_EVENT', runId: run.id, expiresAt: expiresIn(now, enrolmentGuardTtl) }),
+          putNew({ ...guard, entity: journeyEntities.enrolmentEvent, runId: run.id, expiresAt: expiresIn(now, enrolmentGuardTtl) }),
           update(
-            keys.journeyEnrolment(t, run.journeyId, run.contactId),
+            journeyKeys.enrolment(t, run.journeyId, run.contactId),
             'SET #e = :e, #entered = :now, #active = :run ADD #entries :one',
             { '#e': 'entity', '#entered': 'lastEnteredAt', '#active': 'activeRunId', '#entries': 'entries' },
-            { ':e': 'JOURNEY_ENROLMENT', ':now': now.toISOString(), ':run': run.id, ':one': 1, ...values },
+            { ':e': journeyEntities.enrolment, ':now': now.toISOString(), ':run': run.id, ':one': 1, ...values },
             condition,
           ),
           putNew(runItem(run)),
@@ -133,7 +133,7 @@ export const runRepository: RunStore = {
   },
 
   async run(tenantId, runId) {
-    const item = await getItem(keys.journeyRun(tenantId, runId), true);
+    const item = await getItem(journeyKeys.run(tenantId, runId), true);
     return item && stripKeys<Run>(item);
   },
 
@@ -142,7 +142,7 @@ export const runRepository: RunStore = {
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.contactRunPartition(tenantId, contactId) },
+        ExpressionAttributeValues: { ':pk': journeyKeys.contactRunPartition(tenantId, contactId) },
         ConsistentRead: true,
       }),
     );
@@ -151,7 +151,7 @@ export const runRepository: RunStore = {
 
   async claimStep(run, data) {
     const { stepId, visit } = run.at!;
-    const key = keys.journeyRunStep(run.tenantId, run.id, stepId, visit);
+    const key = journeyKeys.runStep(run.tenantId, run.id, stepId, visit);
     const now = new Date(run.updatedAt);
     try {
       await db().send(
@@ -159,7 +159,7 @@ export const runRepository: RunStore = {
           TableName: tableNameFromEnv(),
           Item: {
             ...key,
-            entity: 'JOURNEY_STEP',
+            entity: journeyEntities.step,
             runId: run.id,
             stepId,
             visit,
@@ -184,7 +184,7 @@ export const runRepository: RunStore = {
     if (step) {
       items.push(
         update(
-          keys.journeyRunStep(t, before.id, step.stepId, step.visit),
+          journeyKeys.runStep(t, before.id, step.stepId, step.visit),
           'SET #e = :e, #run = :run, #step = :step, #visit = :visit, #status = :done, #state = :state, #exp = :exp',
           {
             '#e': 'entity',
@@ -196,7 +196,7 @@ export const runRepository: RunStore = {
             '#exp': 'expiresAt',
           },
           {
-            ':e': 'JOURNEY_STEP',
+            ':e': journeyEntities.step,
             ':run': before.id,
             ':step': step.stepId,
             ':visit': step.visit,
@@ -208,10 +208,10 @@ export const runRepository: RunStore = {
       );
     }
     if (after.status !== 'active') {
-      items.push(remove(keys.contactRun(t, before.contactId, before.id)));
+      items.push(remove(journeyKeys.contactRun(t, before.contactId, before.id)));
       items.push(
         update(
-          keys.journeyEnrolment(t, before.journeyId, before.contactId),
+          journeyKeys.enrolment(t, before.journeyId, before.contactId),
           'SET #exited = :now REMOVE #active',
           { '#exited': 'lastExitedAt', '#active': 'activeRunId' },
           { ':now': after.updatedAt },
