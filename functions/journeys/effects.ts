@@ -1,6 +1,6 @@
 import type { ScheduledJob } from '../../shared/ports/scheduler.ts';
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
-import type { SendOutcome } from '../messaging/send.ts';
+import type { Contact, ContactPatch } from '../contacts/api.ts';
+import type { SendOutcome } from '../messaging/api.ts';
 
 export type { SendOutcome };
 

@@ -1,7 +1,7 @@
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact } from '../contacts/api.ts';
 import type { Effects } from './effects.ts';
 import type { Counter, EndReason, Resume, Run, RunPointer, RunStore, RunTrigger, StatsDelta, WakeJob } from './run.ts';
 import type { Goal, JourneyVersion, Step } from './schemas.ts';

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/schemas.ts';
+import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/api.ts';
 import { type JourneyRepository, JourneyWriteConflict } from './repository.ts';
 import type { journeyRoutes } from './routes.ts';
 import { emptyCounters } from './run.ts';

@@ -1,7 +1,7 @@
 import { instantAt, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
+import type { Contact, ContactPatch } from '../contacts/api.ts';
 import { nextOf } from './definition.ts';
 import { addDuration } from './duration.ts';
 import type { Effects, SendOutcome } from './effects.ts';

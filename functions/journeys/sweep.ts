@@ -1,6 +1,6 @@
 import { mapLimited } from '../../shared/async.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { contactsApi } from '../contacts/api.ts';
 import type { JourneyEngine } from './engine.ts';
 import { liveEngine } from './live-engine.ts';
 import { journeyRepository, type ScheduledJourney } from './repository.ts';
@@ -27,7 +27,7 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
   if (!version) return;
   const { inactiveDays } = entry.segment;
   for (const day of sweepDays(today, entry.lastSweptDay)) {
-    for await (const contacts of contactRepository.engagedOn(entry.tenantId, shiftDay(day, -inactiveDays))) {
+    for await (const contacts of contactsApi.engagedOn({ tenantId: entry.tenantId, day: shiftDay(day, -inactiveDays) })) {
       const due = contacts.filter((c) => inSegment(c, entry.segment));
       await mapLimited(due, enrolConcurrency, (c) =>
         engine.enrol(
