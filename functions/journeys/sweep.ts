@@ -52,10 +52,5 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
  */
 export const handler = async (event?: { time?: string }) => {
   const today = (event?.time ? new Date(event.time) : clock().now()).toISOString().slice(0, 10);
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await journeyRepository.scheduled(cursor);
-    for (const entry of page.items) await sweepJourney(liveEngine, entry, today);
-    cursor = page.next;
-  } while (cursor);
+  for await (const entries of journeyRepository.scheduled()) for (const entry of entries) await sweepJourney(liveEngine, entry, today);
 };

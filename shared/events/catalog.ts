@@ -41,6 +41,10 @@ const taskData = z.object({
   journeyId: z.string().optional(),
 });
 
+/** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
+const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
+const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
+
 export const eventCatalog = {
   'contact.created': { version: 1, data: contactData },
   'contact.updated': { version: 1, data: contactData.extend({ changed: z.array(z.string()) }) },
@@ -117,6 +121,12 @@ export const eventCatalog = {
   'message.complained': { version: 1, data: messageRef },
   'message.opened': { version: 1, data: messageRef },
   'message.clicked': { version: 1, data: messageRef.extend({ link: z.string() }) },
+  'journey.created': { version: 1, data: journeyData },
+  'journey.updated': { version: 1, data: journeyChange },
+  'journey.activated': { version: 1, data: journeyChange },
+  'journey.paused': { version: 1, data: journeyChange },
+  'journey.archived': { version: 1, data: journeyChange },
+  'journey.deleted': { version: 1, data: journeyData },
 } as const;
 
 /** Event types trusted integrations may publish through POST /events. */
