@@ -13,6 +13,8 @@ export interface MessageRequest {
   dedupeKey: string;
   journeyId: string;
   runId: string;
+  /** The contact as the engine read it (strongly consistent) in this invocation: messaging then need not read it again. */
+  contact?: Contact;
 }
 
 export interface SurveyRequest {

@@ -111,7 +111,9 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
    * without, a resting run stays put and one left between steps (a crash after
    * a commit) goes on.
    */
-  const advance = async (tenantId: string, runId: string, resume?: Resume): Promise<void> => {
+  const advance = async (tenantId: string, runId: string, resume?: Resume, read?: Contact): Promise<void> => {
+    // The contact read (strongly consistent) in this invocation: steps that follow one another reuse it until one changes it.
+    let contact = read;
     for (let n = 0; n < maxStepsPerCall; n++) {
       const run = await store.run(tenantId, runId);
       if (run?.status !== 'active' || !run.at) return;
@@ -121,12 +123,13 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
       const version = await versionOf(tenantId, run.journeyId, run.version);
       const step = version.steps.find((s) => s.id === cursor.stepId);
       if (!step) throw new Error(`journey ${run.journeyId} v${run.version} has no step ${cursor.stepId}`);
-      const contact = await effects.contact(tenantId, run.contactId);
+      contact ??= await effects.contact(tenantId, run.contactId);
       if (!contact) return stop(tenantId, runId, 'contact_deleted');
       const now = effects.now();
       const claim = (data: Record<string, unknown>) => store.claimStep(run, data);
       const result = await executeStep({ run, cursor, step, steps: version.steps, contact, resume: resuming, effects, now, claim });
       if (result.kind === 'ignore') return;
+      if (step.type === 'update_contact') contact = undefined;
       if (result.kind === 'wait') {
         const job: WakeJob = { kind: 'wake', tenantId, runId, stepId: cursor.stepId, visit: cursor.visit };
         await effects.schedule({ name: result.waiting.schedule, at: new Date(result.waiting.until), target: 'journeys', payload: job });
@@ -186,7 +189,8 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
         ? { kind: 'refused', journeyId: version.journeyId, contactId, reason: 'duplicate' }
         : { kind: 'enrolled', run },
     );
-    await advance(tenantId, runId);
+    // A contact the caller read (the sweep's, from an index) is read again, consistently, before the first step.
+    await advance(tenantId, runId, undefined, known ? undefined : contact);
     return runId;
   };
 

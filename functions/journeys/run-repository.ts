@@ -1,8 +1,9 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
+import { isConditionFailed } from '../../shared/db/errors.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { isWriteConflict, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
 import { journeyEntities, journeyKeys } from './items.ts';
 import { journeyRepository } from './repository.ts';
 import { intervalCutoff, pointerOf, type Run, type RunPointer, type RunStore, type StatsDelta, type TriggerEntry } from './run.ts';
@@ -71,6 +72,13 @@ const reentryCondition = (reentry: Reentry, now: Date): { condition?: string; va
 };
 
 /** Versions never change, so a function instance keeps those it loaded. */
+/**
+ * Labels of the conditions in a run's transactions: the event already enrolled
+ * the contact (DUPLICATE), re-entry refuses it (REENTRY), the run moved since
+ * it was read (REVISION); INDEX items carry no condition.
+ */
+type RunConflict = 'DUPLICATE' | 'REENTRY' | 'EXISTS' | 'REVISION' | 'INDEX';
+
 const versionCache = new Map<string, JourneyVersion>();
 const maxCachedVersions = 500;
 
@@ -108,9 +116,13 @@ export const runRepository: RunStore = {
     const guard = journeyKeys.enrolmentEvent(t, run.journeyId, run.trigger.eventId, run.contactId);
     const { condition, values } = reentryCondition(reentry, now);
     try {
-      await writeWithEvents(
-        [
+      await transact<RunConflict>([
+        labelled(
+          'DUPLICATE',
           putNew({ ...guard, entity: journeyEntities.enrolmentEvent, runId: run.id, expiresAt: expiresIn(now, enrolmentGuardTtl) }),
+        ),
+        labelled(
+          'REENTRY',
           update(
             journeyKeys.enrolment(t, run.journeyId, run.contactId),
             'SET #e = :e, #entered = :now, #active = :run ADD #entries :one',
@@ -118,16 +130,15 @@ export const runRepository: RunStore = {
             { ':e': journeyEntities.enrolment, ':now': now.toISOString(), ':run': run.id, ':one': 1, ...values },
             condition,
           ),
-          putNew(runItem(run)),
-          put(pointerItem(run)),
-          ...statsUpdates(t, run.journeyId, run.id, { '*': { entered: 1, inProgress: 1 } }),
-        ],
-        [],
-      );
+        ),
+        labelled('EXISTS', putNew(runItem(run))),
+        labelled('INDEX', put(pointerItem(run))),
+        ...statsUpdates(t, run.journeyId, run.id, { '*': { entered: 1, inProgress: 1 } }).map((item) => labelled('INDEX' as const, item)),
+      ]);
       return { status: 'enrolled' };
     } catch (error) {
-      if (!(error instanceof TransactionConflict)) throw error;
-      if (!error.failed.includes(0)) return { status: 'refused' };
+      if (!isWriteConflict(error)) throw error;
+      if (!error.reasons.includes('DUPLICATE')) return { status: 'refused' };
       return { status: 'duplicate', runId: String((await getItem(guard, true))?.runId) };
     }
   },
@@ -172,7 +183,7 @@ export const runRepository: RunStore = {
       );
       return data;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailed(error)) throw error;
       return ((await getItem(key, true))?.data ?? {}) as Record<string, unknown>;
     }
   },
@@ -180,7 +191,7 @@ export const runRepository: RunStore = {
   /** One transaction: the run (at the revision read), the step record, the contact's run index, re-entry release and counters. */
   async commit({ before, after, stats, step }) {
     const t = before.tenantId;
-    const items: TransactItem[] = [put(runItem(after), '#rev = :rev', { '#rev': 'rev' }, { ':rev': before.rev })];
+    const items: TransactItem[] = [];
     if (step) {
       items.push(
         update(
@@ -222,10 +233,13 @@ export const runRepository: RunStore = {
     }
     items.push(...statsUpdates(t, before.journeyId, before.id, stats));
     try {
-      await writeWithEvents(items, []);
+      await transact<RunConflict>([
+        labelled('REVISION', put(runItem(after), '#rev = :rev', { '#rev': 'rev' }, { ':rev': before.rev })),
+        ...items.map((item) => labelled('INDEX' as const, item)),
+      ]);
       return true;
     } catch (error) {
-      if (error instanceof TransactionConflict) return false;
+      if (isWriteConflict(error)) return false;
       throw error;
     }
   },

@@ -98,6 +98,7 @@ const send = async (ctx: StepContext, step: StepOf<'send_email'> | StepOf<'send_
     dedupeKey: dedupeKey(ctx.run, ctx.cursor),
     journeyId: ctx.run.journeyId,
     runId: ctx.run.id,
+    contact: ctx.contact,
   });
   return { kind: 'next', to: nextOf(ctx.steps, step), state: sendState(outcome, ctx.now.toISOString()), count: countOf(outcome) };
 };

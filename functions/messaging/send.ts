@@ -24,8 +24,15 @@ const sender = createSender({
   templates: templateStore,
   settings: (tenantId) => settingsStore.get(tenantId),
   suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),
-  timeline: async (tenantId, contactId, entry) => {
-    await recordActivity(activityRepository, findContact, tenantId, contactId, entry, 'messaging', { engages: false });
+  timeline: async (tenantId, contactId, entry, contact) => {
+    // The first try uses the contact the send read; a retry reads it again.
+    let seen: typeof contact | undefined = contact;
+    const lookup = async (t: string, id: string) => {
+      const found = seen ?? (await findContact(t, id));
+      seen = undefined;
+      return found;
+    };
+    await recordActivity(activityRepository, lookup, tenantId, contactId, entry, 'messaging', { engages: false });
   },
   messages,
   scheduler,
