@@ -1,6 +1,7 @@
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 import { newId } from '../../shared/ports/ids.ts';
+import { retry } from '../../shared/retry.ts';
 import type { Contact } from '../contacts/api.ts';
 import type { Effects } from './effects.ts';
 import type { Counter, EndReason, Resume, Run, RunPointer, RunStore, RunTrigger, StatsDelta, WakeJob } from './run.ts';
@@ -18,6 +19,13 @@ export interface EngineDeps {
   store: RunStore;
   effects: Effects;
   observe?: (observation: Observation) => void;
+}
+
+/** A run changed between reading and committing it. */
+class RunMoved extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} kept changing while being stopped`);
+  }
 }
 
 /** A run that reaches a step this often is stopped: a loop with waits in it would otherwise run forever. */
@@ -91,19 +99,18 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
   };
 
   /** Stops a run from outside, unless it ended meanwhile; retried when a step moved it concurrently. */
-  const stop = async (tenantId: string, runId: string, reason: 'goal' | 'contact_deleted', goal?: string) => {
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const run = await store.run(tenantId, runId);
-      if (run?.status !== 'active') return;
-      const { after, stats } = ending(run, reason, effects.now().toISOString(), goal);
-      if (await store.commit({ before: run, after, stats })) {
+  const stop = (tenantId: string, runId: string, reason: 'goal' | 'contact_deleted', goal?: string) =>
+    retry(
+      async () => {
+        const run = await store.run(tenantId, runId);
+        if (run?.status !== 'active') return;
+        const { after, stats } = ending(run, reason, effects.now().toISOString(), goal);
+        if (!(await store.commit({ before: run, after, stats }))) throw new RunMoved(runId);
         observe?.({ kind: 'ended', run: after, reason, goal });
         if (run.at?.waiting) await effects.cancel(run.at.waiting.schedule);
-        return;
-      }
-    }
-    throw new Error(`run ${runId} kept changing while being stopped`);
-  };
+      },
+      { retryOn: (error) => error instanceof RunMoved },
+    );
 
   /**
    * Runs the run's steps until it rests or ends. With `resume`, the run must

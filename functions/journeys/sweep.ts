@@ -1,4 +1,6 @@
 import { mapLimited } from '../../shared/async.ts';
+import { systemActor } from '../../shared/domain/actor.ts';
+import { withTrace } from '../../shared/events/trace.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { contactsApi } from '../contacts/api.ts';
 import type { JourneyEngine } from './engine.ts';
@@ -52,5 +54,8 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
  */
 export const handler = async (event?: { time?: string }) => {
   const today = (event?.time ? new Date(event.time) : clock().now()).toISOString().slice(0, 10);
-  for await (const entries of journeyRepository.scheduled()) for (const entry of entries) await sweepJourney(liveEngine, entry, today);
+  // The events the sweep's enrolments cause correlate to the day swept.
+  await withTrace({ actor: systemActor('journeys'), correlationId: `sweep-${today}` }, async () => {
+    for await (const entries of journeyRepository.scheduled()) for (const entry of entries) await sweepJourney(liveEngine, entry, today);
+  });
 };
