@@ -1,5 +1,5 @@
 import { type Actor, actorId } from '../../shared/domain/actor.ts';
-import { contactsApi } from '../contacts/api.ts';
+import { type Contact, contactsApi } from '../contacts/api.ts';
 import { activityRepository } from './repository.ts';
 import type { Activity, ActivityInput } from './schemas.ts';
 import { recordActivity } from './timeline.ts';
@@ -12,7 +12,8 @@ export const activitiesApi = {
    * Adds an entry to a contact's timeline as `actor`. An entry that `engages`
    * (the default) moves the contact's engagement times; with a `dedupeKey`
    * recording the same thing again adds nothing. Throws not found when the
-   * contact does not exist.
+   * contact does not exist. `seen` is the contact as the caller just read it:
+   * the first try uses it instead of reading it again, a retry reads afresh.
    */
   record: ({
     tenantId,
@@ -21,6 +22,7 @@ export const activitiesApi = {
     actor,
     engages,
     dedupeKey,
+    seen,
   }: {
     tenantId: string;
     contactId: string;
@@ -28,18 +30,18 @@ export const activitiesApi = {
     actor: Actor;
     engages?: boolean;
     dedupeKey?: string;
-  }): Promise<Activity> =>
-    recordActivity(
-      activityRepository,
-      (t, id) => contactsApi.get({ tenantId: t, contactId: id }),
-      tenantId,
-      contactId,
-      entry,
-      actorId(actor),
-      {
-        engages,
-        dedupeKey,
-      },
-    ),
+    seen?: Contact;
+  }): Promise<Activity> => {
+    let firstTry = seen;
+    const lookup = async (t: string, id: string) => {
+      const found = firstTry ?? (await contactsApi.get({ tenantId: t, contactId: id }));
+      firstTry = undefined;
+      return found;
+    };
+    return recordActivity(activityRepository, lookup, tenantId, contactId, entry, actorId(actor), {
+      engages,
+      dedupeKey,
+    });
+  },
 };
 export type ActivitiesApi = typeof activitiesApi;

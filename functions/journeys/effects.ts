@@ -1,6 +1,6 @@
 import type { ScheduledJob } from '../../shared/ports/scheduler.ts';
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
-import type { SendOutcome } from '../messaging/send.ts';
+import type { Contact, ContactPatch } from '../contacts/api.ts';
+import type { SendOutcome } from '../messaging/api.ts';
 
 export type { SendOutcome };
 
@@ -13,6 +13,8 @@ export interface MessageRequest {
   dedupeKey: string;
   journeyId: string;
   runId: string;
+  /** The contact as the engine read it (strongly consistent) in this invocation: messaging then need not read it again. */
+  contact?: Contact;
 }
 
 export interface SurveyRequest {

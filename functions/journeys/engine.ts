@@ -1,7 +1,8 @@
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { Contact } from '../contacts/schemas.ts';
+import { retry } from '../../shared/retry.ts';
+import type { Contact } from '../contacts/api.ts';
 import type { Effects } from './effects.ts';
 import type { Counter, EndReason, Resume, Run, RunPointer, RunStore, RunTrigger, StatsDelta, WakeJob } from './run.ts';
 import type { Goal, JourneyVersion, Step } from './schemas.ts';
@@ -18,6 +19,13 @@ export interface EngineDeps {
   store: RunStore;
   effects: Effects;
   observe?: (observation: Observation) => void;
+}
+
+/** A run changed between reading and committing it. */
+class RunMoved extends Error {
+  constructor(runId: string) {
+    super(`run ${runId} kept changing while being stopped`);
+  }
 }
 
 /** A run that reaches a step this often is stopped: a loop with waits in it would otherwise run forever. */
@@ -91,19 +99,18 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
   };
 
   /** Stops a run from outside, unless it ended meanwhile; retried when a step moved it concurrently. */
-  const stop = async (tenantId: string, runId: string, reason: 'goal' | 'contact_deleted', goal?: string) => {
-    for (let attempt = 1; attempt <= 5; attempt++) {
-      const run = await store.run(tenantId, runId);
-      if (run?.status !== 'active') return;
-      const { after, stats } = ending(run, reason, effects.now().toISOString(), goal);
-      if (await store.commit({ before: run, after, stats })) {
+  const stop = (tenantId: string, runId: string, reason: 'goal' | 'contact_deleted', goal?: string) =>
+    retry(
+      async () => {
+        const run = await store.run(tenantId, runId);
+        if (run?.status !== 'active') return;
+        const { after, stats } = ending(run, reason, effects.now().toISOString(), goal);
+        if (!(await store.commit({ before: run, after, stats }))) throw new RunMoved(runId);
         observe?.({ kind: 'ended', run: after, reason, goal });
         if (run.at?.waiting) await effects.cancel(run.at.waiting.schedule);
-        return;
-      }
-    }
-    throw new Error(`run ${runId} kept changing while being stopped`);
-  };
+      },
+      { retryOn: (error) => error instanceof RunMoved },
+    );
 
   /**
    * Runs the run's steps until it rests or ends. With `resume`, the run must
@@ -111,7 +118,9 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
    * without, a resting run stays put and one left between steps (a crash after
    * a commit) goes on.
    */
-  const advance = async (tenantId: string, runId: string, resume?: Resume): Promise<void> => {
+  const advance = async (tenantId: string, runId: string, resume?: Resume, read?: Contact): Promise<void> => {
+    // The contact read (strongly consistent) in this invocation: steps that follow one another reuse it until one changes it.
+    let contact = read;
     for (let n = 0; n < maxStepsPerCall; n++) {
       const run = await store.run(tenantId, runId);
       if (run?.status !== 'active' || !run.at) return;
@@ -121,12 +130,13 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
       const version = await versionOf(tenantId, run.journeyId, run.version);
       const step = version.steps.find((s) => s.id === cursor.stepId);
       if (!step) throw new Error(`journey ${run.journeyId} v${run.version} has no step ${cursor.stepId}`);
-      const contact = await effects.contact(tenantId, run.contactId);
+      contact ??= await effects.contact(tenantId, run.contactId);
       if (!contact) return stop(tenantId, runId, 'contact_deleted');
       const now = effects.now();
       const claim = (data: Record<string, unknown>) => store.claimStep(run, data);
       const result = await executeStep({ run, cursor, step, steps: version.steps, contact, resume: resuming, effects, now, claim });
       if (result.kind === 'ignore') return;
+      if (step.type === 'update_contact') contact = undefined;
       if (result.kind === 'wait') {
         const job: WakeJob = { kind: 'wake', tenantId, runId, stepId: cursor.stepId, visit: cursor.visit };
         await effects.schedule({ name: result.waiting.schedule, at: new Date(result.waiting.until), target: 'journeys', payload: job });
@@ -186,7 +196,8 @@ export const journeyEngine = ({ store, effects, observe }: EngineDeps) => {
         ? { kind: 'refused', journeyId: version.journeyId, contactId, reason: 'duplicate' }
         : { kind: 'enrolled', run },
     );
-    await advance(tenantId, runId);
+    // A contact the caller read (the sweep's, from an index) is read again, consistently, before the first step.
+    await advance(tenantId, runId, undefined, known ? undefined : contact);
     return runId;
   };
 

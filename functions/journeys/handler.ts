@@ -1,7 +1,5 @@
 import { httpHandler } from '../../shared/http/handler.ts';
-import { settingsStore } from '../messaging/settings.ts';
-import { suppressionStore } from '../messaging/suppression-store.ts';
-import { checkTemplate, storeTemplate } from '../messaging/templates.ts';
+import { messagingApi } from '../messaging/api.ts';
 import { journeyRepository } from './repository.ts';
 import { journeyRoutes } from './routes.ts';
 import { journeyService } from './service.ts';
@@ -11,11 +9,11 @@ export const handler = httpHandler(
   journeyRoutes,
   journeyService({
     repo: journeyRepository,
-    checkTemplate,
-    createTemplate: async (body, ctx) => (await storeTemplate(ctx.tenantId, body)).id,
+    checkTemplate: (tenantId, templateId, channel) => messagingApi.templates.check({ tenantId, templateId, channel }),
+    createTemplate: async (template, ctx) => (await messagingApi.templates.install({ tenantId: ctx.tenantId, template })).id,
     messaging: {
-      settings: (tenantId) => settingsStore.get(tenantId),
-      suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),
+      settings: (tenantId) => messagingApi.settings({ tenantId }),
+      suppressed: (tenantId, channel, address) => messagingApi.isSuppressed({ tenantId, channel, address }),
     },
   }),
 );

@@ -1,23 +1,25 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { deleteItems } from '../../shared/db/batch.ts';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
-import { getItem, queryPage, stripKeys } from '../../shared/db/query.ts';
+import { isConditionFailed } from '../../shared/db/errors.ts';
+import { getItem, listPage, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
-import { clock } from '../../shared/ports/clock.ts';
+import { type Labelled, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
+import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { messagingApi } from '../messaging/api.ts';
 import { triggerTypes } from './definition.ts';
+import { journeyEntities, journeyKeys } from './items.ts';
 import { emptyCounters } from './run.ts';
 import type { Counters, Journey, JourneyVersion, Segment } from './schemas.ts';
 import type { TemplateName } from './template-names.ts';
 
-/** A journey write lost: the head changed since it was read, or the template is already installed. */
-export class JourneyWriteConflict extends Error {
-  constructor(readonly reason: 'VERSION' | 'TEMPLATE') {
-    super(`journey write conflict: ${reason}`);
-  }
-}
+/**
+ * Why a journey write lost (the label of its failed condition): the head
+ * changed since it was read (VERSION), the built-in template is already
+ * installed (TEMPLATE), or a template it starts sending is being deleted
+ * (TEMPLATE_DELETING). A transaction throws them as WriteConflict<JourneyConflict>.
+ */
+export type JourneyConflict = 'VERSION' | 'TEMPLATE' | 'TEMPLATE_DELETING' | 'INDEX';
 
 /** An active schedule-triggered journey, as the win-back sweep reads it. */
 export interface ScheduledJourney {
@@ -30,9 +32,9 @@ export interface ScheduledJourney {
 }
 
 const headItem = (tenantId: string, j: Journey) => ({
-  ...keys.journey(tenantId, j.id),
-  ...keys.journeyList(tenantId, j.id),
-  entity: 'JOURNEY',
+  ...journeyKeys.journey(tenantId, j.id),
+  ...journeyKeys.list(tenantId, j.id),
+  entity: journeyEntities.journey,
   ...j,
 });
 
@@ -54,8 +56,8 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
   if (j.trigger.type === 'schedule') {
     return [
       {
-        ...keys.scheduledJourney(tenantId, j.id),
-        entity: 'JOURNEY_SCHEDULE',
+        ...journeyKeys.scheduled(tenantId, j.id),
+        entity: journeyEntities.schedule,
         tenantId,
         journeyId: j.id,
         version: j.version,
@@ -65,8 +67,8 @@ const indexItems = (tenantId: string, j: Journey): Record<string, unknown>[] => 
   }
   const { filter } = j.trigger;
   return triggerTypes(j.trigger).map((type) => ({
-    ...keys.journeyTrigger(tenantId, type, j.id),
-    entity: 'JOURNEY_TRIGGER',
+    ...journeyKeys.trigger(tenantId, type, j.id),
+    entity: journeyEntities.trigger,
     journeyId: j.id,
     version: j.version,
     filter,
@@ -81,7 +83,7 @@ const templateUses = (tenantId: string, j: Journey): Record<string, unknown>[] =
 };
 
 /** Index writes taking a journey from `before` to `after`: drop what no longer applies, put what does. */
-const indexChanges = (tenantId: string, before: Journey, after: Journey): TransactItem[] => {
+const indexChanges = (tenantId: string, before: Journey, after: Journey): Labelled<JourneyConflict>[] => {
   const id = (i: Record<string, unknown>) => `${String(i.PK)}|${String(i.SK)}`;
   const previous = [...indexItems(tenantId, before), ...templateUses(tenantId, before)];
   const next = [...indexItems(tenantId, after), ...templateUses(tenantId, after)];
@@ -90,149 +92,143 @@ const indexChanges = (tenantId: string, before: Journey, after: Journey): Transa
   const dropped = previous.filter((i) => !kept.has(id(i)));
   const newUses = next.filter((i) => i.entity === 'TEMPLATE_USE' && !had.has(id(i)));
   return [
-    ...dropped.map((i) => remove({ PK: i.PK, SK: i.SK })),
-    ...next.map((i) => put(i)),
-    ...newUses.map((i) => messagingApi.templates.liveCondition(tenantId, String(i.templateId))),
+    ...dropped.map((i) => labelled('INDEX', remove({ PK: i.PK, SK: i.SK }))),
+    ...next.map((i) => labelled('INDEX', put(i))),
+    ...newUses.map((i) => labelled('TEMPLATE_DELETING', messagingApi.templates.liveCondition(tenantId, String(i.templateId)))),
   ];
 };
 
-const write = async (items: TransactItem[], reasons: ('VERSION' | 'TEMPLATE')[]) => {
-  try {
-    await writeWithEvents(items, []);
-  } catch (error) {
-    if (error instanceof TransactionConflict) throw new JourneyWriteConflict(reasons[error.failed[0]!] ?? 'VERSION');
-    throw error;
-  }
-};
-
 /** The new head, if the stored one is still at `before`'s version and status. */
-const replacing = (tenantId: string, before: Journey, after: Journey) =>
+const replacing = (tenantId: string, before: Journey, after: Journey): TransactItem =>
   put(headItem(tenantId, after), '#v = :v AND #s = :s', { '#v': 'version', '#s': 'status' }, { ':v': before.version, ':s': before.status });
 
+const versionItem = (tenantId: string, j: Journey) => ({
+  ...journeyKeys.version(tenantId, j.id, j.version),
+  entity: journeyEntities.version,
+  ...versionOf(j),
+});
+
 /** Journey definitions: heads, immutable versions, the trigger indexes and the counters. */
-export const journeyRepository = {
-  async get(tenantId: string, id: string, consistent = false): Promise<Journey | undefined> {
-    const item = await getItem(keys.journey(tenantId, id), consistent);
+export interface JourneyRepository {
+  get(tenantId: string, id: string, consistent?: boolean): Promise<Journey | undefined>;
+  version(tenantId: string, id: string, version: number): Promise<JourneyVersion | undefined>;
+  list(tenantId: string, limit: number, cursor?: string): Promise<{ items: Journey[]; nextCursor?: string }>;
+  /** A new journey, its first version and `event`; an installed template also takes its once-per-tenant guard. */
+  create(tenantId: string, j: Journey, event: DomainEvent): Promise<void>;
+  /**
+   * Replaces `before` by `after` with `event` if nobody changed it meanwhile,
+   * storing the new version when the definition changed and moving the trigger indexes.
+   */
+  save(tenantId: string, before: Journey, after: Journey, event: DomainEvent): Promise<void>;
+  /** Deletes a draft (never activated, so no run follows it) with `event`: its head, versions, counters and template guard. */
+  delete(tenantId: string, j: Journey, event: DomainEvent): Promise<void>;
+  templateJourneyId(tenantId: string, name: TemplateName): Promise<string | undefined>;
+  /** Every counter of a journey: the journey's and each step's, summed over their shards. */
+  stats(tenantId: string, id: string): Promise<Map<string, Counters>>;
+  /** The active schedule-triggered journeys of every tenant, a page at a time. */
+  scheduled(): AsyncGenerator<ScheduledJourney[]>;
+  /** Records the day a sweep finished for a scheduled journey, unless the journey left the index meanwhile. */
+  markSwept(entry: ScheduledJourney, day: string): Promise<void>;
+}
+
+export const journeyRepository: JourneyRepository = {
+  async get(tenantId, id, consistent = false) {
+    const item = await getItem(journeyKeys.journey(tenantId, id), consistent);
     return item && stripKeys<Journey>(item);
   },
 
-  async version(tenantId: string, id: string, version: number): Promise<JourneyVersion | undefined> {
-    const item = await getItem(keys.journeyVersion(tenantId, id, version));
+  async version(tenantId, id, version) {
+    const item = await getItem(journeyKeys.version(tenantId, id, version));
     return item && stripKeys<JourneyVersion>(item);
   },
 
-  async list(tenantId: string, limit: number, cursor?: string) {
-    const partition = keys.journeyListPartition(tenantId);
-    const page = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': partition } },
-      { limit, cursor, scope: partition },
-    );
-    return { items: page.items.map((i) => stripKeys<Journey>(i)), nextCursor: page.nextCursor };
-  },
+  list: (tenantId, limit, cursor) =>
+    listPage<Journey>({ index: 'GSI1', partition: journeyKeys.listPartition(tenantId) }, { limit, cursor }),
 
-  /** A new journey and its first version; an installed template also takes its once-per-tenant guard. */
-  async create(tenantId: string, j: Journey) {
+  async create(tenantId, j, event) {
     const guard = j.template
-      ? [putNew({ ...keys.journeyTemplate(tenantId, j.template), entity: 'JOURNEY_TEMPLATE', journeyId: j.id })]
+      ? [
+          labelled(
+            'TEMPLATE' as const,
+            putNew({ ...journeyKeys.template(tenantId, j.template), entity: journeyEntities.templateGuard, journeyId: j.id }),
+          ),
+        ]
       : [];
-    await write(
-      [
-        putNew(headItem(tenantId, j)),
-        putNew({ ...keys.journeyVersion(tenantId, j.id, j.version), entity: 'JOURNEY_VERSION', ...versionOf(j) }),
-        ...guard,
-      ],
-      ['VERSION', 'VERSION', 'TEMPLATE'],
+    await transact<JourneyConflict>(
+      [labelled('VERSION', putNew(headItem(tenantId, j))), labelled('VERSION', putNew(versionItem(tenantId, j))), ...guard],
+      [event],
     );
   },
 
-  /**
-   * Replaces `before` by `after` if nobody changed it meanwhile, storing the
-   * new version when the definition changed and moving the trigger indexes.
-   */
-  async save(tenantId: string, before: Journey, after: Journey) {
-    const version =
-      after.version !== before.version
-        ? [putNew({ ...keys.journeyVersion(tenantId, after.id, after.version), entity: 'JOURNEY_VERSION', ...versionOf(after) })]
-        : [];
-    await write([replacing(tenantId, before, after), ...version, ...indexChanges(tenantId, before, after)], ['VERSION']);
+  async save(tenantId, before, after, event) {
+    const version = after.version !== before.version ? [labelled('VERSION' as const, putNew(versionItem(tenantId, after)))] : [];
+    await transact<JourneyConflict>(
+      [labelled('VERSION', replacing(tenantId, before, after)), ...version, ...indexChanges(tenantId, before, after)],
+      [event],
+    );
   },
 
-  /** Deletes a draft (never activated, so no run follows it): its head, versions, counters and template guard. */
-  async delete(tenantId: string, j: Journey) {
-    const guard = j.template ? [remove(keys.journeyTemplate(tenantId, j.template))] : [];
-    await write(
+  async delete(tenantId, j, event) {
+    const guard = j.template ? [labelled('INDEX' as const, remove(journeyKeys.template(tenantId, j.template)))] : [];
+    await transact<JourneyConflict>(
       [
-        remove(
-          keys.journey(tenantId, j.id),
-          '#v = :v AND #s = :s',
-          { ':v': j.version, ':s': 'draft' },
-          { '#v': 'version', '#s': 'status' },
+        labelled(
+          'VERSION',
+          remove(
+            journeyKeys.journey(tenantId, j.id),
+            '#v = :v AND #s = :s',
+            { ':v': j.version, ':s': 'draft' },
+            { '#v': 'version', '#s': 'status' },
+          ),
         ),
         ...guard,
       ],
-      ['VERSION'],
+      [event],
     );
-    const { PK } = keys.journey(tenantId, j.id);
-    const rest = await db().send(
-      new QueryCommand({
-        TableName: tableNameFromEnv(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ProjectionExpression: 'PK, SK',
-      }),
-    );
-    await deleteItems((rest.Items ?? []) as { PK: string; SK: string }[]);
+    const { PK } = journeyKeys.journey(tenantId, j.id);
+    for await (const items of queryPages({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': PK },
+      ProjectionExpression: 'PK, SK',
+    }))
+      await deleteItems(items as { PK: string; SK: string }[]);
   },
 
-  async templateJourneyId(tenantId: string, name: TemplateName): Promise<string | undefined> {
-    return (await getItem(keys.journeyTemplate(tenantId, name), true))?.journeyId as string | undefined;
+  async templateJourneyId(tenantId, name) {
+    return (await getItem(journeyKeys.template(tenantId, name), true))?.journeyId as string | undefined;
   },
 
-  /** Every counter of a journey in one query: the journey's and each step's, summed over their shards. */
-  async stats(tenantId: string, id: string): Promise<Map<string, Counters>> {
-    const { PK } = keys.journey(tenantId, id);
+  async stats(tenantId, id) {
+    const { PK } = journeyKeys.journey(tenantId, id);
     const totals = new Map<string, Counters>();
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(
-        new QueryCommand({
-          TableName: tableNameFromEnv(),
-          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :st)',
-          ExpressionAttributeValues: { ':pk': PK, ':st': keys.journeyStatsPrefix },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
+    for await (const items of queryPages({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :st)',
+      ExpressionAttributeValues: { ':pk': PK, ':st': journeyKeys.statsPrefix },
+    })) {
+      for (const item of items) {
         const scope = String(item.scope);
         const sum = totals.get(scope) ?? emptyCounters();
         for (const name of Object.keys(sum) as (keyof Counters)[]) sum[name] += Number(item[name] ?? 0);
         totals.set(scope, sum);
       }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
     return totals;
   },
 
-  /** One page of the active schedule-triggered journeys of every tenant. */
-  async scheduled(cursor?: Record<string, unknown>): Promise<{ items: ScheduledJourney[]; next?: Record<string, unknown> }> {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: tableNameFromEnv(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.scheduledJourneyPartition },
-        ExclusiveStartKey: cursor,
-      }),
-    );
-    return { items: (page.Items ?? []).map((i) => stripKeys<ScheduledJourney>(i)), next: page.LastEvaluatedKey };
+  async *scheduled() {
+    for await (const items of queryPages({
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': journeyKeys.scheduledPartition },
+    }))
+      yield items.map((i) => stripKeys<ScheduledJourney>(i));
   },
 
-  /** Records the day a sweep finished for a scheduled journey, unless the journey left the index meanwhile. */
-  async markSwept(entry: ScheduledJourney, day: string) {
+  async markSwept(entry, day) {
     try {
       await db().send(
         new UpdateCommand({
           TableName: tableNameFromEnv(),
-          Key: keys.scheduledJourney(entry.tenantId, entry.journeyId),
+          Key: journeyKeys.scheduled(entry.tenantId, entry.journeyId),
           UpdateExpression: 'SET lastSweptDay = :day',
           ConditionExpression: 'attribute_exists(PK) AND #v = :v',
           ExpressionAttributeNames: { '#v': 'version' },
@@ -240,8 +236,7 @@ export const journeyRepository = {
         }),
       );
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailed(error)) throw error;
     }
   },
 };
-export type JourneyRepository = typeof journeyRepository;

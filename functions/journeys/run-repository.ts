@@ -1,9 +1,10 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { keys } from '../../shared/db/keys.ts';
+import { isConditionFailed } from '../../shared/db/errors.ts';
 import { getItem, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { put, putNew, remove, type TransactItem, TransactionConflict, writeWithEvents } from '../../shared/db/transact.ts';
+import { isWriteConflict, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
+import { journeyEntities, journeyKeys } from './items.ts';
 import { journeyRepository } from './repository.ts';
 import { intervalCutoff, pointerOf, type Run, type RunPointer, type RunStore, type StatsDelta, type TriggerEntry } from './run.ts';
 import type { JourneyVersion, Reentry } from './schemas.ts';
@@ -17,10 +18,10 @@ const stepRecordTtl = 400 * day;
 const enrolmentGuardTtl = 30 * day;
 const expiresIn = (now: Date, seconds: number) => Math.floor(now.getTime() / 1000) + seconds;
 
-const runItem = (run: Run) => ({ ...keys.journeyRun(run.tenantId, run.id), entity: 'JOURNEY_RUN', ...run });
+const runItem = (run: Run) => ({ ...journeyKeys.run(run.tenantId, run.id), entity: journeyEntities.run, ...run });
 const pointerItem = (run: Run) => ({
-  ...keys.contactRun(run.tenantId, run.contactId, run.id),
-  entity: 'JOURNEY_CONTACT_RUN',
+  ...journeyKeys.contactRun(run.tenantId, run.contactId, run.id),
+  entity: journeyEntities.contactRun,
   ...pointerOf(run),
 });
 
@@ -48,10 +49,10 @@ const statsUpdates = (tenantId: string, journeyId: string, runId: string, delta:
     if (!changes.length) return [];
     return [
       update(
-        keys.journeyStats(tenantId, journeyId, scope, shardOf(runId)),
+        journeyKeys.stats(tenantId, journeyId, scope, shardOf(runId)),
         `SET #e = :e, #scope = :scope ADD ${changes.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
         { '#e': 'entity', '#scope': 'scope', ...Object.fromEntries(changes.map(([name], i) => [`#c${i}`, name])) },
-        { ':e': 'JOURNEY_STATS', ':scope': scope, ...Object.fromEntries(changes.map(([, n], i) => [`:c${i}`, n])) },
+        { ':e': journeyEntities.stats, ':scope': scope, ...Object.fromEntries(changes.map(([, n], i) => [`:c${i}`, n])) },
       ),
     ];
   });
@@ -71,6 +72,13 @@ const reentryCondition = (reentry: Reentry, now: Date): { condition?: string; va
 };
 
 /** Versions never change, so a function instance keeps those it loaded. */
+/**
+ * Labels of the conditions in a run's transactions: the event already enrolled
+ * the contact (DUPLICATE), re-entry refuses it (REENTRY), the run moved since
+ * it was read (REVISION); INDEX items carry no condition.
+ */
+type RunConflict = 'DUPLICATE' | 'REENTRY' | 'EXISTS' | 'REVISION' | 'INDEX';
+
 const versionCache = new Map<string, JourneyVersion>();
 const maxCachedVersions = 500;
 
@@ -93,7 +101,7 @@ export const runRepository: RunStore = {
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.journeyTriggerPartition(tenantId, eventType) },
+        ExpressionAttributeValues: { ':pk': journeyKeys.triggerPartition(tenantId, eventType) },
         ConsistentRead: true,
       }),
     );
@@ -105,35 +113,38 @@ export const runRepository: RunStore = {
   /** One transaction: the event guard, the re-entry check, the run, its index entry and the entered counters. */
   async enrol({ run, reentry, now }) {
     const t = run.tenantId;
-    const guard = keys.journeyEnrolmentEvent(t, run.journeyId, run.trigger.eventId, run.contactId);
+    const guard = journeyKeys.enrolmentEvent(t, run.journeyId, run.trigger.eventId, run.contactId);
     const { condition, values } = reentryCondition(reentry, now);
     try {
-      await writeWithEvents(
-        [
-          putNew({ ...guard, entity: 'JOURNEY_ENROLMENT_EVENT', runId: run.id, expiresAt: expiresIn(now, enrolmentGuardTtl) }),
+      await transact<RunConflict>([
+        labelled(
+          'DUPLICATE',
+          putNew({ ...guard, entity: journeyEntities.enrolmentEvent, runId: run.id, expiresAt: expiresIn(now, enrolmentGuardTtl) }),
+        ),
+        labelled(
+          'REENTRY',
           update(
-            keys.journeyEnrolment(t, run.journeyId, run.contactId),
+            journeyKeys.enrolment(t, run.journeyId, run.contactId),
             'SET #e = :e, #entered = :now, #active = :run ADD #entries :one',
             { '#e': 'entity', '#entered': 'lastEnteredAt', '#active': 'activeRunId', '#entries': 'entries' },
-            { ':e': 'JOURNEY_ENROLMENT', ':now': now.toISOString(), ':run': run.id, ':one': 1, ...values },
+            { ':e': journeyEntities.enrolment, ':now': now.toISOString(), ':run': run.id, ':one': 1, ...values },
             condition,
           ),
-          putNew(runItem(run)),
-          put(pointerItem(run)),
-          ...statsUpdates(t, run.journeyId, run.id, { '*': { entered: 1, inProgress: 1 } }),
-        ],
-        [],
-      );
+        ),
+        labelled('EXISTS', putNew(runItem(run))),
+        labelled('INDEX', put(pointerItem(run))),
+        ...statsUpdates(t, run.journeyId, run.id, { '*': { entered: 1, inProgress: 1 } }).map((item) => labelled('INDEX' as const, item)),
+      ]);
       return { status: 'enrolled' };
     } catch (error) {
-      if (!(error instanceof TransactionConflict)) throw error;
-      if (!error.failed.includes(0)) return { status: 'refused' };
+      if (!isWriteConflict(error)) throw error;
+      if (!error.reasons.includes('DUPLICATE')) return { status: 'refused' };
       return { status: 'duplicate', runId: String((await getItem(guard, true))?.runId) };
     }
   },
 
   async run(tenantId, runId) {
-    const item = await getItem(keys.journeyRun(tenantId, runId), true);
+    const item = await getItem(journeyKeys.run(tenantId, runId), true);
     return item && stripKeys<Run>(item);
   },
 
@@ -142,7 +153,7 @@ export const runRepository: RunStore = {
       new QueryCommand({
         TableName: tableNameFromEnv(),
         KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': keys.contactRunPartition(tenantId, contactId) },
+        ExpressionAttributeValues: { ':pk': journeyKeys.contactRunPartition(tenantId, contactId) },
         ConsistentRead: true,
       }),
     );
@@ -151,7 +162,7 @@ export const runRepository: RunStore = {
 
   async claimStep(run, data) {
     const { stepId, visit } = run.at!;
-    const key = keys.journeyRunStep(run.tenantId, run.id, stepId, visit);
+    const key = journeyKeys.runStep(run.tenantId, run.id, stepId, visit);
     const now = new Date(run.updatedAt);
     try {
       await db().send(
@@ -159,7 +170,7 @@ export const runRepository: RunStore = {
           TableName: tableNameFromEnv(),
           Item: {
             ...key,
-            entity: 'JOURNEY_STEP',
+            entity: journeyEntities.step,
             runId: run.id,
             stepId,
             visit,
@@ -172,7 +183,7 @@ export const runRepository: RunStore = {
       );
       return data;
     } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      if (!isConditionFailed(error)) throw error;
       return ((await getItem(key, true))?.data ?? {}) as Record<string, unknown>;
     }
   },
@@ -180,11 +191,11 @@ export const runRepository: RunStore = {
   /** One transaction: the run (at the revision read), the step record, the contact's run index, re-entry release and counters. */
   async commit({ before, after, stats, step }) {
     const t = before.tenantId;
-    const items: TransactItem[] = [put(runItem(after), '#rev = :rev', { '#rev': 'rev' }, { ':rev': before.rev })];
+    const items: TransactItem[] = [];
     if (step) {
       items.push(
         update(
-          keys.journeyRunStep(t, before.id, step.stepId, step.visit),
+          journeyKeys.runStep(t, before.id, step.stepId, step.visit),
           'SET #e = :e, #run = :run, #step = :step, #visit = :visit, #status = :done, #state = :state, #exp = :exp',
           {
             '#e': 'entity',
@@ -196,7 +207,7 @@ export const runRepository: RunStore = {
             '#exp': 'expiresAt',
           },
           {
-            ':e': 'JOURNEY_STEP',
+            ':e': journeyEntities.step,
             ':run': before.id,
             ':step': step.stepId,
             ':visit': step.visit,
@@ -208,10 +219,10 @@ export const runRepository: RunStore = {
       );
     }
     if (after.status !== 'active') {
-      items.push(remove(keys.contactRun(t, before.contactId, before.id)));
+      items.push(remove(journeyKeys.contactRun(t, before.contactId, before.id)));
       items.push(
         update(
-          keys.journeyEnrolment(t, before.journeyId, before.contactId),
+          journeyKeys.enrolment(t, before.journeyId, before.contactId),
           'SET #exited = :now REMOVE #active',
           { '#exited': 'lastExitedAt', '#active': 'activeRunId' },
           { ':now': after.updatedAt },
@@ -222,10 +233,13 @@ export const runRepository: RunStore = {
     }
     items.push(...statsUpdates(t, before.journeyId, before.id, stats));
     try {
-      await writeWithEvents(items, []);
+      await transact<RunConflict>([
+        labelled('REVISION', put(runItem(after), '#rev = :rev', { '#rev': 'rev' }, { ':rev': before.rev })),
+        ...items.map((item) => labelled('INDEX' as const, item)),
+      ]);
       return true;
     } catch (error) {
-      if (error instanceof TransactionConflict) return false;
+      if (isWriteConflict(error)) return false;
       throw error;
     }
   },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 import { attributes, id, isoDateTime, tag, text } from '../../shared/domain/fields.ts';
 import type { EventType } from '../../shared/events/catalog.ts';
-import { lifecycleStages, upsertContactBody } from '../contacts/schemas.ts';
+import { lifecycleStages, upsertContactBody } from '../contacts/api.ts';
 import { isDuration } from './duration.ts';
 import { journeyEventTypes } from './event-types.ts';
 import { templateNames } from './template-names.ts';

@@ -1,4 +1,4 @@
-import type { Contact } from '../contacts/schemas.ts';
+import type { Contact } from '../contacts/api.ts';
 import type { Segment } from './schemas.ts';
 
 /** Whether a contact the sweep found inactive belongs to a schedule-triggered journey's segment. */

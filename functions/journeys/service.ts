@@ -1,10 +1,12 @@
+import { isWriteConflict } from '../../shared/db/transact.ts';
 import { conflict, invalid, notFound, preconditionFailed } from '../../shared/errors.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/schemas.ts';
-import { type JourneyRepository, JourneyWriteConflict } from './repository.ts';
+import type { MessagingSettings, SendChannel, TemplateInput } from '../messaging/api.ts';
+import type { JourneyRepository } from './repository.ts';
 import type { journeyRoutes } from './routes.ts';
 import { emptyCounters } from './run.ts';
 import { type Journey, type JourneyDefinition, type JourneyStatus, journeyBody } from './schemas.ts';
@@ -33,6 +35,31 @@ const moves: Record<'activate' | 'pause' | 'archive', { from: JourneyStatus[]; t
   archive: { from: ['draft', 'active', 'paused'], to: 'archived' },
 };
 
+/** The event each status change emits. */
+const movedEvent = { active: 'journey.activated', paused: 'journey.paused', archived: 'journey.archived' } as const;
+
+/** JSON with object keys sorted: a definition read back from the table may list its keys in another order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
+/** The journey's fields that differ, bookkeeping (version, updatedAt) left out. */
+const changedFields = (before: Journey, after: Journey) =>
+  Object.keys({ ...before, ...after }).filter(
+    (k) => !['version', 'updatedAt'].includes(k) && canonical(before[k as keyof Journey]) !== canonical(after[k as keyof Journey]),
+  );
+
+const journeyFacts = (j: Journey) => ({ journeyId: j.id, name: j.name, version: j.version, status: j.status });
+
+/** journey.updated, or the status change's own event, naming the fields that changed. */
+const changeEvent = (tenantId: string, before: Journey, after: Journey) => {
+  const data = { ...journeyFacts(after), changed: changedFields(before, after) };
+  return after.status !== before.status && after.status !== 'draft'
+    ? domainEvent(tenantId, movedEvent[after.status], data)
+    : domainEvent(tenantId, 'journey.updated', data);
+};
+
 /** A journey's definition fields only: what a version holds and an edit replaces. */
 const definitionOf = ({ name, description, trigger, steps, goals, reentry }: JourneyDefinition): JourneyDefinition => ({
   name,
@@ -58,10 +85,10 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
 
   const saved = async (tenantId: string, before: Journey, after: Journey, ifMatch?: number): Promise<Journey> => {
     try {
-      await repo.save(tenantId, before, after);
+      await repo.save(tenantId, before, after, changeEvent(tenantId, before, after));
       return after;
     } catch (error) {
-      if (!(error instanceof JourneyWriteConflict)) throw error;
+      if (!isWriteConflict(error)) throw error;
       throw ifMatch === undefined
         ? conflict('the journey changed while this request was applied; read it again and retry')
         : preconditionFailed();
@@ -81,9 +108,9 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
       updatedAt: now,
     };
     try {
-      await repo.create(ctx.tenantId, journey);
+      await repo.create(ctx.tenantId, journey, domainEvent(ctx.tenantId, 'journey.created', journeyFacts(journey)));
     } catch (error) {
-      if (error instanceof JourneyWriteConflict && template)
+      if (template && isWriteConflict(error, 'TEMPLATE'))
         throw conflict(`the ${template} template is already installed`, {
           existingId: await repo.templateJourneyId(ctx.tenantId, template),
         });
@@ -123,10 +150,9 @@ export const journeyService = ({ repo, checkTemplate, createTemplate, messaging 
       const journey = await existing(ctx.tenantId, params.id, ifMatch);
       if (journey.status !== 'draft') throw conflict('only a draft can be deleted: runs may follow this journey; archive it instead');
       try {
-        await repo.delete(ctx.tenantId, journey);
+        await repo.delete(ctx.tenantId, journey, domainEvent(ctx.tenantId, 'journey.deleted', journeyFacts(journey)));
       } catch (error) {
-        if (error instanceof JourneyWriteConflict)
-          throw conflict('the journey changed while this request was applied; read it again and retry');
+        if (isWriteConflict(error)) throw conflict('the journey changed while this request was applied; read it again and retry');
         throw error;
       }
       return undefined;

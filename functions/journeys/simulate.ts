@@ -2,12 +2,16 @@ import type { z } from 'zod';
 import { applyPatch } from '../../shared/domain/patch.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { newId } from '../../shared/ports/ids.ts';
-import { contactEventData } from '../contacts/event-data.ts';
-import { newContact } from '../contacts/new-contact.ts';
-import type { Contact } from '../contacts/schemas.ts';
-import { addressOf, type CapCounter, decide } from '../messaging/policy.ts';
-import type { MessagingSettings, Purpose, SendChannel, SkipReason } from '../messaging/schemas.ts';
-import { nextBusinessDay } from '../tasks/business-day.ts';
+import { type Contact, contactEventData, newContact } from '../contacts/api.ts';
+import {
+  type CapCounter,
+  type MessagingSettings,
+  messagingApi,
+  type Purpose,
+  type SendChannel,
+  type SkipReason,
+} from '../messaging/api.ts';
+import { tasksApi } from '../tasks/api.ts';
 import type { Effects, SendOutcome } from './effects.ts';
 import { journeyEngine, type Observation } from './engine.ts';
 import { memoryStore } from './memory-store.ts';
@@ -72,7 +76,7 @@ export const simulate = async (
   /** What messaging would do with the send now; a deferred one is played through at the end of the quiet hours, as messaging resumes it. */
   const send = async (stepId: string, channel: SendChannel, purpose: Purpose, detail: Partial<Message>): Promise<SendOutcome> => {
     const messageId = `simulated-${reports.size + 1}`;
-    const to = addressOf(contact, channel);
+    const to = messagingApi.policy.addressOf(contact, channel);
     const policy = {
       channel,
       purpose,
@@ -80,9 +84,9 @@ export const simulate = async (
       suppressed: to ? await messaging.suppressed(channel, to) : false,
       settings: messaging.settings,
     };
-    const verdict = decide({ ...policy, now });
+    const verdict = messagingApi.policy.decide({ ...policy, now });
     const until = verdict.kind === 'defer' ? verdict.until.toISOString() : undefined;
-    const final = verdict.kind === 'defer' ? decide({ ...policy, now: verdict.until }) : verdict;
+    const final = verdict.kind === 'defer' ? messagingApi.policy.decide({ ...policy, now: verdict.until }) : verdict;
     const full = final.kind === 'send' ? final.caps.find((cap) => (capCounts.get(cap.bucket) ?? 0) >= cap.limit) : undefined;
     if (final.kind === 'send' && !full) for (const cap of final.caps) capCounts.set(cap.bucket, (capCounts.get(cap.bucket) ?? 0) + 1);
 
@@ -114,7 +118,7 @@ export const simulate = async (
     sendMessage: async (r) => send(stepOf(r.runId), r.channel, r.purpose, { templateId: r.templateId }),
     sendSurvey: async (r) => ({ sendId: 'simulated', outcome: await send(stepOf(r.runId), 'email', 'surveys', { kind: r.kind }) }),
     createTask: async () => undefined,
-    nextBusinessDay: (from, timeZone) => nextBusinessDay(from, timeZone),
+    nextBusinessDay: (from, timeZone) => tasksApi.nextBusinessDay({ from, timeZone }),
     async schedule(job) {
       if (!timers.has(job.name)) timers.set(job.name, { at: job.at, job: job.payload as WakeJob });
     },

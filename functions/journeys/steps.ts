@@ -1,7 +1,7 @@
 import { instantAt, nextDay, wallTime } from '../../shared/domain/zoned-time.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
-import type { Contact, ContactPatch } from '../contacts/schemas.ts';
+import type { Contact, ContactPatch } from '../contacts/api.ts';
 import { nextOf } from './definition.ts';
 import { addDuration } from './duration.ts';
 import type { Effects, SendOutcome } from './effects.ts';
@@ -98,6 +98,7 @@ const send = async (ctx: StepContext, step: StepOf<'send_email'> | StepOf<'send_
     dedupeKey: dedupeKey(ctx.run, ctx.cursor),
     journeyId: ctx.run.journeyId,
     runId: ctx.run.id,
+    contact: ctx.contact,
   });
   return { kind: 'next', to: nextOf(ctx.steps, step), state: sendState(outcome, ctx.now.toISOString()), count: countOf(outcome) };
 };

@@ -1,6 +1,8 @@
 import { mapLimited } from '../../shared/async.ts';
+import { systemActor } from '../../shared/domain/actor.ts';
+import { withTrace } from '../../shared/events/trace.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { contactRepository } from '../contacts/repository.ts';
+import { contactsApi } from '../contacts/api.ts';
 import type { JourneyEngine } from './engine.ts';
 import { liveEngine } from './live-engine.ts';
 import { journeyRepository, type ScheduledJourney } from './repository.ts';
@@ -27,7 +29,7 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
   if (!version) return;
   const { inactiveDays } = entry.segment;
   for (const day of sweepDays(today, entry.lastSweptDay)) {
-    for await (const contacts of contactRepository.engagedOn(entry.tenantId, shiftDay(day, -inactiveDays))) {
+    for await (const contacts of contactsApi.engagedOn({ tenantId: entry.tenantId, day: shiftDay(day, -inactiveDays) })) {
       const due = contacts.filter((c) => inSegment(c, entry.segment));
       await mapLimited(due, enrolConcurrency, (c) =>
         engine.enrol(
@@ -52,10 +54,8 @@ export const sweepJourney = async (engine: JourneyEngine, entry: ScheduledJourne
  */
 export const handler = async (event?: { time?: string }) => {
   const today = (event?.time ? new Date(event.time) : clock().now()).toISOString().slice(0, 10);
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await journeyRepository.scheduled(cursor);
-    for (const entry of page.items) await sweepJourney(liveEngine, entry, today);
-    cursor = page.next;
-  } while (cursor);
+  // The events the sweep's enrolments cause correlate to the day swept.
+  await withTrace({ actor: systemActor('journeys'), correlationId: `sweep-${today}` }, async () => {
+    for await (const entries of journeyRepository.scheduled()) for (const entry of entries) await sweepJourney(liveEngine, entry, today);
+  });
 };

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { TemplateInput } from '../messaging/schemas.ts';
+import type { TemplateInput } from '../messaging/api.ts';
 import type { journeyBody } from './schemas.ts';
 import type { TemplateName } from './template-names.ts';
 

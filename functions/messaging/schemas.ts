@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { consentPurposes } from '../../shared/domain/consent-purposes.ts';
 import { email, id, listQuery, phone, text, timeZone } from '../../shared/domain/fields.ts';
 import { tenantPattern } from '../../shared/http/auth.ts';
+import type { Contact } from '../contacts/api.ts';
 
 export const sendChannels = ['email', 'sms'] as const;
 export const purposes = consentPurposes;
@@ -46,7 +47,10 @@ export const sendRequestSchema = z
   })
   .refine((r) => Boolean(r.templateId) !== Boolean(r.content), { message: 'give either templateId or content', path: ['templateId'] });
 
-export type SendRequest = z.input<typeof sendRequestSchema>;
+export type SendRequest = z.input<typeof sendRequestSchema> & {
+  /** The contact as the caller read it, strongly consistent, in this invocation (a journey step): the sender then does not read it again. Never stored. */
+  contact?: Contact;
+};
 export type ValidSendRequest = z.output<typeof sendRequestSchema>;
 /** What a deferred message keeps of its request, to send it later. */
 export type StoredRequest = Omit<ValidSendRequest, 'tenantId'>;

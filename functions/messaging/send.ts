@@ -24,8 +24,8 @@ const sender = createSender({
   templates: templateStore,
   settings: (tenantId) => settingsStore.get(tenantId),
   suppressed: (tenantId, channel, address) => suppressionStore.has(tenantId, channel, address),
-  timeline: async (tenantId, contactId, entry) => {
-    await activitiesApi.record({ tenantId, contactId, entry, actor, engages: false });
+  timeline: async (tenantId, contactId, entry, contact) => {
+    await activitiesApi.record({ tenantId, contactId, entry, actor, engages: false, seen: contact });
   },
   messages,
   scheduler,

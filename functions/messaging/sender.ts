@@ -40,7 +40,8 @@ export interface SenderDeps {
   };
   settings(tenantId: string): Promise<MessagingSettings>;
   suppressed(tenantId: string, channel: SendChannel, address: string): Promise<boolean>;
-  timeline(tenantId: string, contactId: string, entry: ActivityInput): Promise<void>;
+  /** `contact` is the contact as this send read it. */
+  timeline(tenantId: string, contactId: string, entry: ActivityInput, contact: Contact): Promise<void>;
   messages(): Messages;
   scheduler(): Scheduler;
   clock(): Clock;
@@ -123,7 +124,7 @@ export const createSender = (deps: SenderDeps) => {
     };
   };
 
-  const recordTimeline = async (tenantId: string, log: MessageLog, outgoing: Outgoing) => {
+  const recordTimeline = async (tenantId: string, log: MessageLog, outgoing: Outgoing, contact: Contact) => {
     const metadata = Object.fromEntries(
       Object.entries({ messageId: log.id, purpose: log.purpose, templateId: log.templateId, journeyId: log.journeyId }).filter(
         ([, v]) => v !== undefined,
@@ -132,14 +133,19 @@ export const createSender = (deps: SenderDeps) => {
     const [subject, body] =
       outgoing.channel === 'email' ? [outgoing.email.subject, outgoing.email.text] : [`SMS: ${outgoing.sms.body}`, outgoing.sms.body];
     try {
-      await deps.timeline(tenantId, log.contactId, {
-        type: 'message',
-        channel: log.channel,
-        direction: 'outbound',
-        subject: subject.slice(0, 300),
-        body: body?.slice(0, 20_000),
-        metadata,
-      });
+      await deps.timeline(
+        tenantId,
+        log.contactId,
+        {
+          type: 'message',
+          channel: log.channel,
+          direction: 'outbound',
+          subject: subject.slice(0, 300),
+          body: body?.slice(0, 20_000),
+          metadata,
+        },
+        contact,
+      );
     } catch (error) {
       // The message left; a timeline entry that cannot be written (contact deleted meanwhile) must not make it a failure.
       logger.warn('message sent but not recorded on the timeline', { messageId: log.id, error: error as Error });
@@ -147,7 +153,13 @@ export const createSender = (deps: SenderDeps) => {
   };
 
   /** Runs the policy for a new message (no `expected`) or for a stored one in the state `expected`. */
-  const attempt = async (tenantId: string, request: StoredRequest, log: MessageLog, expected?: Expected): Promise<SendOutcome> => {
+  const attempt = async (
+    tenantId: string,
+    request: StoredRequest,
+    log: MessageLog,
+    expected?: Expected,
+    known?: Contact,
+  ): Promise<SendOutcome> => {
     const now = deps.clock().now();
     const stamp = now.toISOString();
 
@@ -168,7 +180,7 @@ export const createSender = (deps: SenderDeps) => {
       return written === 'conflict' ? lostRace() : { status: 'failed', reason, messageId: log.id };
     };
 
-    const contact = await deps.contact(tenantId, request.contactId);
+    const contact = known ?? (await deps.contact(tenantId, request.contactId));
     if (!contact) return skip('contact-missing');
     const settings = await deps.settings(tenantId);
     const to = addressOf(contact, request.channel);
@@ -239,7 +251,7 @@ export const createSender = (deps: SenderDeps) => {
     const sentAt = deps.clock().now().toISOString();
     const sent = domainEvent(tenantId, 'message.sent', { ...messageRef(log), templateId: log.templateId, purpose: log.purpose });
     await deps.store.move(tenantId, log, claim, { set: { status: 'sent', sentAt, providerMessageId, updatedAt: sentAt } }, [], [sent]);
-    await recordTimeline(tenantId, log, outgoing);
+    await recordTimeline(tenantId, log, outgoing, contact);
     return { status: 'sent', messageId: log.id };
   };
 
@@ -267,7 +279,7 @@ export const createSender = (deps: SenderDeps) => {
   };
 
   return {
-    async send(input: SendRequest): Promise<SendOutcome> {
+    async send({ contact: known, ...input }: SendRequest): Promise<SendOutcome> {
       const parsed = sendRequestSchema.safeParse(input);
       if (!parsed.success) return { status: 'failed', reason: `invalid send request: ${z.prettifyError(parsed.error)}` };
       const { tenantId, ...request } = parsed.data;
@@ -290,7 +302,7 @@ export const createSender = (deps: SenderDeps) => {
         createdAt: stamp,
         updatedAt: stamp,
       };
-      return attempt(tenantId, request, log);
+      return attempt(tenantId, request, log, undefined, known?.id === contactId ? known : undefined);
     },
 
     /** The scheduled retry of a deferred message; a no-op once it has moved on. */

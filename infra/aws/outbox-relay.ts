@@ -5,18 +5,15 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { envNames } from '../../shared/config.ts';
-import type { EntityType } from '../../shared/db/keys.ts';
+import { kernelEntities } from '../../shared/db/keys.ts';
 import { ContextFunction } from './context-function.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import type { StackSettings } from './settings.ts';
 
-/** The entity marker of outbox items (shared/events/outbox.ts); typed so a rename breaks the build. */
-const outboxEntity: EntityType = 'OUTBOX';
-
 /** Only outbox inserts reach the relay; every other change to the table is filtered out by Lambda, unbilled. */
 export const outboxFilter = FilterCriteria.filter({
   eventName: FilterRule.isEqual('INSERT'),
-  dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(outboxEntity) } } },
+  dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(kernelEntities.outbox) } } },
 });
 
 export interface OutboxRelayProps {

@@ -75,23 +75,3 @@ export const transact = async <Reason extends string>(items: Labelled<Reason>[],
     { retryOn: (error) => isTransactionCanceled(error) && !!error.CancellationReasons?.some((r) => r.Code === 'TransactionConflict') },
   );
 };
-
-/** Thrown by writeWithEvents when a condition failed; `failed` holds the indexes of the items whose condition failed. */
-export class TransactionConflict extends Error {
-  constructor(readonly failed: number[]) {
-    super(`transaction condition failed at items ${failed.join(', ')}`);
-  }
-}
-
-/** transact with unlabelled items: a failed condition throws TransactionConflict with their indexes. */
-export const writeWithEvents = async (items: TransactItem[], events: DomainEvent[]) => {
-  try {
-    await transact(
-      items.map((item, i) => labelled(String(i), item)),
-      events,
-    );
-  } catch (error) {
-    if (error instanceof WriteConflict) throw new TransactionConflict(error.reasons.map(Number));
-    throw error;
-  }
-};

@@ -60,6 +60,9 @@ const dealData = z.object({
   amount: money.optional(),
   closeDate: z.string().optional(),
 });
+/** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
+const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
+const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
 
 export const eventCatalog = {
   'contact.created': { version: 1, data: contactData },
@@ -159,6 +162,12 @@ export const eventCatalog = {
   },
   'suppression.removed': { version: 1, data: suppressionData },
   'messaging.settings_updated': { version: 1, data: z.object({ version: z.number().int(), changed: z.array(z.string()) }) },
+  'journey.created': { version: 1, data: journeyData },
+  'journey.updated': { version: 1, data: journeyChange },
+  'journey.activated': { version: 1, data: journeyChange },
+  'journey.paused': { version: 1, data: journeyChange },
+  'journey.archived': { version: 1, data: journeyChange },
+  'journey.deleted': { version: 1, data: journeyData },
 } as const;
 
 /** Event types trusted integrations may publish through POST /events. */

@@ -1,4 +1,4 @@
-import { keys } from '../db/keys.ts';
+import { kernelEntities, keys } from '../db/keys.ts';
 import { clock } from '../ports/clock.ts';
 import { newId } from '../ports/ids.ts';
 import { type DomainEvent, type EventData, type EventType, eventCatalog } from './catalog.ts';
@@ -29,7 +29,7 @@ export const domainEvent = <T extends EventType>(
 /** The outbox item written in the same transaction as the change it reports. */
 export const outboxItem = (event: DomainEvent) => ({
   ...keys.outbox(event.tenantId, event.id),
-  entity: 'OUTBOX',
+  entity: kernelEntities.outbox,
   event,
   expiresAt: Math.floor(Date.parse(event.occurredAt) / 1000) + outboxRetentionSeconds,
 });

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { kernelEntities } from '../db/keys.ts';
 import { eventEnvelope, eventSource } from './catalog.ts';
 
 /**
@@ -11,7 +12,7 @@ import { eventEnvelope, eventSource } from './catalog.ts';
 export const busEntries = (records: DynamoDBRecord[], eventBusName: string) =>
   records.flatMap((record) => {
     const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image || image.entity?.S !== 'OUTBOX') return [];
+    if (record.eventName !== 'INSERT' || !image || image.entity?.S !== kernelEntities.outbox) return [];
     const event = eventEnvelope.parse(unmarshall(image as Record<string, AttributeValue>).event);
     const entry: PutEventsRequestEntry = {
       EventBusName: eventBusName,

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { db } from '../db/client.ts';
-import { keys } from '../db/keys.ts';
+import { isConditionFailed } from '../db/errors.ts';
+import { kernelEntities, keys } from '../db/keys.ts';
 import { tableNameFromEnv } from '../db/table.ts';
 import { clock } from '../ports/clock.ts';
 import { Problem } from './problem.ts';
@@ -29,7 +30,7 @@ export const claimIdempotencyKey = async (tenantId: string, key: string, op: str
         TableName: tableNameFromEnv(),
         Item: {
           ...keys.idempotency(tenantId, key),
-          entity: 'IDEMPOTENCY',
+          entity: kernelEntities.idempotency,
           state: 'IN_PROGRESS',
           fingerprint,
           createdAt: now.toISOString(),
@@ -40,7 +41,7 @@ export const claimIdempotencyKey = async (tenantId: string, key: string, op: str
     );
     return undefined;
   } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    if (!isConditionFailed(error)) throw error;
   }
   const { Item } = await db().send(
     new GetCommand({ TableName: tableNameFromEnv(), Key: keys.idempotency(tenantId, key), ConsistentRead: true }),

@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { companyKeys } from '../../functions/companies/items.ts';
 import { contactKeys } from '../../functions/contacts/items.ts';
 import type { BusEvent } from '../../infra/local/bus.ts';
-import { put, writeWithEvents } from '../../shared/db/transact.ts';
+import { labelled, put, transact } from '../../shared/db/transact.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 
 const rt = useTestRuntime();
 
 describe('outbox relay in the embedded runtime', () => {
-  it('delivers an event written with writeWithEvents to the bus exactly once, in EventBridge shape', async () => {
+  it('delivers an event written with transact to the bus exactly once, in EventBridge shape', async () => {
     const tenant = `relay-${randomUUID().slice(0, 8)}`;
     const seen: BusEvent[] = [];
     const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && seen.push(e));
@@ -23,7 +23,7 @@ describe('outbox relay in the embedded runtime', () => {
       tags: [],
       consent: {},
     });
-    await writeWithEvents([put({ ...contactKeys.contact(tenant, 'c-1'), entity: 'CONTACT', firstName: '张伟' })], [event]);
+    await transact([labelled('VERSION', put({ ...contactKeys.contact(tenant, 'c-1'), entity: 'CONTACT', firstName: '张伟' }))], [event]);
     await rt.settle();
     await rt.settle(); // nothing more arrives on a second look
     stop();
@@ -46,7 +46,7 @@ describe('outbox relay in the embedded runtime', () => {
     const tenant = `quiet-${randomUUID().slice(0, 8)}`;
     const seen: BusEvent[] = [];
     const stop = rt.bus.onEvent((e) => e.detail.tenantId === tenant && seen.push(e));
-    await writeWithEvents([put({ ...companyKeys.company(tenant, 'co-2'), entity: 'COMPANY', name: 'Quiet' })], []);
+    await transact([labelled('VERSION', put({ ...companyKeys.company(tenant, 'co-2'), entity: 'COMPANY', name: 'Quiet' }))], []);
     await rt.settle();
     stop();
     expect(seen).toEqual([]);

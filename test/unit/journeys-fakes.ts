@@ -51,11 +51,15 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
   const keysSeen = new Set<string>();
   const jobs = new Map<string, ScheduledJob>();
   const cancelled: string[] = [];
+  let contactReads = 0;
   let outcome: (r: MessageRequest) => SendOutcome = (r) => ({ status: 'sent', messageId: `m-${r.dedupeKey}` });
 
   const effects: Effects = {
     now: () => now,
-    contact: async (_t, id) => structuredClone(contacts.get(id)),
+    contact: async (_t, id) => {
+      contactReads++;
+      return structuredClone(contacts.get(id));
+    },
     async updateContact(_t, id, patch) {
       contacts.set(id, applyPatch(contacts.get(id)!, patch, now.toISOString()));
     },
@@ -100,6 +104,8 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
     jobs,
     cancelled,
     now: () => now,
+    /** How often the engine read a contact through its effects. */
+    contactReads: () => contactReads,
     setOutcome: (f: typeof outcome) => (outcome = f),
     addContact(c: Contact) {
       contacts.set(c.id, c);
