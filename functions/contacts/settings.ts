@@ -1,8 +1,7 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../shared/db/client.ts';
 import { getItem } from '../../shared/db/query.ts';
-import { tableNameFromEnv } from '../../shared/db/table.ts';
+import { labelled, put, transact } from '../../shared/db/transact.ts';
 import type { PhoneRegion } from '../../shared/domain/normalize.ts';
+import { domainEvent } from '../../shared/events/outbox.ts';
 import { contactKeys, settingsItem } from './items.ts';
 
 /** A tenant's contact settings; a tenant that never set them has none of them. */
@@ -17,13 +16,12 @@ export const contactSettingsStore = {
     return item?.defaultRegion ? { defaultRegion: item.defaultRegion as PhoneRegion } : {};
   },
 
+  /** Replaces the settings and, when something changed, writes contacts.settings_updated in the same transaction. */
   async replace(tenantId: string, settings: ContactSettings, updatedAt: string): Promise<ContactSettings> {
-    await db().send(
-      new PutCommand({
-        TableName: tableNameFromEnv(),
-        Item: settingsItem(tenantId, { ...settings }, updatedAt),
-      }),
-    );
+    const before = await this.get(tenantId);
+    if (before.defaultRegion === settings.defaultRegion) return settings;
+    const event = domainEvent(tenantId, 'contacts.settings_updated', { ...settings, changed: ['defaultRegion'] });
+    await transact([labelled('SETTINGS', put(settingsItem(tenantId, { ...settings }, updatedAt)))], [event]);
     return settings;
   },
 };

@@ -161,6 +161,7 @@ export const eventCatalog = {
     data: suppressionData.extend({ reason: z.enum(['hard-bounce', 'complaint', 'manual']), messageId: z.string().optional() }),
   },
   'suppression.removed': { version: 1, data: suppressionData },
+  'contacts.settings_updated': { version: 1, data: z.object({ defaultRegion: z.string().optional(), changed: z.array(z.string()) }) },
   'messaging.settings_updated': { version: 1, data: z.object({ version: z.number().int(), changed: z.array(z.string()) }) },
   'journey.created': { version: 1, data: journeyData },
   'journey.updated': { version: 1, data: journeyChange },

@@ -34,9 +34,9 @@ const sources = (() => {
   return files;
 })();
 
-/** Relative imports of a source file, static and lazy (`await import(...)`), as paths from the repository root. */
+/** Relative imports of a source file that reach the bundle: static and lazy (`await import(...)`), not type-only; paths from the repository root. */
 const importsOf = (path: string) =>
-  [...sources.get(path)!.matchAll(/(?:from |import\()'(\.{1,2}\/[^']+\.ts)'/g)].map((m) =>
+  [...sources.get(path)!.matchAll(/(?<!\b(?:import|export) type [^']*)(?:from |import\()'(\.{1,2}\/[^']+\.ts)'/g)].map((m) =>
     new URL(m[1]!, new URL(path, repoRoot)).pathname.slice(repoRoot.pathname.length),
   );
 
