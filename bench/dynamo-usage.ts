@@ -125,6 +125,25 @@ export const measureRouteUsage = async (ctx: Context): Promise<RouteUsage[]> => 
     'idempotency-key': 'bench-retry-1',
   });
   if (retry.id !== first.id) throw new Error('the idempotent retry answered another contact');
+
+  await setup('GET', '/pipelines');
+  const deal = await measure('create deal', 'POST', '/deals', 201, {
+    name: 'Engine for Ada',
+    contactIds: [contact.id],
+    amount: { amount: 1_250_000, currency: 'GBP' },
+    closeDate: '2026-12-31',
+  });
+  await measure('get deal', 'GET', `/deals/${deal.id}`, 200);
+  await measure(
+    'move deal to the next stage',
+    'PATCH',
+    `/deals/${deal.id}`,
+    200,
+    { stageId: 'proposal' },
+    { 'if-match': `"${deal.version}"` },
+  );
+  await measure('board column (one stage)', 'GET', `/deals?pipelineId=${deal.pipelineId}&stageId=proposal`, 200);
+  await measure('stage history', 'GET', `/deals/${deal.id}/stage-history`, 200);
   return rows;
 };
 
