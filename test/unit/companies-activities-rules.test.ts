@@ -7,22 +7,12 @@ import type { Company } from '../../functions/companies/schemas.ts';
 import { companyService } from '../../functions/companies/service.ts';
 import { contactsApi } from '../../functions/contacts/api.ts';
 import type { Contact } from '../../functions/contacts/schemas.ts';
-import { DomainError } from '../../shared/errors.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
+import { contactFixture, failure } from '../support/domain.ts';
 import { memoryActivities } from '../support/fakes/activities.ts';
 import { memoryCompanies } from '../support/fakes/companies.ts';
 
 const ctx: RequestContext = { tenantId: 'acme', userId: 'u-1', roles: ['admin'] };
-
-const failure = async (call: Promise<unknown>) => {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return { kind: error.kind, ...error.extra };
-    throw error;
-  }
-  return undefined;
-};
 
 describe('companies', () => {
   const setup = (members = new Set<string>()) => {
@@ -73,18 +63,7 @@ describe('companies', () => {
 });
 
 describe('the timeline', () => {
-  const contact: Contact = {
-    id: '01J000000000000000000000C1',
-    version: 1,
-    lifecycleStage: 'lead',
-    tags: [],
-    attributes: {},
-    consent: {},
-    consentHistory: [],
-    lastEngagedAt: '2026-01-01T00:00:00.000Z',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-  };
+  const contact = contactFixture({ id: '01J000000000000000000000C1' });
   const setup = () => {
     const contacts = new Map([[contact.id, structuredClone(contact)]]);
     const fake = memoryActivities({ contacts, companies: ['01J000000000000000000000K1'] });

@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contactListing, contactMatches } from '../../functions/contacts/listing.ts';
-import type { Contact } from '../../functions/contacts/schemas.ts';
+import { contactFixture } from '../support/domain.ts';
 
-const contact = (fields: Partial<Contact>): Contact => ({
-  id: '01J00000000000000000000000',
-  version: 1,
-  lifecycleStage: 'lead',
-  tags: [],
-  attributes: {},
-  consent: {},
-  consentHistory: [],
-  lastEngagedAt: '2026-01-01T00:00:00.000Z',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  ...fields,
-});
+const contact = contactFixture;
 
 describe('contact listings', () => {
   it('reads the most selective index and keeps every other filter', () => {

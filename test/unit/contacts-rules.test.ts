@@ -4,9 +4,9 @@ import { contactService } from '../../functions/contacts/service.ts';
 import type { ContactSettings } from '../../functions/contacts/settings.ts';
 import { isWriteConflict } from '../../shared/db/transact.ts';
 import { systemActor } from '../../shared/domain/actor.ts';
-import { DomainError } from '../../shared/errors.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import type { Reply } from '../../shared/http/reply.ts';
+import { failure } from '../support/domain.ts';
 import { memoryContacts } from '../support/fakes/contacts.ts';
 
 const ctx: RequestContext = { tenantId: 'acme', userId: 'u-1', roles: ['admin'] };
@@ -16,17 +16,6 @@ const setup = (settings: ContactSettings = {}) => {
   const fake = memoryContacts({ companies: [companyId] });
   const store = { get: async () => settings, replace: async (_t: string, s: ContactSettings) => s };
   return { ...fake, service: contactService(fake.repo, store) };
-};
-
-/** The problem a call fails with: its kind and extra, or undefined when it succeeds. */
-const failure = async (call: Promise<unknown>) => {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof DomainError) return { kind: error.kind, ...error.extra };
-    throw error;
-  }
-  return undefined;
 };
 
 const create = (s: ReturnType<typeof setup>['service'], body: Record<string, unknown>) =>
