@@ -6,7 +6,6 @@ import { recordActivity } from '../../functions/activities/timeline.ts';
 import type { Company } from '../../functions/companies/schemas.ts';
 import { companyService } from '../../functions/companies/service.ts';
 import { contactsApi } from '../../functions/contacts/api.ts';
-import type { Contact } from '../../functions/contacts/schemas.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { contactFixture, failure } from '../support/domain.ts';
 import { memoryActivities } from '../support/fakes/activities.ts';
