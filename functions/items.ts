@@ -5,6 +5,7 @@ import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { messagingEntities } from './messaging/items.ts';
+import { orderEntities } from './orders/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 
@@ -22,5 +23,6 @@ export const entityCatalog = {
   tasks: taskEntities,
   messaging: messagingEntities,
   deals: dealEntities,
+  orders: orderEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

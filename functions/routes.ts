@@ -6,6 +6,7 @@ import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
+import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
@@ -25,6 +26,7 @@ export const routes: Route[] = [
   surveyRoutes,
   taskRoutes,
   dealRoutes,
+  orderRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

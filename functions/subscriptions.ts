@@ -29,7 +29,7 @@ export const subscriptions: Subscription[] = [
     name: 'contact-orders',
     context: 'contacts',
     bus: 'rapport',
-    pattern: { source: ['rapport'], 'detail-type': ['order.placed', 'contact.deleted'] },
+    pattern: { source: ['rapport'], 'detail-type': ['order.placed', 'order.cancelled', 'order.refunded', 'contact.deleted'] },
   },
   { name: 'timeline-cleanup', context: 'activities', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },

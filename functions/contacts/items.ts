@@ -9,6 +9,7 @@ export const contactEntities = {
   deletion: 'CONTACT_DELETION',
   settings: 'CONTACT_SETTINGS',
   order: 'ORDER',
+  orderApplied: 'CONTACT_ORDER_APPLIED',
   guard: 'CONTACT_GUARD',
   search: 'SEARCH',
 } as const;
@@ -63,6 +64,9 @@ export const contactKeys = {
     SK: `O#${placedAt}#${orderId}`,
   }),
   orderPrefix: 'O#',
+  /** An order event already counted in the contact's lifetimeValue / orderCount (written with the update, once). */
+  orderApplied: (tenantId: string, contactId: string, key: string) => ({ PK: contactPartition(tenantId, contactId), SK: `OA#${key}` }),
+  orderAppliedPrefix: 'OA#',
   /** Uniqueness guard of an email, phone or external id, written in the same transaction as its contact. */
   guard: (tenantId: string, kind: UniqueKind, value: string) => ({ PK: `${tenantKey(tenantId)}#U#${kind}#${value}`, SK: 'U' }),
   /** Search terms of contacts: one partition per tenant, prefix queries on SK. */

@@ -5,11 +5,12 @@ import { db } from '../../shared/db/client.ts';
 import { isConditionFailed } from '../../shared/db/errors.ts';
 import { getItem, getItems, queryPage, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
-import { atVersion, type Labelled, labelled, put, putNew, remove, transact } from '../../shared/db/transact.ts';
+import { atVersion, isWriteConflict, type Labelled, labelled, put, putNew, remove, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { retry } from '../../shared/retry.ts';
 import { companiesApi } from '../companies/api.ts';
 import {
+  contactEntities,
   contactItem,
   contactKeys,
   deletionItem,
@@ -21,6 +22,7 @@ import {
   type UniqueKind,
   uniques,
 } from './items.ts';
+import { type OrderFigureChange, withFigures } from './order-figures.ts';
 import type { Contact, OrderSummary } from './schemas.ts';
 import { type ContactSource, contactSources } from './sources.ts';
 import { contactTouched, type Engagement } from './timeline-link.ts';
@@ -45,7 +47,13 @@ export interface ContactRepository {
   recordOrder(tenantId: string, contactId: string, order: OrderSummary): Promise<void>;
   /** The contact's latest orders, newest first. */
   recentOrders(tenantId: string, contactId: string, limit?: number): Promise<OrderSummary[]>;
-  /** Removes a deleted contact's orders; safe to repeat. */
+  /**
+   * Moves the contact's lifetimeValue and orderCount by an order event's change, once per `change.key`:
+   * the update (at the version read, bumping it) and a marker of the key in one transaction; a repeat finds
+   * the marker and changes nothing. No-op when the contact does not exist.
+   */
+  applyOrderFigures(tenantId: string, contactId: string, change: OrderFigureChange): Promise<void>;
+  /** Removes a deleted contact's orders and order markers; safe to repeat. */
   deleteOrders(tenantId: string, contactId: string): Promise<void>;
   hasCompanyMembers(tenantId: string, companyId: string): Promise<boolean>;
   /** The contact holding a unique value (strongly consistent read of its guard). */
@@ -120,8 +128,46 @@ export const contactRepository: ContactRepository = {
     return (out.Items ?? []).map((i) => stripKeys<OrderSummary>(i));
   },
 
+  async applyOrderFigures(tenantId, contactId, change) {
+    await retry(
+      async () => {
+        const seen = await get(tenantId, contactId, true);
+        if (!seen) return;
+        const figures = withFigures(seen, change);
+        try {
+          await transact<'VERSION' | 'APPLIED'>([
+            labelled('VERSION', {
+              Update: {
+                TableName: tableNameFromEnv(),
+                Key: contactKeys.contact(tenantId, contactId),
+                UpdateExpression: 'SET lifetimeValue = :ltv, orderCount = :n, #v = #v + :one',
+                ConditionExpression: '#v = :seen',
+                ExpressionAttributeNames: { '#v': 'version' },
+                ExpressionAttributeValues: { ':ltv': figures.lifetimeValue, ':n': figures.orderCount, ':one': 1, ':seen': seen.version },
+              },
+            }),
+            labelled(
+              'APPLIED',
+              putNew({ ...contactKeys.orderApplied(tenantId, contactId, change.key), entity: contactEntities.orderApplied, ...change }),
+            ),
+          ]);
+        } catch (error) {
+          if (isWriteConflict(error) && error.reasons.includes('APPLIED')) return;
+          throw error;
+        }
+      },
+      { attempts: 8, retryOn: (error) => isWriteConflict(error, 'VERSION') },
+    );
+  },
+
   async deleteOrders(tenantId, contactId) {
     for await (const items of queryPages({ ...ordersQuery(tenantId, contactId), ProjectionExpression: 'PK, SK' }))
+      await deleteItems(items as { PK: string; SK: string }[]);
+    for await (const items of queryPages({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :m)',
+      ExpressionAttributeValues: { ':pk': contactKeys.contact(tenantId, contactId).PK, ':m': contactKeys.orderAppliedPrefix },
+      ProjectionExpression: 'PK, SK',
+    }))
       await deleteItems(items as { PK: string; SK: string }[]);
   },
 

@@ -108,6 +108,10 @@ export const contactResponse = z
     locale: z.string().optional(),
     lastActivityAt: z.string().optional(),
     lastOrderAt: z.string().optional(),
+    /** Revenue from the contact's orders per currency, in minor units (`{ "EUR": 12345 }`): placed orders less cancellations and refunds. */
+    lifetimeValue: z.record(z.string(), z.number().int()).optional(),
+    /** Orders placed less orders cancelled. */
+    orderCount: z.number().int().optional(),
     /** The latest of creation, last activity and last order: what win-back looks at. */
     lastEngagedAt: z.string(),
     createdAt: z.string(),

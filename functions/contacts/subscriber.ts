@@ -1,17 +1,29 @@
 import { eventHandler } from '../../shared/events/subscriber.ts';
-import { contactRepository } from './repository.ts';
+import { cancelledFigures, placedFigures, refundedFigures } from './order-figures.ts';
+import { type ContactRepository, contactRepository } from './repository.ts';
 
-/** Keeps contacts' engagement times and recent orders current from facts other systems report. */
-export const handler = eventHandler('contacts', {
-  'order.placed': async (event) => {
+/**
+ * Keeps contacts' engagement times, recent orders and lifetime figures
+ * (lifetimeValue per currency, orderCount) current from order events, whether
+ * Rapport's orders context or an integration (POST /events) reported them.
+ */
+export const contactEventHandlers = (repo: ContactRepository) => ({
+  'order.placed': async (event: Parameters<typeof placedFigures>[0]) => {
     const { contactId, orderId, total, items } = event.data;
-    await contactRepository.recordOrder(event.tenantId, contactId, {
+    await repo.recordOrder(event.tenantId, contactId, {
       orderId,
       placedAt: event.occurredAt,
       total,
       ...(items ? { items } : {}),
     });
-    await contactRepository.touch(event.tenantId, contactId, 'order', event.occurredAt);
+    await repo.applyOrderFigures(event.tenantId, contactId, placedFigures(event));
+    await repo.touch(event.tenantId, contactId, 'order', event.occurredAt);
   },
-  'contact.deleted': (event) => contactRepository.deleteOrders(event.tenantId, event.data.contactId),
+  'order.cancelled': (event: Parameters<typeof cancelledFigures>[0]) =>
+    repo.applyOrderFigures(event.tenantId, event.data.contactId, cancelledFigures(event)),
+  'order.refunded': (event: Parameters<typeof refundedFigures>[0]) =>
+    repo.applyOrderFigures(event.tenantId, event.data.contactId, refundedFigures(event)),
+  'contact.deleted': (event: { tenantId: string; data: { contactId: string } }) => repo.deleteOrders(event.tenantId, event.data.contactId),
 });
+
+export const handler = eventHandler('contacts', contactEventHandlers(contactRepository));

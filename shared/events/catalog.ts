@@ -60,6 +60,15 @@ const dealData = z.object({
   amount: money.optional(),
   closeDate: z.string().optional(),
 });
+/** An order Rapport keeps changed status (orders context). */
+const orderData = z.object({
+  orderId: z.string(),
+  contactId: z.string(),
+  companyId: z.string().optional(),
+  dealId: z.string().optional(),
+  status: z.enum(['pending', 'paid', 'fulfilled', 'cancelled', 'refunded', 'partially_refunded']),
+  total: money,
+});
 /** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
@@ -103,8 +112,19 @@ export const eventCatalog = {
         .array(z.strictObject({ sku: z.string().max(64), name: z.string().max(200), quantity: z.number().int().min(1), price: money }))
         .max(100)
         .optional(),
+      // Set when Rapport's orders context produces the event (ingested ones may leave them out).
+      companyId: z.string().max(128).optional(),
+      dealId: z.string().max(128).optional(),
+      quoteId: z.string().max(128).optional(),
+      sourceId: z.string().max(128).optional(),
+      tax: money.optional(),
     }),
   },
+  'order.paid': { version: 1, data: orderData },
+  'order.fulfilled': { version: 1, data: orderData },
+  'order.cancelled': { version: 1, data: orderData.extend({ reason: z.string().optional() }) },
+  /** A full or partial refund: `amount` is this refund, `refundedAmount` all refunds so far; `status` says which. */
+  'order.refunded': { version: 1, data: orderData.extend({ amount: money, refundedAmount: money }) },
   'deal.stage_changed': {
     version: 1,
     data: z.strictObject({

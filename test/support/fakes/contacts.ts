@@ -1,4 +1,5 @@
 import { searchTerms, type UniqueKind, uniques } from '../../../functions/contacts/items.ts';
+import { withFigures } from '../../../functions/contacts/order-figures.ts';
 import type { ContactConflict, ContactPage, ContactRepository } from '../../../functions/contacts/repository.ts';
 import type { Contact, OrderSummary } from '../../../functions/contacts/schemas.ts';
 import type { ContactSource } from '../../../functions/contacts/sources.ts';
@@ -19,6 +20,7 @@ export const memoryContacts = (options: { companies?: Iterable<string> } = {}) =
   const contacts = new Map<string, Contact>();
   const guards = new Map<string, string>();
   const orders = new Map<string, OrderSummary[]>();
+  const applied = new Set<string>();
   const companies = new Set(options.companies ?? []);
   const events: DomainEvent[] = [];
   const pages: ContactSource[] = [];
@@ -47,8 +49,17 @@ export const memoryContacts = (options: { companies?: Iterable<string> } = {}) =
     },
     recentOrders: async (tenantId, contactId, limit = 5) =>
       [...(orders.get(key(tenantId, contactId)) ?? [])].sort((a, b) => (a.placedAt < b.placedAt ? 1 : -1)).slice(0, limit),
+    async applyOrderFigures(tenantId, contactId, change) {
+      const c = contacts.get(key(tenantId, contactId));
+      const marker = `${key(tenantId, contactId)}|${change.key}`;
+      if (!c || applied.has(marker)) return;
+      Object.assign(c, withFigures(c, change));
+      c.version++;
+      applied.add(marker);
+    },
     async deleteOrders(tenantId, contactId) {
       orders.delete(key(tenantId, contactId));
+      for (const m of applied) if (m.startsWith(`${key(tenantId, contactId)}|`)) applied.delete(m);
     },
     hasCompanyMembers: async (tenantId, companyId) =>
       [...contacts.entries()].some(([k, c]) => k.startsWith(`${tenantId}|`) && c.companyId === companyId),
