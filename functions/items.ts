@@ -3,6 +3,7 @@ import { companyEntities } from './companies/items.ts';
 import { contactEntities } from './contacts/items.ts';
 import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
+import { forecastEntities } from './forecast/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { surveyEntities } from './surveys/items.ts';
@@ -22,5 +23,6 @@ export const entityCatalog = {
   tasks: taskEntities,
   messaging: messagingEntities,
   deals: dealEntities,
+  forecast: forecastEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;
