@@ -51,6 +51,8 @@ export interface ForecastRepository {
   periodTenants(period: string): AsyncIterable<string[]>;
   /** EXISTS when the week's snapshot was taken already. */
   saveSnapshot(tenantId: string, snapshot: Snapshot, events: DomainEvent[]): Promise<void>;
+  /** The newest snapshot of a period: one Query, newest first, limit 1. */
+  latestSnapshot(tenantId: string, period: string): Promise<Snapshot | undefined>;
   /** A period's snapshots, oldest week first. */
   history(tenantId: string, period: string, page: { limit: number; cursor?: string }): Promise<Page<Snapshot>>;
 }
@@ -186,6 +188,18 @@ export const forecastRepository: ForecastRepository = {
       ],
       events,
     ),
+
+  async latestSnapshot(tenantId, period) {
+    const out = await queryPage(
+      {
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': forecastKeys.historyPartition(tenantId, period) },
+        ScanIndexForward: false,
+      },
+      { limit: 1, scope: 'latest' },
+    );
+    return out.items[0] && stripKeys<Snapshot>(out.items[0]);
+  },
 
   async history(tenantId, period, page) {
     const partition = forecastKeys.historyPartition(tenantId, period);

@@ -69,13 +69,13 @@ export const snapshotResponse = forecastFigures
     /** The Monday (UTC) of the week the snapshot was taken. */
     week: z.string(),
     takenAt: z.string(),
-    /** Movement since the previous snapshot of the period, per category and currency; absent on the first one. */
+    /** Movement since the previous snapshot of the period (written with it), per category and currency; absent on the first one. */
     change: z
       .array(z.object({ category: z.enum(forecastCategories), deals: z.number().int(), amounts: z.array(currencyFigures) }))
       .optional(),
   })
   .meta({ id: 'ForecastSnapshot' });
-export type Snapshot = Omit<z.infer<typeof snapshotResponse>, 'change'>;
+export type Snapshot = z.infer<typeof snapshotResponse>;
 
 export const pipelineReportQuery = z.strictObject({ pipelineId: z.string().min(1).max(64) });
 export const pipelineReportResponse = z

@@ -97,16 +97,23 @@ const attainment = (figures: ForecastFigures, quotas: Quota[]) => {
     });
 };
 
-/** Writes every tenant's snapshot of each period the time falls in (its quarter and month), once per week. */
+/**
+ * Writes every tenant's snapshot of each period the time falls in (its quarter
+ * and month), once per week, with its movement since the newest snapshot before
+ * it; a week already taken (or a later one) is left as it is.
+ */
 export const takeSnapshots = async (repo: ForecastRepository, deals: DealsSource, at: Date) => {
   const week = weekOf(at);
   let written = 0;
   for (const period of currentPeriods(at))
     for await (const tenants of repo.periodTenants(period))
       for (const tenantId of tenants) {
+        const previous = await repo.latestSnapshot(tenantId, period);
+        if (previous && previous.week >= week) continue;
         const { figures } = await computed(repo, deals, tenantId, period);
+        const change = previous && movement(previous, figures);
         try {
-          await repo.saveSnapshot(tenantId, { period, week, takenAt: at.toISOString(), ...figures }, [
+          await repo.saveSnapshot(tenantId, { period, week, takenAt: at.toISOString(), ...figures, ...(change && { change }) }, [
             domainEvent(tenantId, 'forecast.snapshot_taken', { period, week }),
           ]);
           written++;
@@ -202,16 +209,7 @@ export const forecastService = (repo: ForecastRepository, deals: DealsSource) =>
         ifMatch,
       ),
 
-    async forecastHistory({ query }, ctx) {
-      const page = await repo.history(ctx.tenantId, query.period, query);
-      return {
-        items: page.items.map((s, i) => {
-          const previous = page.items[i - 1];
-          return previous ? { ...s, change: movement(previous, s) } : s;
-        }),
-        ...(page.nextCursor && { nextCursor: page.nextCursor }),
-      };
-    },
+    forecastHistory: ({ query }, ctx) => repo.history(ctx.tenantId, query.period, query),
 
     async pipelineReport({ query }, ctx) {
       const [pipeline, counters] = await Promise.all([

@@ -288,6 +288,8 @@ describe('pipeline report and snapshots', () => {
     s.write('d1', { stageId: 'negotiation' });
     await moved(s, 'd1', 'm1', 'qualification', 'negotiation', 10);
     expect(await takeSnapshots(s.repo, s.source, new Date('2026-12-07T05:00:00Z'))).toBe(2);
+    // A late run for an earlier week changes no snapshot.
+    expect(await takeSnapshots(s.repo, s.source, new Date('2026-11-30T06:00:00Z'))).toBe(0);
     const service = forecastService(s.repo, s.source);
     const history = (await service.forecastHistory({ query: { period: '2026-Q4', limit: 50 } } as never, ctx)) as any;
     expect(history.items.map((h: any) => h.week)).toEqual(['2026-11-30', '2026-12-07']);

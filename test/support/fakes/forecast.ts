@@ -104,6 +104,9 @@ export const memoryForecast = () => {
       snapshots.set(id, structuredClone(snapshot));
       events.push(...written);
     },
+    async latestSnapshot(tenantId, period) {
+      return (await repo.history(tenantId, period, { limit: 1000 })).items.at(-1);
+    },
     async history(tenantId, period) {
       await roundTrip();
       const partition = `${forecastKeys.historyPartition(tenantId, period)}|`;
