@@ -3,6 +3,7 @@ import { companyEntities } from './companies/items.ts';
 import { contactEntities } from './contacts/items.ts';
 import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
+import { forecastEntities } from './forecast/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
@@ -24,5 +25,6 @@ export const entityCatalog = {
   messaging: messagingEntities,
   deals: dealEntities,
   orders: orderEntities,
+  forecast: forecastEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -4,6 +4,7 @@ import { companyRoutes } from './companies/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { forecastRoutes } from './forecast/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
@@ -27,6 +28,7 @@ export const routes: Route[] = [
   taskRoutes,
   dealRoutes,
   orderRoutes,
+  forecastRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -12,4 +12,8 @@ export interface RecurringJob {
   dailyAt: string;
 }
 
-export const recurringJobs: RecurringJob[] = [{ name: 'win-back-sweep', context: 'journeys', entry: 'sweep', dailyAt: '06:00' }];
+export const recurringJobs: RecurringJob[] = [
+  { name: 'win-back-sweep', context: 'journeys', entry: 'sweep', dailyAt: '06:00' },
+  // Weekly in effect: the first run of each ISO week writes the week's snapshots.
+  { name: 'forecast-snapshot', context: 'forecast', entry: 'snapshot', dailyAt: '05:00' },
+];

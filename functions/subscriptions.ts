@@ -37,6 +37,12 @@ export const subscriptions: Subscription[] = [
   { name: 'survey-cleanup', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   { name: 'task-cleanup', context: 'tasks', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   {
+    name: 'forecast-counters',
+    context: 'forecast',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',

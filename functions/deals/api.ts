@@ -1,5 +1,5 @@
 import { dealRepository } from './repository.ts';
-import type { Deal } from './schemas.ts';
+import type { Deal, Pipeline } from './schemas.ts';
 
 export type { Deal, Pipeline, StageChange } from './schemas.ts';
 
@@ -8,6 +8,22 @@ export const dealsApi = {
   /** A deal, strongly consistent: a caller acting on a deal event sees the write that produced it. */
   get: ({ tenantId, dealId }: { tenantId: string; dealId: string }): Promise<Deal | undefined> =>
     dealRepository.getDeal(tenantId, dealId, true),
+
+  /** A pipeline with its ordered stages (one GetItem). */
+  pipeline: ({ tenantId, pipelineId }: { tenantId: string; pipelineId: string }): Promise<Pipeline | undefined> =>
+    dealRepository.getPipeline(tenantId, pipelineId),
+
+  /** Every pipeline of the tenant: one Query (a tenant has a handful). */
+  async pipelines({ tenantId }: { tenantId: string }): Promise<Pipeline[]> {
+    const all: Pipeline[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await dealRepository.listPipelines(tenantId, { limit: 100, cursor });
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return all;
+  },
 
   /** The open deals a contact takes part in: one Query of its deal links and one BatchGetItem. */
   async openDealsOf({ tenantId, contactId }: { tenantId: string; contactId: string }): Promise<Deal[]> {

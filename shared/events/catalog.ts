@@ -148,6 +148,17 @@ export const eventCatalog = {
   'deal.deleted': { version: 1, data: z.object({ dealId: z.string(), pipelineId: z.string(), contactIds: z.array(z.string()) }) },
   'deal.won': { version: 1, data: dealData.extend({ closedAt: z.string() }) },
   'deal.lost': { version: 1, data: dealData.extend({ closedAt: z.string(), lostReason: z.string() }) },
+  /** A manager's adjustment of an owner's forecast for a period (kept apart from the computed figures). */
+  'forecast.adjusted': {
+    version: 1,
+    data: z.object({ period: z.string(), ownerId: z.string(), version: z.number().int(), amount: money, note: z.string().optional() }),
+  },
+  'forecast.quota_set': {
+    version: 1,
+    data: z.object({ period: z.string(), ownerId: z.string(), version: z.number().int(), amount: money }),
+  },
+  /** The weekly forecast snapshot of a tenant and period was written. */
+  'forecast.snapshot_taken': { version: 1, data: z.object({ period: z.string(), week: z.string() }) },
   'survey.responded': {
     version: 1,
     data: z.object({
