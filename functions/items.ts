@@ -5,6 +5,8 @@ import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { messagingEntities } from './messaging/items.ts';
+import { productEntities } from './products/items.ts';
+import { quoteEntities } from './quotes/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 
@@ -22,5 +24,7 @@ export const entityCatalog = {
   tasks: taskEntities,
   messaging: messagingEntities,
   deals: dealEntities,
+  products: productEntities,
+  quotes: quoteEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

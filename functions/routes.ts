@@ -7,6 +7,8 @@ import { eventRoutes } from './events/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { productRoutes } from './products/routes.ts';
+import { quoteRoutes } from './quotes/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 
@@ -25,6 +27,8 @@ export const routes: Route[] = [
   surveyRoutes,
   taskRoutes,
   dealRoutes,
+  productRoutes,
+  quoteRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 
