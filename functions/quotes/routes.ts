@@ -1,11 +1,14 @@
 import { page } from '../../shared/domain/fields.ts';
+import { publicRoute } from '../../shared/http/access.ts';
 import type { Role } from '../../shared/http/route.ts';
 import { defineRoutes } from '../../shared/http/route.ts';
 import {
   createQuoteBody,
   listQuotesQuery,
   newVersionBody,
+  quoteAnswerBody,
   quoteIdParams,
+  quotePageParams,
   quoteResponse,
   quoteVersionResponse,
   updateQuoteStatusBody,
@@ -68,6 +71,38 @@ export const quoteRoutes = defineRoutes('quotes', {
     body: updateQuoteStatusBody,
     response: quoteResponse,
     conflict: 'the quote cannot move from its status to this one (accepted, declined and expired are final)',
+  },
+  sendQuote: {
+    method: 'POST',
+    path: '/quotes/{id}/send',
+    summary:
+      "Email the deal's primary contact a signed link to the quote's page (expires with validUntil, or in 30 days); a draft becomes sent",
+    roles: writers,
+    params: quoteIdParams,
+    response: quoteResponse,
+    status: 200,
+    conflict: 'the quote is accepted, declined or expired',
+    unprocessable:
+      'the deal has no contact, the quote is past its validUntil, or the email was not sent (no consent, suppressed, no address…)',
+  },
+  showQuote: {
+    method: 'GET',
+    path: '/q/{token}',
+    summary: 'The quote page a signed email link opens (HTML, no login): lines, totals, accept or decline',
+    roles: publicRoute,
+    params: quotePageParams,
+    produces: 'text/html',
+  },
+  answerQuote: {
+    method: 'POST',
+    path: '/q/{token}',
+    summary: "Record the customer's one decision on a quote (HTML form post or JSON; answers with a page)",
+    roles: publicRoute,
+    params: quotePageParams,
+    body: quoteAnswerBody,
+    accepts: 'form',
+    produces: 'text/html',
+    status: 200,
   },
   listQuoteVersions: {
     method: 'GET',

@@ -109,3 +109,7 @@ export const quoteResponse = z
 export type Quote = z.infer<typeof quoteResponse>;
 /** The stored quote: the response plus the price entries (productId#currency) its versions use. */
 export type StoredQuote = Quote & { priceRefs: string[] };
+
+export const quotePageParams = z.strictObject({ token: z.string().min(1).max(2048) });
+/** The form's button (accept or decline), or JSON; anything else shows the page again (400). */
+export const quoteAnswerBody = z.strictObject({ decision: z.string().max(20).optional() });

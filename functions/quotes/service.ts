@@ -1,13 +1,19 @@
 import { isWriteConflict } from '../../shared/db/transact.ts';
-import { conflict, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
+import { conflict, DomainError, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
+import { brokenLink } from '../../shared/http/html-page.ts';
+import type { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
+import { logger } from '../../shared/logger.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import { retry } from '../../shared/retry.ts';
+import type { SendOutcome, SendRequest } from '../messaging/api.ts';
 import type { PriceBook, Product } from '../products/api.ts';
+import { quoteUrl, readQuoteLink } from './link.ts';
+import { formatMoney, noticePage, quoteEmail, quotePage } from './page.ts';
 import { type PricedLineInput, PricingError, priceQuote } from './pricing.ts';
 import type { QuoteConflict, QuoteRepository } from './repository.ts';
 import type { quoteRoutes } from './routes.ts';
@@ -19,7 +25,16 @@ export interface QuoteReferences {
   getProducts(tenantId: string, productIds: string[]): Promise<Product[]>;
   /** The named price book, or the tenant's default one. */
   getPriceBook(tenantId: string, priceBookId?: string): Promise<PriceBook | undefined>;
+  /** The deal's primary contact: whom a quote is emailed to. */
+  primaryContact(tenantId: string, dealId: string): Promise<string | undefined>;
+  /** Moves the deal to its pipeline's won stage (dealsApi.win). */
+  winDeal(tenantId: string, dealId: string, by: string): Promise<void>;
+  /** messagingApi.send. */
+  send(request: SendRequest): Promise<SendOutcome>;
 }
+
+/** How long a quote link works when the quote has no validUntil. */
+const linkDays = 30;
 
 const writeAttempts = 5;
 
@@ -248,6 +263,61 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
       return view(after);
     });
 
+  /** Emails the deal's primary contact a signed link to the quote's page, then marks a draft sent. */
+  const sendQuote = async (tenantId: string, id: string): Promise<Quote> => {
+    const quote = await repo.getQuote(tenantId, id, true);
+    if (!quote) throw notFound('quote');
+    if (quote.status !== 'draft' && quote.status !== 'sent')
+      throw conflict(`the quote is ${quote.status}: it is not sent again`, { quoteStatus: quote.status });
+    const contactId = await refs.primaryContact(tenantId, quote.dealId);
+    if (!contactId) throw unprocessable('the deal has no contact to send the quote to');
+    const now = clock().now();
+    const expiresAt = quote.validUntil ? new Date(`${quote.validUntil}T23:59:59Z`) : new Date(now.getTime() + linkDays * 86_400_000);
+    if (expiresAt <= now)
+      throw unprocessable('the quote is past its validUntil: make a new version first', { validUntil: quote.validUntil });
+    const outcome = await refs.send({
+      tenantId,
+      contactId,
+      channel: 'email',
+      purpose: 'transactional',
+      content: quoteEmail,
+      variables: {
+        quoteUrl: await quoteUrl(tenantId, id, quote.number, expiresAt),
+        total: formatMoney(quote.totals.total, quote.currency),
+        expires: expiresAt.toISOString().slice(0, 10),
+      },
+      // One email per version: sending a version again is a no-op.
+      dedupeKey: `quote.${id}.v${quote.number}`,
+    });
+    if (outcome.status === 'failed' || (outcome.status === 'skipped' && outcome.reason !== 'duplicate'))
+      throw unprocessable(`the quote email was not sent (${outcome.reason})`, { outcome: outcome.status, reason: outcome.reason });
+    if (quote.status === 'sent') return view(quote);
+    return moveTo(tenantId, id, 'sent', undefined).catch(async (error) => {
+      // A concurrent send marked it first.
+      if (error instanceof DomainError && error.kind === 'conflict') return view((await repo.getQuote(tenantId, id, true))!);
+      throw error;
+    });
+  };
+
+  const decidedNote = (q: Quote) =>
+    q.status === 'accepted'
+      ? `You accepted this quote on ${q.decidedAt?.slice(0, 10)}. Thank you!`
+      : q.status === 'declined'
+        ? `You declined this quote on ${q.decidedAt?.slice(0, 10)}.`
+        : 'This quote has expired.';
+
+  /** The quote a link names, or the page to show instead (expired, broken, replaced, gone). */
+  const openLink = async (token: string): Promise<{ tenantId: string; quote: StoredQuote } | { page: Reply }> => {
+    const link = await readQuoteLink(token, clock().now());
+    if (link.status === 'expired') return { page: noticePage(410, 'This quote has expired', 'Please ask us for a new one.') };
+    if (link.status === 'invalid') return { page: noticePage(brokenLink.status, brokenLink.title, brokenLink.message) };
+    const quote = await repo.getQuote(link.tenantId, link.quoteId, true);
+    if (!quote) return { page: noticePage(404, 'This quote is no longer available', 'There is nothing to answer here any more.') };
+    if (quote.number !== link.number)
+      return { page: noticePage(410, 'This quote was replaced', 'A newer version of it is on its way to you, or has already arrived.') };
+    return { tenantId: link.tenantId, quote };
+  };
+
   const service: ServiceFor<typeof quoteRoutes, RequestContext> = {
     createQuote: ({ body: { dealId, ...content } }, ctx) => createQuote(ctx.tenantId, dealId, content, ctx.userId),
 
@@ -271,6 +341,44 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
       // Every quote has version 1: an empty first page means there is no such quote.
       if (!query.cursor && !page.items.length) throw notFound('quote');
       return page;
+    },
+
+    sendQuote: ({ params }, ctx) => sendQuote(ctx.tenantId, params.id),
+
+    async showQuote({ params }) {
+      const found = await openLink(params.token);
+      if ('page' in found) return found.page;
+      const q = view(found.quote);
+      return q.status === 'sent' ? quotePage(200, q) : quotePage(200, q, decidedNote(q));
+    },
+
+    async answerQuote({ params, body }) {
+      const found = await openLink(params.token);
+      if ('page' in found) return found.page;
+      const { tenantId, quote } = found;
+      if (quote.status !== 'sent') return quotePage(409, view(quote), decidedNote(view(quote)));
+      const status = body.decision === 'accept' ? 'accepted' : body.decision === 'decline' ? 'declined' : undefined;
+      if (!status) return quotePage(400, view(quote));
+      let decided: Quote;
+      try {
+        // Recorded once: the write is conditional on the version read, and a decided quote takes no other decision.
+        decided = await moveTo(tenantId, quote.id, status, quote.version);
+      } catch (error) {
+        if (!(error instanceof DomainError) || (error.kind !== 'conflict' && error.kind !== 'precondition-failed')) throw error;
+        const now = view((await repo.getQuote(tenantId, quote.id, true))!);
+        return quotePage(409, now, decidedNote(now));
+      }
+      if (status === 'accepted' && decided.winDealOnAccept)
+        await refs
+          .winDeal(tenantId, decided.dealId, `quote:${decided.id}`)
+          .catch((error: unknown) =>
+            logger.warn('quote accepted but its deal was not moved to won', {
+              quoteId: decided.id,
+              dealId: decided.dealId,
+              error: String(error),
+            }),
+          );
+      return quotePage(200, decided, decidedNote(decided));
     },
 
     async getQuoteVersion({ params }, ctx) {

@@ -198,4 +198,52 @@ describe('quotes', () => {
     expect(unpriced.status).toBe(422);
     expect(unpriced.body.errors).toHaveProperty(['body.lines.0.unitPrice']);
   });
+
+  it('emails a signed link to a page where the customer accepts once, and the deal moves to won', async () => {
+    const tenant = uniqueTenant('quotes-send');
+    const sales = as(tenant, 'sales');
+    const { contact, deal, seat } = await setUp(tenant);
+    const seen: string[] = [];
+    const stop = rt.bus.onEvent(
+      (e) =>
+        e.detail.tenantId === tenant &&
+        /^(quote|deal)\.(accepted|sent|won)/.test(String(e['detail-type'])) &&
+        seen.push(String(e['detail-type'])),
+    );
+    const { body: quote } = await sales('POST', '/quotes', {
+      dealId: deal.id,
+      winDealOnAccept: true,
+      lines: [{ productId: seat.id, quantity: 3, discount: { percentBp: 1000 } }],
+    });
+    const other = as(uniqueTenant('quotes-send-other'), 'sales');
+    expect((await other('POST', `/quotes/${quote.id}/send`)).status).toBe(404);
+    expect((await as(tenant, 'analyst')('POST', `/quotes/${quote.id}/send`)).status).toBe(403);
+    const sent = await sales('POST', `/quotes/${quote.id}/send`);
+    expect(sent.status).toBe(200);
+    expect(sent.body.status).toBe('sent');
+    expect((await sales('POST', `/quotes/${quote.id}/send`)).body.version).toBe(sent.body.version); // once per version
+    const emails = rt.outbox.messages().filter((m) => m.channel === 'email' && m.email.to === contact.email);
+    expect(emails).toHaveLength(1);
+    const link = emails[0]!.channel === 'email' ? /https?:\/\/\S+\/q\/[\w.-]+/.exec(emails[0]!.email.text ?? '')?.[0] : undefined;
+    expect(emails[0]!.channel === 'email' && emails[0]!.email.text).toContain('€107.99');
+    const path = new URL(link!).pathname;
+
+    const page = await fetch(`${rt.url}${path}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('€107.99');
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=accept' };
+    const accepted = await fetch(`${rt.url}${path}`, form);
+    expect(accepted.status).toBe(200);
+    expect(await accepted.text()).toContain('You accepted this quote');
+    const again = await fetch(`${rt.url}${path}`, { ...form, body: 'decision=decline' });
+    expect(again.status).toBe(409);
+    expect((await sales('GET', `/quotes/${quote.id}`)).body).toMatchObject({ status: 'accepted' });
+    expect((await sales('GET', `/deals/${deal.id}`)).body).toMatchObject({ status: 'won', stageId: 'won' });
+    const broken = await fetch(`${rt.url}${path.slice(0, -3)}`);
+    expect(broken.status).toBe(400);
+    await rt.settle();
+    stop();
+    expect(seen).toEqual(['quote.sent', 'quote.accepted', 'deal.won']);
+  });
 });

@@ -150,6 +150,28 @@ describe('quotes priced by the server', () => {
   });
 });
 
+describe('sending a quote', () => {
+  it("emails the deal's primary contact once per version, as transactional, and marks a draft sent", async () => {
+    const seat = await product('SEAT');
+    await book([{ productId: seat.id, currency: 'EUR', unitAmount: 1000 }]);
+    const q = await quote({ lines: [{ productId: seat.id, quantity: 1 }] });
+    const sent = (await quotes.sendQuote({ ...none, params: { id: q.id } }, ctx)) as Quote;
+    expect(sent).toMatchObject({ status: 'sent', version: 2, sentAt: clock.now().toISOString() });
+    expect(quotesFake.sent).toHaveLength(1);
+    expect(quotesFake.sent[0]).toMatchObject({
+      contactId: `contact-of-${dealId}`,
+      channel: 'email',
+      purpose: 'transactional',
+      dedupeKey: `quote.${q.id}.v1`,
+      variables: { total: '€12.00', expires: '2026-07-01' },
+    });
+    expect(String(quotesFake.sent[0]!.variables!.quoteUrl)).toMatch(/\/q\/[\w-]+\.[\w-]+$/);
+    expect(quotesFake.events.map((e) => e.type)).toEqual(['quote.created', 'quote.sent']);
+    await quotes.updateQuoteStatus({ ...none, params: { id: q.id }, body: { status: 'declined' } }, ctx);
+    expect((await refusal(quotes.sendQuote({ ...none, params: { id: q.id } }, ctx))).kind).toBe('conflict');
+  });
+});
+
 describe('products and price books', () => {
   it('keeps SKUs unique per tenant, naming the holder', async () => {
     const seat = await product('SEAT');

@@ -59,7 +59,17 @@ export const fakeQuoteRepository = (products: FakeProducts) => {
     },
   };
 
+  const sent: Parameters<QuoteReferences['send']>[0][] = [];
+  const won: string[] = [];
   const references: QuoteReferences = {
+    primaryContact: async (tenantId, dealId) => (deals.has(k(tenantId, dealId)) ? `contact-of-${dealId}` : undefined),
+    winDeal: async (_tenantId, dealId) => {
+      won.push(dealId);
+    },
+    send: async (request) => {
+      sent.push(request);
+      return { status: 'sent', messageId: `m-${sent.length}` };
+    },
     dealExists: async (tenantId, dealId) => deals.has(k(tenantId, dealId)),
     getProducts: (tenantId, ids) => products.repo.getProducts(tenantId, ids),
     async getPriceBook(tenantId, priceBookId) {
@@ -68,5 +78,5 @@ export const fakeQuoteRepository = (products: FakeProducts) => {
     },
   };
 
-  return { repo, events, references, addDeal: (tenantId: string, dealId: string) => deals.add(k(tenantId, dealId)) };
+  return { repo, events, references, sent, won, addDeal: (tenantId: string, dealId: string) => deals.add(k(tenantId, dealId)) };
 };
