@@ -369,15 +369,13 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
         return quotePage(409, now, decidedNote(now));
       }
       if (status === 'accepted' && decided.winDealOnAccept)
-        await refs
-          .winDeal(tenantId, decided.dealId, `quote:${decided.id}`)
-          .catch((error: unknown) =>
-            logger.warn('quote accepted but its deal was not moved to won', {
-              quoteId: decided.id,
-              dealId: decided.dealId,
-              error: String(error),
-            }),
-          );
+        await refs.winDeal(tenantId, decided.dealId, `quote:${decided.id}`).catch((error: unknown) =>
+          logger.warn('quote accepted but its deal was not moved to won', {
+            quoteId: decided.id,
+            dealId: decided.dealId,
+            error: String(error),
+          }),
+        );
       return quotePage(200, decided, decidedNote(decided));
     },
 
