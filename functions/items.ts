@@ -7,6 +7,8 @@ import { forecastEntities } from './forecast/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
+import { productEntities } from './products/items.ts';
+import { quoteEntities } from './quotes/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 
@@ -26,5 +28,7 @@ export const entityCatalog = {
   deals: dealEntities,
   orders: orderEntities,
   forecast: forecastEntities,
+  products: productEntities,
+  quotes: quoteEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -9,6 +9,8 @@ import { journeyRoutes } from './journeys/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { productRoutes } from './products/routes.ts';
+import { quoteRoutes } from './quotes/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 
@@ -29,6 +31,8 @@ export const routes: Route[] = [
   dealRoutes,
   orderRoutes,
   forecastRoutes,
+  productRoutes,
+  quoteRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -30,5 +30,24 @@ export const dealsApi = {
     const ids = await dealRepository.dealIdsOfContact(tenantId, contactId);
     return (await dealRepository.getDeals(tenantId, ids)).filter((d) => d.status === 'open');
   },
+
+  /**
+   * Moves an open deal to its pipeline's first won stage, with history and
+   * events, as `by` (an accepted quote). A closed deal is left as it is; a won
+   * stage whose required fields the deal lacks refuses with the deals service's 422.
+   */
+  async win({ tenantId, dealId, by }: { tenantId: string; dealId: string; by: string }): Promise<Deal | undefined> {
+    const deal = await dealRepository.getDeal(tenantId, dealId, true);
+    if (deal?.status !== 'open') return deal;
+    const won = (await dealRepository.getPipeline(tenantId, deal.pipelineId, true))?.stages.find((s) => s.kind === 'won');
+    if (!won) return deal;
+    const { dealService } = await import('./service.ts');
+    // The change links no contact or company, so no reference is looked up.
+    const service = dealService(dealRepository, { contactExists: async () => true, companyExists: async () => true });
+    return (await service.updateDeal(
+      { params: { id: dealId }, query: undefined, body: { stageId: won.id } },
+      { tenantId, userId: by, roles: ['sales'] },
+    )) as Deal;
+  },
 };
 export type DealsApi = typeof dealsApi;

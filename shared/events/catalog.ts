@@ -69,6 +69,28 @@ const orderData = z.object({
   status: z.enum(['pending', 'paid', 'fulfilled', 'cancelled', 'refunded', 'partially_refunded']),
   total: money,
 });
+const productData = z.object({
+  productId: z.string(),
+  sku: z.string(),
+  name: z.string(),
+  taxRateBp: z.number().int(),
+  active: z.boolean(),
+});
+const priceBookData = z.object({
+  priceBookId: z.string(),
+  name: z.string(),
+  isDefault: z.boolean(),
+  active: z.boolean(),
+  prices: z.number().int(),
+});
+const quoteData = z.object({
+  quoteId: z.string(),
+  dealId: z.string(),
+  number: z.number().int(),
+  status: z.enum(['draft', 'sent', 'accepted', 'declined', 'expired']),
+  total: money,
+});
+
 /** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
@@ -159,6 +181,20 @@ export const eventCatalog = {
   },
   /** The weekly forecast snapshot of a tenant and period was written. */
   'forecast.snapshot_taken': { version: 1, data: z.object({ period: z.string(), week: z.string() }) },
+  'product.created': { version: 1, data: productData },
+  'product.updated': { version: 1, data: productData.extend({ changed: z.array(z.string()) }) },
+  'price_book.created': { version: 1, data: priceBookData },
+  'price_book.updated': {
+    version: 1,
+    data: priceBookData.extend({ removedPrices: z.array(z.object({ productId: z.string(), currency: z.string() })) }),
+  },
+  'quote.created': { version: 1, data: quoteData },
+  /** A new version of the quote (its number). */
+  'quote.updated': { version: 1, data: quoteData },
+  'quote.sent': { version: 1, data: quoteData },
+  'quote.accepted': { version: 1, data: quoteData },
+  'quote.declined': { version: 1, data: quoteData },
+  'quote.expired': { version: 1, data: quoteData },
   'survey.responded': {
     version: 1,
     data: z.object({
