@@ -4,6 +4,7 @@ import { contactEntities } from './contacts/items.ts';
 import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { journeyEntities } from './journeys/items.ts';
+import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
@@ -22,5 +23,6 @@ export const entityCatalog = {
   tasks: taskEntities,
   messaging: messagingEntities,
   deals: dealEntities,
+  leads: leadEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -5,6 +5,7 @@ import { contactRoutes } from './contacts/routes.ts';
 import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
+import { leadRoutes } from './leads/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
@@ -25,6 +26,7 @@ export const routes: Route[] = [
   surveyRoutes,
   taskRoutes,
   dealRoutes,
+  leadRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -22,6 +22,12 @@ export const contactsApi = {
   get: ({ tenantId, contactId }: { tenantId: string; contactId: string }): Promise<Contact | undefined> =>
     contactRepository.get(tenantId, contactId, true),
 
+  /** The contact holding this normalised email, if any (one guard read and one GetItem). */
+  async findByEmail({ tenantId, email }: { tenantId: string; email: string }): Promise<Contact | undefined> {
+    const contactId = await contactRepository.idByUnique(tenantId, 'EMAIL', email);
+    return contactId ? contactRepository.get(tenantId, contactId, true) : undefined;
+  },
+
   /** The contact holding this E.164 phone number, if any. */
   async findByPhone({ tenantId, phone }: { tenantId: string; phone: string }): Promise<Contact | undefined> {
     const contactId = await contactRepository.idByUnique(tenantId, 'PHONE', phone);

@@ -61,6 +61,17 @@ const dealData = z.object({
   closeDate: z.string().optional(),
 });
 /** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
+const leadData = z.object({
+  leadId: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  source: z.string(),
+  status: z.string(),
+  ownerId: z.string().optional(),
+  formId: z.string().optional(),
+});
+
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
 
@@ -128,6 +139,34 @@ export const eventCatalog = {
   'deal.deleted': { version: 1, data: z.object({ dealId: z.string(), pipelineId: z.string(), contactIds: z.array(z.string()) }) },
   'deal.won': { version: 1, data: dealData.extend({ closedAt: z.string() }) },
   'deal.lost': { version: 1, data: dealData.extend({ closedAt: z.string(), lostReason: z.string() }) },
+  'lead.created': { version: 1, data: leadData },
+  'lead.updated': { version: 1, data: leadData.extend({ changed: z.array(z.string()) }) },
+  'lead.assigned': {
+    version: 1,
+    data: z.object({
+      leadId: z.string(),
+      ownerId: z.string(),
+      previousOwnerId: z.string().optional(),
+      via: z.enum(['routing', 'user', 'form']),
+    }),
+  },
+  'lead.disqualified': { version: 1, data: leadData.extend({ reason: z.string() }) },
+  'lead.converted': {
+    version: 1,
+    data: z.object({
+      leadId: z.string(),
+      contactId: z.string(),
+      reusedContact: z.boolean(),
+      companyId: z.string().optional(),
+      dealId: z.string().optional(),
+    }),
+  },
+  'lead.form_created': { version: 1, data: z.object({ formId: z.string(), name: z.string(), fields: z.array(z.string()) }) },
+  'lead.scoring_updated': {
+    version: 1,
+    data: z.object({ version: z.number().int(), fitRules: z.number().int(), halfLifeDays: z.number() }),
+  },
+  'lead.routing_updated': { version: 1, data: z.object({ version: z.number().int(), members: z.array(z.string()) }) },
   'survey.responded': {
     version: 1,
     data: z.object({
