@@ -4,6 +4,8 @@ import type { Role } from '../../shared/http/route.ts';
 import { defineRoutes } from '../../shared/http/route.ts';
 import {
   captureResponse,
+  conversionResponse,
+  convertBody,
   createFormBody,
   createLeadBody,
   formIdParams,
@@ -65,6 +67,19 @@ export const leadRoutes = defineRoutes('leads', {
     body: updateLeadBody,
     response: leadResponse,
     conflict: 'the lead is converted, or another lead has the new email or phone',
+  },
+  convertLead: {
+    method: 'POST',
+    path: '/leads/{id}/convert',
+    summary:
+      'Convert a lead: one contact (an existing one with its email or phone is reused, only its empty fields filled), optionally a company (by domain) and a deal; a retry answers the same ids',
+    roles: leadWriters,
+    params: leadIdParams,
+    body: convertBody,
+    response: conversionResponse,
+    status: 200,
+    conflict: 'the lead changed while it was being converted',
+    unprocessable: 'the company has neither name nor domain, or the deal names a pipeline that does not exist',
   },
   createForm: {
     method: 'POST',

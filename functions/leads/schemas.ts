@@ -7,10 +7,9 @@ export const leadStatuses = ['new', 'working', 'nurturing', 'qualified', 'disqua
 export type LeadStatus = (typeof leadStatuses)[number];
 
 /** What the lead agreed to be contacted by, and when it said so. */
-const consent = z.strictObject({
-  email: z.boolean().optional(),
-  sms: z.boolean().optional(),
-});
+const consent = z
+  .record(z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'a consent purpose such as marketing'), z.boolean())
+  .refine((c) => Object.keys(c).length <= 20, 'at most 20 purposes');
 
 /** One behaviour that scored: its points as earned, decayed at read time with the tenant's half-life. */
 const behaviourEntry = z.object({ kind: z.string(), points: z.number(), at: z.string(), ref: z.string().optional() });

@@ -1,6 +1,9 @@
+import type * as z from 'zod';
 import { isWriteConflict } from '../../shared/db/transact.ts';
+import { type Actor, userActor } from '../../shared/domain/actor.ts';
+import { normalizeDomain } from '../../shared/domain/normalize.ts';
 import { changedFields } from '../../shared/domain/patch.ts';
-import { conflict, notFound, preconditionFailed } from '../../shared/errors.ts';
+import { conflict, DomainError, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
@@ -16,6 +19,7 @@ import type { leadRoutes } from './routes.ts';
 import { defaultScoring, fitScore, leadView, memberFor, parseFormId, publicFormId, withBehaviour } from './rules.ts';
 import {
   type BehaviourKind,
+  type convertBody,
   createLeadBody,
   formLeadFields,
   type Lead,
@@ -26,10 +30,41 @@ import {
   type ScoringRules,
 } from './schemas.ts';
 
-/** Contacts a lead may match (contactsApi in the handler). */
+/** What a lead becomes on conversion: a contact (new or reused), maybe a company and a deal. */
+export interface ContactFields {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+  ownerId?: string;
+  companyId?: string;
+}
+
+/** Contacts a lead may match, and what conversion creates (contactsApi, companiesApi, dealsApi, activitiesApi in the handler). */
 export interface LeadReferences {
   contactByEmail(tenantId: string, email: string): Promise<string | undefined>;
   contactByPhone(tenantId: string, phone: string): Promise<string | undefined>;
+  /** The new contact's id; throws a 409 DomainError with `existingId` when its email or phone is taken. */
+  createContact(tenantId: string, fields: ContactFields & { consent: Record<string, boolean> }, actor: Actor): Promise<string>;
+  /** Sets only the fields the contact has empty. */
+  fillContact(tenantId: string, contactId: string, fields: ContactFields, actor: Actor): Promise<void>;
+  companyByDomain(tenantId: string, domain: string): Promise<string | undefined>;
+  /** The new company's id; throws a 409 DomainError when the domain is taken. */
+  createCompany(tenantId: string, company: { name: string; domain?: string }, actor: Actor): Promise<string>;
+  createDeal(
+    tenantId: string,
+    deal: {
+      name: string;
+      pipelineId?: string;
+      amount?: { amount: number; currency: string };
+      contactId: string;
+      companyId?: string;
+      ownerId?: string;
+    },
+    actor: Actor,
+  ): Promise<string>;
+  /** One timeline entry on the contact, at most once per lead. */
+  recordConverted(tenantId: string, contactId: string, lead: Lead, actor: Actor): Promise<void>;
 }
 
 const writeAttempts = 8;
@@ -258,7 +293,88 @@ export const leadService = (repo: LeadRepository, refs: LeadReferences) => {
     return parsed.data;
   };
 
+  const conversionView = (lead: Lead) => ({ leadId: lead.id, ...lead.conversion!, version: lead.version });
+
+  /** The id of what a create found already there (a 409 naming `existingId`), or the error as is. */
+  const existingOr = (error: unknown): string => {
+    const existing = error instanceof DomainError && error.kind === 'conflict' ? error.extra.existingId : undefined;
+    if (typeof existing === 'string') return existing;
+    throw error;
+  };
+
+  /**
+   * Converts a lead: reuses the contact its email or phone belongs to (only
+   * its empty fields are filled) or creates one, finds the company by domain or
+   * creates it, creates the deal, records the conversion on the contact's
+   * timeline, then stores the result on the lead conditional on its version.
+   * A retry, or a second convert, answers the stored result.
+   */
+  const convert = async (tenantId: string, leadId: string, body: z.output<typeof convertBody>, actor: Actor) => {
+    const lead = await repo.getLead(tenantId, leadId, true);
+    if (!lead) throw notFound('lead');
+    if (lead.conversion) return conversionView(lead);
+    const [firstName, ...rest] = (lead.name ?? '').split(/\s+/).filter(Boolean);
+    const fields: ContactFields = {
+      firstName,
+      lastName: rest.length ? rest.join(' ') : undefined,
+      email: lead.email,
+      phone: lead.phone,
+      ownerId: lead.ownerId,
+    };
+    let companyId: string | undefined;
+    if (body.company) {
+      const domain = body.company.domain ?? lead.email?.split('@')[1];
+      const normalised = domain ? normalizeDomain(domain) : undefined;
+      if (body.company.domain && !normalised)
+        throw unprocessable('the company domain is not a domain', { errors: { 'body.company.domain': ['not a domain'] } });
+      const name = body.company.name ?? lead.companyName ?? normalised;
+      if (!name) throw unprocessable('the company needs a name or a domain', { errors: { 'body.company': ['give name or domain'] } });
+      companyId = normalised ? await refs.companyByDomain(tenantId, normalised) : undefined;
+      companyId ??= await refs.createCompany(tenantId, { name, ...(normalised && { domain: normalised }) }, actor).catch(async (error) => {
+        const found = normalised && (await refs.companyByDomain(tenantId, normalised));
+        if (found) return found;
+        throw error;
+      });
+    }
+    let contactId =
+      (lead.email && (await refs.contactByEmail(tenantId, lead.email))) ||
+      (lead.phone && (await refs.contactByPhone(tenantId, lead.phone))) ||
+      undefined;
+    const reusedContact = !!contactId;
+    if (!contactId)
+      contactId = await refs
+        .createContact(tenantId, { ...fields, ...(companyId && { companyId }), consent: lead.consent }, actor)
+        .catch(existingOr);
+    else await refs.fillContact(tenantId, contactId, { ...fields, companyId }, actor);
+    const dealId = body.deal
+      ? await refs.createDeal(tenantId, { ...body.deal, contactId, companyId, ownerId: lead.ownerId }, actor)
+      : undefined;
+    await refs.recordConverted(tenantId, contactId, lead, actor);
+    const at = now().toISOString();
+    const after: Lead = {
+      ...lead,
+      version: lead.version + 1,
+      status: 'converted',
+      conversion: { contactId, ...(companyId && { companyId }), ...(dealId && { dealId }), at },
+      updatedAt: at,
+    };
+    try {
+      await repo.updateLead(tenantId, lead, after, [
+        domainEvent(tenantId, 'lead.updated', { ...leadData(after), changed: ['status', 'conversion'] }),
+        domainEvent(tenantId, 'lead.converted', { leadId: lead.id, contactId, reusedContact, companyId, dealId }),
+      ]);
+    } catch (error) {
+      if (!isWriteConflict<LeadConflict>(error, 'VERSION')) throw error;
+      const current = await repo.getLead(tenantId, leadId, true);
+      if (current?.conversion) return conversionView(current);
+      throw conflict('the lead changed while it was being converted; convert it again');
+    }
+    return conversionView(after);
+  };
+
   const service: ServiceFor<typeof leadRoutes, RequestContext> = {
+    convertLead: ({ params, body }, ctx) => convert(ctx.tenantId, params.id, body, userActor(ctx.userId)),
+
     createLead: async ({ body }, ctx) => captureReply(await capture(ctx.tenantId, body, ctx.userId)),
 
     async getLead({ params }, ctx) {

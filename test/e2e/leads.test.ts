@@ -127,6 +127,64 @@ describe('leads', () => {
     expect((await as(tenant, 'analyst')('GET', '/leads?status=new')).body.items).toHaveLength(3);
   });
 
+  it('converts a lead into a contact, a company and a deal once; a retry answers the same ids', async () => {
+    const tenant = uniqueTenant('leads-convert');
+    const sales = as(tenant, 'sales', 'rep-1');
+    const lead = (
+      await sales('POST', '/leads', {
+        name: 'Ada Lovelace',
+        email: 'ada@engines.example',
+        companyName: 'Engines',
+        consent: { marketing: true },
+      })
+    ).body;
+    const body = { company: { domain: 'engines.example' }, deal: { name: 'Pilot', amount: { amount: 120000, currency: 'EUR' } } };
+    const first = await sales('POST', `/leads/${lead.id}/convert`, body);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      leadId: lead.id,
+      contactId: expect.any(String),
+      companyId: expect.any(String),
+      dealId: expect.any(String),
+    });
+    const again = await sales('POST', `/leads/${lead.id}/convert`, body);
+    expect(again.body).toEqual(first.body);
+
+    const contact = (await sales('GET', `/contacts/${first.body.contactId}`)).body;
+    expect(contact).toMatchObject({
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      email: 'ada@engines.example',
+      companyId: first.body.companyId,
+    });
+    expect((await sales('GET', `/companies/${first.body.companyId}`)).body).toMatchObject({ name: 'Engines', domain: 'engines.example' });
+    expect((await sales('GET', `/deals/${first.body.dealId}`)).body).toMatchObject({ name: 'Pilot', contactIds: [first.body.contactId] });
+    const timeline = (await sales('GET', `/contacts/${first.body.contactId}/activities`)).body.items;
+    expect(timeline.filter((a: { subject?: string }) => a.subject === 'Converted from lead')).toHaveLength(1);
+    expect((await sales('GET', `/leads/${lead.id}`)).body).toMatchObject({
+      status: 'converted',
+      conversion: { contactId: first.body.contactId },
+    });
+    expect((await sales('PATCH', `/leads/${lead.id}`, { status: 'working' })).status).toBe(409);
+    expect((await sales('POST', '/leads', { email: 'ada@engines.example' })).body.matched).toEqual({
+      kind: 'contact',
+      id: first.body.contactId,
+    });
+
+    // A second lead at the same company reuses it, and an existing contact keeps what it has.
+    const known = (await as(tenant, 'admin')('POST', '/contacts', { firstName: 'G.', phone: '+14155550199' })).body;
+    const grace = (await sales('POST', '/leads', { name: 'Grace Hopper', email: 'grace@navy.example' })).body;
+    await sales('PATCH', `/leads/${grace.id}`, { phone: '+14155550199' });
+    const converted = (await sales('POST', `/leads/${grace.id}/convert`, { company: { domain: 'engines.example' } })).body;
+    expect(converted).toMatchObject({ contactId: known.id, companyId: first.body.companyId });
+    expect((await sales('GET', `/contacts/${known.id}`)).body).toMatchObject({
+      firstName: 'G.',
+      lastName: 'Hopper',
+      email: 'grace@navy.example',
+    });
+    expect((await as(tenant, 'marketing')('POST', `/leads/${grace.id}/convert`, {})).status).toBe(403);
+  });
+
   it('keeps tenants apart and refuses roles that may not write', async () => {
     const tenant = uniqueTenant('leads-tenancy');
     const other = uniqueTenant('leads-other');
@@ -135,6 +193,7 @@ describe('leads', () => {
     expect((await as(other, 'admin')('GET', `/leads/${lead.id}`)).status).toBe(404);
     expect((await as(other, 'admin')('PATCH', `/leads/${lead.id}`, { status: 'working' })).status).toBe(404);
     expect((await as(other, 'admin')('GET', `/forms/${form.id}`)).status).toBe(404);
+    expect((await as(other, 'admin')('POST', `/leads/${lead.id}/convert`, {})).status).toBe(404);
     expect((await as(other, 'sales')('POST', '/leads', { email: 't@example.com' })).status).toBe(201);
 
     expect((await as(tenant, 'analyst')('POST', '/leads', { email: 'a@example.com' })).status).toBe(403);

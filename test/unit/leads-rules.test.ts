@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { decayed, memberFor, parseFormId, publicFormId, scoreOf } from '../../functions/leads/rules.ts';
-import { createFormBody, createLeadBody, type LeadView, scoringBody, updateLeadBody } from '../../functions/leads/schemas.ts';
+import { convertBody, createFormBody, createLeadBody, type LeadView, scoringBody, updateLeadBody } from '../../functions/leads/schemas.ts';
 import { leadService } from '../../functions/leads/service.ts';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
@@ -203,5 +203,43 @@ describe('web forms', () => {
     const form = await makeForm();
     const local = form.id.split('.')[1]!;
     await expect(submit(publicFormId('other', local), { email: 'x@example.com' })).rejects.toMatchObject({ kind: 'not-found' });
+  });
+});
+
+describe('lead conversion', () => {
+  const convert = (id: string, body: Record<string, unknown> = {}) =>
+    service.convertLead({ ...none, params: { id }, body: convertBody.parse(body) }, ctx) as Promise<{
+      contactId: string;
+      companyId?: string;
+      dealId?: string;
+    }>;
+
+  it('makes one contact, company and deal, and a retry answers the same ids', async () => {
+    const lead = bodyOf(await capture({ name: 'Ada Lovelace', email: 'ada@engines.example', consent: { marketing: true } }));
+    const first = await convert(lead.id, { company: { name: 'Engines' }, deal: { name: 'Pilot' } });
+    expect(first.companyId && first.dealId).toBeTruthy();
+    expect(fake.contact(tenantId, first.contactId)).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace', email: 'ada@engines.example' });
+    const again = await convert(lead.id, { company: { name: 'Engines' }, deal: { name: 'Pilot' } });
+    expect(again).toEqual(first);
+    expect(fake.made).toMatchObject({ contacts: 1, companies: 1 });
+    expect(fake.made.deals).toHaveLength(1);
+    expect(fake.events.filter((e) => e.type === 'lead.converted')).toHaveLength(1);
+    expect(fake.leads(tenantId)[0]).toMatchObject({ status: 'converted' });
+    // A later capture of the email answers the contact.
+    expect(bodyOf(await capture({ email: 'ada@engines.example' })).matched).toEqual({ kind: 'contact', id: first.contactId });
+    // The company is found by domain (from the email) the next time.
+    const other = bodyOf(await capture({ email: 'bob@engines.example' }));
+    expect((await convert(other.id, { company: {} })).companyId).toBe(first.companyId);
+  });
+
+  it('reuses a contact with the same phone, filling only its empty fields', async () => {
+    const contactId = newId();
+    const lead = bodyOf(await capture({ name: 'Grace Hopper', phone: '+14155550199', email: 'grace@navy.example' }));
+    fake.addContact(tenantId, contactId, { firstName: 'G.', phone: '+14155550199' });
+    const out = await convert(lead.id);
+    expect(out.contactId).toBe(contactId);
+    expect(fake.contact(tenantId, contactId)).toMatchObject({ firstName: 'G.', lastName: 'Hopper', email: 'grace@navy.example' });
+    expect(fake.made.contacts).toBe(0);
+    expect(fake.events.find((e) => e.type === 'lead.converted')?.data).toMatchObject({ reusedContact: true, contactId });
   });
 });

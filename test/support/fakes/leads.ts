@@ -1,9 +1,11 @@
 import type { LeadUniqueKind } from '../../../functions/leads/items.ts';
 import type { LeadConflict, LeadRepository, Page, PageRequest } from '../../../functions/leads/repository.ts';
 import type { Lead, LeadForm, Routing, ScoringRules } from '../../../functions/leads/schemas.ts';
-import type { LeadReferences } from '../../../functions/leads/service.ts';
+import type { ContactFields, LeadReferences } from '../../../functions/leads/service.ts';
 import { WriteConflict } from '../../../shared/db/transact.ts';
+import { conflict } from '../../../shared/errors.ts';
 import type { DomainEvent } from '../../../shared/events/catalog.ts';
+import { newId } from '../../../shared/ports/ids.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -115,9 +117,43 @@ export const fakeLeadRepository = () => {
     },
   };
 
+  const contactRecords = new Map<string, ContactFields>();
+  const companies = new Map<string, string>();
+  const made = { contacts: 0, companies: 0, deals: [] as string[], timeline: new Set<string>() };
   const references: LeadReferences = {
     contactByEmail: async (tenantId, email) => contacts.get(k(tenantId, 'EMAIL', email)),
     contactByPhone: async (tenantId, phone) => contacts.get(k(tenantId, 'PHONE', phone)),
+    async createContact(tenantId, fields) {
+      const existing = (fields.email && contacts.get(k(tenantId, 'EMAIL', fields.email))) || undefined;
+      if (existing) throw conflict('a contact with this email already exists', { existingId: existing });
+      const id = newId();
+      made.contacts++;
+      contactRecords.set(k(tenantId, id), { ...fields });
+      if (fields.email) contacts.set(k(tenantId, 'EMAIL', fields.email), id);
+      if (fields.phone) contacts.set(k(tenantId, 'PHONE', fields.phone), id);
+      return id;
+    },
+    async fillContact(tenantId, contactId, fields) {
+      const record = contactRecords.get(k(tenantId, contactId)) ?? {};
+      for (const [key, value] of Object.entries(fields) as [keyof ContactFields, string | undefined][])
+        if (value !== undefined && record[key] === undefined) record[key] = value;
+      contactRecords.set(k(tenantId, contactId), record);
+    },
+    companyByDomain: async (tenantId, domain) => companies.get(k(tenantId, domain)),
+    async createCompany(tenantId, { domain }) {
+      const id = newId();
+      made.companies++;
+      if (domain) companies.set(k(tenantId, domain), id);
+      return id;
+    },
+    async createDeal() {
+      const id = newId();
+      made.deals.push(id);
+      return id;
+    },
+    async recordConverted(tenantId, contactId, lead) {
+      made.timeline.add(k(tenantId, contactId, lead.id));
+    },
   };
 
   return {
@@ -125,10 +161,13 @@ export const fakeLeadRepository = () => {
     references,
     events,
     leads: (tenantId: string) => tenantLeads(tenantId),
+    made,
+    contact: (tenantId: string, id: string) => contactRecords.get(k(tenantId, id)),
     /** A contact the references find by its email or phone. */
-    addContact: (tenantId: string, id: string, { email, phone }: { email?: string; phone?: string }) => {
-      if (email) contacts.set(k(tenantId, 'EMAIL', email), id);
-      if (phone) contacts.set(k(tenantId, 'PHONE', phone), id);
+    addContact: (tenantId: string, id: string, fields: ContactFields) => {
+      contactRecords.set(k(tenantId, id), { ...fields });
+      if (fields.email) contacts.set(k(tenantId, 'EMAIL', fields.email), id);
+      if (fields.phone) contacts.set(k(tenantId, 'PHONE', fields.phone), id);
     },
   };
 };
