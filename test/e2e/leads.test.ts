@@ -185,6 +185,19 @@ describe('leads', () => {
     expect((await as(tenant, 'marketing')('POST', `/leads/${grace.id}/convert`, {})).status).toBe(403);
   });
 
+  it('scores activity of a contact holding the lead email as lead behaviour', async () => {
+    const tenant = uniqueTenant('leads-behaviour');
+    const sales = as(tenant, 'sales');
+    await as(tenant, 'admin')('PUT', '/lead-scoring', { behaviour: { activity: 8 }, halfLifeDays: 30 });
+    const lead = (await sales('POST', '/leads', { email: 'busy@example.com' })).body;
+    const contact = (await as(tenant, 'admin')('POST', '/contacts', { email: 'busy@example.com' })).body;
+    expect((await sales('POST', `/contacts/${contact.id}/activities`, { type: 'call', subject: 'Intro' })).status).toBe(201);
+    await rt.settle();
+    const scored = (await sales('GET', `/leads/${lead.id}`)).body;
+    expect(scored.score.behaviour).toBeCloseTo(8, 0);
+    expect(scored.score.reasons[0]).toMatch(/^activity at /);
+  });
+
   it('keeps tenants apart and refuses roles that may not write', async () => {
     const tenant = uniqueTenant('leads-tenancy');
     const other = uniqueTenant('leads-other');
