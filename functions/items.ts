@@ -5,6 +5,7 @@ import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { forecastEntities } from './forecast/items.ts';
 import { journeyEntities } from './journeys/items.ts';
+import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
 import { productEntities } from './products/items.ts';
@@ -30,5 +31,6 @@ export const entityCatalog = {
   forecast: forecastEntities,
   products: productEntities,
   quotes: quoteEntities,
+  leads: leadEntities,
   journeys: journeyEntities,
 } as const satisfies Record<string, Record<string, string>>;

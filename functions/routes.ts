@@ -6,6 +6,7 @@ import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { forecastRoutes } from './forecast/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
+import { leadRoutes } from './leads/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
@@ -33,6 +34,7 @@ export const routes: Route[] = [
   forecastRoutes,
   productRoutes,
   quoteRoutes,
+  leadRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -35,6 +35,12 @@ export const subscriptions: Subscription[] = [
   { name: 'journeys', context: 'journeys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': journeyEventTypes } },
   { name: 'survey-timeline', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['survey.responded'] } },
   { name: 'survey-cleanup', context: 'surveys', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
+  {
+    name: 'lead-behaviour',
+    context: 'leads',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['message.clicked', 'activity.logged'] },
+  },
   { name: 'task-cleanup', context: 'tasks', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['contact.deleted'] } },
   {
     name: 'forecast-counters',

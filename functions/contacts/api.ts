@@ -2,7 +2,7 @@ import type { TransactItem } from '../../shared/db/transact.ts';
 import type { Actor } from '../../shared/domain/actor.ts';
 import { contactEntities, contactKeys } from './items.ts';
 import { contactRepository } from './repository.ts';
-import type { Contact, ContactPatch, OrderSummary } from './schemas.ts';
+import type { Contact, ContactInput, ContactPatch, OrderSummary } from './schemas.ts';
 import { contactService } from './service.ts';
 import { contactExists, contactTouched, type Engagement } from './timeline-link.ts';
 
@@ -21,6 +21,12 @@ let service: ReturnType<typeof contactService> | undefined;
 export const contactsApi = {
   get: ({ tenantId, contactId }: { tenantId: string; contactId: string }): Promise<Contact | undefined> =>
     contactRepository.get(tenantId, contactId, true),
+
+  /** The contact holding this normalised email, if any (one guard read and one GetItem). */
+  async findByEmail({ tenantId, email }: { tenantId: string; email: string }): Promise<Contact | undefined> {
+    const contactId = await contactRepository.idByUnique(tenantId, 'EMAIL', email);
+    return contactId ? contactRepository.get(tenantId, contactId, true) : undefined;
+  },
 
   /** The contact holding this E.164 phone number, if any. */
   async findByPhone({ tenantId, phone }: { tenantId: string; phone: string }): Promise<Contact | undefined> {
@@ -56,6 +62,35 @@ export const contactsApi = {
     patch: ContactPatch;
     actor: Actor;
   }): Promise<Contact> => (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor }),
+
+  /** Creates a contact as `actor` (lead conversion): the rules of POST /contacts and contact.created; 409 names an existing holder of its email or phone. */
+  create: ({ tenantId, input, actor }: { tenantId: string; input: ContactInput; actor: Actor }): Promise<Contact> =>
+    (service ??= contactService(contactRepository)).create(input, tenantId, actor),
+
+  /**
+   * Sets only the fields the contact has empty (lead conversion into an
+   * existing contact): nothing it already holds is overwritten. Returns the
+   * contact as it is afterwards; contact.updated when anything changed.
+   */
+  async fillEmpty({
+    tenantId,
+    contactId,
+    fields,
+    actor,
+  }: {
+    tenantId: string;
+    contactId: string;
+    fields: Partial<Pick<Contact, 'firstName' | 'lastName' | 'email' | 'phone' | 'companyId' | 'ownerId'>>;
+    actor: Actor;
+  }): Promise<Contact | undefined> {
+    const contact = await contactRepository.get(tenantId, contactId, true);
+    if (!contact) return undefined;
+    const patch = Object.fromEntries(
+      Object.entries(fields).filter(([key, value]) => value !== undefined && (contact as Record<string, unknown>)[key] === undefined),
+    ) as ContactPatch;
+    if (!Object.keys(patch).length) return contact;
+    return (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor });
+  },
 
   /**
    * A contact's partition, where the timeline keeps its entries. Entries sort

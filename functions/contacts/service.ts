@@ -234,5 +234,5 @@ export const contactService = (repo: ContactRepository, settings: ContactSetting
     throw invalid('the phone number is not valid', { 'body.phone': [why] });
   };
 
-  return { ...service, update };
+  return { ...service, update, create };
 };

@@ -1,7 +1,8 @@
+import type { Actor } from '../../shared/domain/actor.ts';
 import { dealRepository } from './repository.ts';
-import type { Deal, Pipeline } from './schemas.ts';
+import type { Deal, NewDeal, Pipeline } from './schemas.ts';
 
-export type { Deal, Pipeline, StageChange } from './schemas.ts';
+export type { Deal, NewDeal, Pipeline, StageChange } from './schemas.ts';
 
 /** What other contexts may ask of deals (the follow-up journey, lead conversion, forecasts). */
 export const dealsApi = {
@@ -23,6 +24,23 @@ export const dealsApi = {
       cursor = page.nextCursor;
     } while (cursor);
     return all;
+  },
+
+  /** Creates a deal as `actor` (lead conversion): the rules of POST /deals, in the default pipeline unless the input names one. */
+  async create({ tenantId, input, actor }: { tenantId: string; input: NewDeal; actor: Actor }): Promise<Deal> {
+    const [{ dealService }, { contactsApi }, { companiesApi }] = await Promise.all([
+      import('./service.ts'),
+      import('../contacts/api.ts'),
+      import('../companies/api.ts'),
+    ]);
+    const service = dealService(dealRepository, {
+      contactExists: async (t, contactId) => !!(await contactsApi.get({ tenantId: t, contactId })),
+      companyExists: async (t, companyId) => !!(await companiesApi.get({ tenantId: t, companyId })),
+    });
+    return (await service.createDeal(
+      { params: undefined, query: undefined, body: input },
+      { tenantId, userId: actor.id, roles: [] },
+    )) as Deal;
   },
 
   /** The open deals a contact takes part in: one Query of its deal links and one BatchGetItem. */

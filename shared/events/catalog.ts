@@ -92,6 +92,17 @@ const quoteData = z.object({
 });
 
 /** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */
+const leadData = z.object({
+  leadId: z.string(),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  source: z.string(),
+  status: z.string(),
+  ownerId: z.string().optional(),
+  formId: z.string().optional(),
+});
+
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
 
@@ -195,6 +206,34 @@ export const eventCatalog = {
   'quote.accepted': { version: 1, data: quoteData },
   'quote.declined': { version: 1, data: quoteData },
   'quote.expired': { version: 1, data: quoteData },
+  'lead.created': { version: 1, data: leadData },
+  'lead.updated': { version: 1, data: leadData.extend({ changed: z.array(z.string()) }) },
+  'lead.assigned': {
+    version: 1,
+    data: z.object({
+      leadId: z.string(),
+      ownerId: z.string(),
+      previousOwnerId: z.string().optional(),
+      via: z.enum(['routing', 'user', 'form']),
+    }),
+  },
+  'lead.disqualified': { version: 1, data: leadData.extend({ reason: z.string() }) },
+  'lead.converted': {
+    version: 1,
+    data: z.object({
+      leadId: z.string(),
+      contactId: z.string(),
+      reusedContact: z.boolean(),
+      companyId: z.string().optional(),
+      dealId: z.string().optional(),
+    }),
+  },
+  'lead.form_created': { version: 1, data: z.object({ formId: z.string(), name: z.string(), fields: z.array(z.string()) }) },
+  'lead.scoring_updated': {
+    version: 1,
+    data: z.object({ version: z.number().int(), fitRules: z.number().int(), halfLifeDays: z.number() }),
+  },
+  'lead.routing_updated': { version: 1, data: z.object({ version: z.number().int(), members: z.array(z.string()) }) },
   'survey.responded': {
     version: 1,
     data: z.object({

@@ -41,13 +41,13 @@ const readForm = async (raw: string, type: string): Promise<unknown> => {
   }
 };
 
-const readBody = async (event: Event, route: Route): Promise<{ raw: string; value: unknown }> => {
+const readBody = async (event: Event, route: Route): Promise<{ raw: string; value: unknown; form?: true }> => {
   const raw = event.body ? (event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body) : '';
   if (Buffer.byteLength(raw) > maxBodyBytes) throw new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`);
   if (!route.body) return { raw, value: undefined };
   const type = event.headers['content-type'] ?? '';
   if (route.accepts === 'form' && /^(application\/x-www-form-urlencoded|multipart\/form-data)\b/i.test(type))
-    return { raw, value: await readForm(raw, type) };
+    return { raw, value: await readForm(raw, type), form: true };
   if (raw && !/^application\/(.+\+)?json\b/i.test(type))
     throw new Problem(415, 'Unsupported media type', 'send the body as application/json');
   try {
@@ -76,7 +76,7 @@ const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result,
       authorize(caller, route.roles);
       logger.appendKeys({ tenantId: caller.tenantId });
     }
-    const { raw, value } = await readBody(event, route);
+    const { raw, value, form } = await readBody(event, route);
     request.context.rapport = {
       route,
       caller,
@@ -87,6 +87,8 @@ const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result,
         query: parseWith(route.query, event.queryStringParameters ?? {}, 'query'),
         body: parseWith(route.body, value, 'body'),
         ifMatch: readIfMatch(event.headers['if-match']),
+        // Public routes see who is asking (rate limits) and how (a browser form post is answered with a redirect).
+        ...(!caller && { client: { ip: event.requestContext.http.sourceIp, formPost: !!form } }),
       },
     };
   },

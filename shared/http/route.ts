@@ -66,6 +66,8 @@ export interface RequestOf<S extends RouteSpec> {
   body: Infer<S, 'body'>;
   /** Version from If-Match, when the client sent one. */
   ifMatch?: number;
+  /** On public routes: the caller's IP address, and whether the body came as a browser form post. */
+  client?: { ip: string; formPost: boolean };
 }
 
 export type ServiceFor<R extends Routes, Ctx> = {
