@@ -11,7 +11,7 @@ import { retry } from '../../shared/retry.ts';
 import type { ContactsApi } from '../contacts/api.ts';
 import type { CompanyConflict, CompanyRepository } from './repository.ts';
 import type { companyRoutes } from './routes.ts';
-import type { Company } from './schemas.ts';
+import type { Company, CompanyInput } from './schemas.ts';
 
 const maxWriteAttempts = 3;
 
@@ -24,18 +24,21 @@ export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsA
       field: 'domain',
     });
 
+  /** A new company; who created it is on its company.created event (the trace's actor). */
+  const create = async (tenantId: string, body: CompanyInput): Promise<Company> => {
+    const now = clock().now().toISOString();
+    const company: Company = { id: newId(), version: 1, tags: [], attributes: {}, ...body, createdAt: now, updatedAt: now };
+    try {
+      await repo.create(tenantId, company, domainEvent(tenantId, 'company.created', eventData(company)));
+    } catch (error) {
+      if (isWriteConflict<CompanyConflict>(error, 'DOMAIN')) throw await domainTaken(tenantId, company.domain);
+      throw error;
+    }
+    return company;
+  };
+
   const service: ServiceFor<typeof companyRoutes, RequestContext> = {
-    async createCompany({ body }, ctx) {
-      const now = clock().now().toISOString();
-      const company: Company = { id: newId(), version: 1, tags: [], attributes: {}, ...body, createdAt: now, updatedAt: now };
-      try {
-        await repo.create(ctx.tenantId, company, domainEvent(ctx.tenantId, 'company.created', eventData(company)));
-      } catch (error) {
-        if (isWriteConflict<CompanyConflict>(error, 'DOMAIN')) throw await domainTaken(ctx.tenantId, company.domain);
-        throw error;
-      }
-      return company;
-    },
+    createCompany: ({ body }, ctx) => create(ctx.tenantId, body),
 
     async listCompanies({ query }, ctx) {
       const { limit, cursor, q, domain } = query;
@@ -91,5 +94,5 @@ export const companyService = (repo: CompanyRepository, contacts: Pick<ContactsA
       return undefined;
     },
   };
-  return service;
+  return { ...service, create };
 };

@@ -1,5 +1,6 @@
 import type { TransactItem } from '../../shared/db/transact.ts';
 import type { Actor } from '../../shared/domain/actor.ts';
+import { actingAs } from '../../shared/events/trace.ts';
 import { contactEntities, contactKeys } from './items.ts';
 import { contactRepository } from './repository.ts';
 import type { Contact, ContactInput, ContactPatch, OrderSummary } from './schemas.ts';
@@ -61,11 +62,12 @@ export const contactsApi = {
     contactId: string;
     patch: ContactPatch;
     actor: Actor;
-  }): Promise<Contact> => (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor }),
+  }): Promise<Contact> =>
+    actingAs(actor, () => (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor })),
 
   /** Creates a contact as `actor` (lead conversion): the rules of POST /contacts and contact.created; 409 names an existing holder of its email or phone. */
   create: ({ tenantId, input, actor }: { tenantId: string; input: ContactInput; actor: Actor }): Promise<Contact> =>
-    (service ??= contactService(contactRepository)).create(input, tenantId, actor),
+    actingAs(actor, () => (service ??= contactService(contactRepository)).create(input, tenantId, actor)),
 
   /**
    * Sets only the fields the contact has empty (lead conversion into an
@@ -89,7 +91,7 @@ export const contactsApi = {
       Object.entries(fields).filter(([key, value]) => value !== undefined && (contact as Record<string, unknown>)[key] === undefined),
     ) as ContactPatch;
     if (!Object.keys(patch).length) return contact;
-    return (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor });
+    return actingAs(actor, () => (service ??= contactService(contactRepository)).update({ tenantId, id: contactId, patch, actor }));
   },
 
   /**

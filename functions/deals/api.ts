@@ -1,4 +1,5 @@
 import type { Actor } from '../../shared/domain/actor.ts';
+import { actingAs } from '../../shared/events/trace.ts';
 import { dealRepository } from './repository.ts';
 import type { Deal, NewDeal, Pipeline } from './schemas.ts';
 
@@ -37,10 +38,7 @@ export const dealsApi = {
       contactExists: async (t, contactId) => !!(await contactsApi.get({ tenantId: t, contactId })),
       companyExists: async (t, companyId) => !!(await companiesApi.get({ tenantId: t, companyId })),
     });
-    return (await service.createDeal(
-      { params: undefined, query: undefined, body: input },
-      { tenantId, userId: actor.id, roles: [] },
-    )) as Deal;
+    return actingAs(actor, () => service.asActor.create(tenantId, input, actor));
   },
 
   /** The open deals a contact takes part in: one Query of its deal links and one BatchGetItem. */
@@ -51,10 +49,10 @@ export const dealsApi = {
 
   /**
    * Moves an open deal to its pipeline's first won stage, with history and
-   * events, as `by` (an accepted quote). A closed deal is left as it is; a won
+   * events, as `actor` (an accepted quote). A closed deal is left as it is; a won
    * stage whose required fields the deal lacks refuses with the deals service's 422.
    */
-  async win({ tenantId, dealId, by }: { tenantId: string; dealId: string; by: string }): Promise<Deal | undefined> {
+  async win({ tenantId, dealId, actor }: { tenantId: string; dealId: string; actor: Actor }): Promise<Deal | undefined> {
     const deal = await dealRepository.getDeal(tenantId, dealId, true);
     if (deal?.status !== 'open') return deal;
     const won = (await dealRepository.getPipeline(tenantId, deal.pipelineId, true))?.stages.find((s) => s.kind === 'won');
@@ -62,10 +60,7 @@ export const dealsApi = {
     const { dealService } = await import('./service.ts');
     // The change links no contact or company, so no reference is looked up.
     const service = dealService(dealRepository, { contactExists: async () => true, companyExists: async () => true });
-    return (await service.updateDeal(
-      { params: { id: dealId }, query: undefined, body: { stageId: won.id } },
-      { tenantId, userId: by, roles: ['sales'] },
-    )) as Deal;
+    return actingAs(actor, () => service.asActor.moveToStage(tenantId, dealId, won.id, actor));
   },
 };
 export type DealsApi = typeof dealsApi;

@@ -1,4 +1,5 @@
 import { isWriteConflict } from '../../shared/db/transact.ts';
+import { type Actor, actorId } from '../../shared/domain/actor.ts';
 import { applyPatch, changedFields } from '../../shared/domain/patch.ts';
 import { conflict, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -389,5 +390,13 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
       return page;
     },
   };
-  return service;
+  return {
+    ...service,
+    /** For other contexts (dealsApi): the rules of POST /deals and of a stage move by PATCH, as `actor`. */
+    asActor: {
+      create: (tenantId: string, body: NewDeal, actor: Actor) => createDeal(tenantId, body, actorId(actor)),
+      moveToStage: (tenantId: string, id: string, stageId: string, actor: Actor) =>
+        changeDeal(tenantId, id, undefined, (before) => patchDeal(tenantId, before, { stageId }, actorId(actor))),
+    },
+  };
 };

@@ -1,3 +1,4 @@
+import { systemActor } from '../../shared/domain/actor.ts';
 import { httpHandler } from '../../shared/http/handler.ts';
 import { dealsApi } from '../deals/api.ts';
 import { messagingApi } from '../messaging/api.ts';
@@ -11,8 +12,8 @@ export const quoteReferences = {
   getProducts: (tenantId: string, productIds: string[]) => productsApi.getProducts({ tenantId, productIds }),
   getPriceBook: (tenantId: string, priceBookId?: string) => productsApi.getPriceBook({ tenantId, priceBookId }),
   primaryContact: async (tenantId: string, dealId: string) => (await dealsApi.get({ tenantId, dealId }))?.contactIds[0],
-  winDeal: async (tenantId: string, dealId: string, by: string) => {
-    await dealsApi.win({ tenantId, dealId, by });
+  winDeal: async (tenantId: string, dealId: string, quoteId: string) => {
+    await dealsApi.win({ tenantId, dealId, actor: systemActor('quote', quoteId) });
   },
   send: messagingApi.send,
 };

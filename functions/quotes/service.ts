@@ -27,8 +27,8 @@ export interface QuoteReferences {
   getPriceBook(tenantId: string, priceBookId?: string): Promise<PriceBook | undefined>;
   /** The deal's primary contact: whom a quote is emailed to. */
   primaryContact(tenantId: string, dealId: string): Promise<string | undefined>;
-  /** Moves the deal to its pipeline's won stage (dealsApi.win). */
-  winDeal(tenantId: string, dealId: string, by: string): Promise<void>;
+  /** Moves the deal to its pipeline's won stage (dealsApi.win), as the accepted quote. */
+  winDeal(tenantId: string, dealId: string, quoteId: string): Promise<void>;
   /** messagingApi.send. */
   send(request: SendRequest): Promise<SendOutcome>;
 }
@@ -369,7 +369,7 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
         return quotePage(409, now, decidedNote(now));
       }
       if (status === 'accepted' && decided.winDealOnAccept)
-        await refs.winDeal(tenantId, decided.dealId, `quote:${decided.id}`).catch((error: unknown) =>
+        await refs.winDeal(tenantId, decided.dealId, decided.id).catch((error: unknown) =>
           logger.warn('quote accepted but its deal was not moved to won', {
             quoteId: decided.id,
             dealId: decided.dealId,

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../domain/actor.ts';
 
 /**
@@ -18,3 +19,9 @@ const current = new AsyncLocalStorage<Trace>();
 export const withTrace = <T>(trace: Trace, work: () => T): T => current.run(trace, work);
 
 export const currentTrace = (): Trace | undefined => current.getStore();
+
+/** Runs `work` acting as `actor` (a context API called for someone), keeping the current correlation and cause. */
+export const actingAs = <T>(actor: Actor, work: () => T): T => {
+  const trace = currentTrace();
+  return withTrace({ correlationId: trace?.correlationId ?? randomUUID(), causationId: trace?.causationId, actor }, work);
+};
