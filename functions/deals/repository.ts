@@ -1,4 +1,5 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
+import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, getItems, listPage, queryPage, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { atVersion, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
@@ -8,17 +9,10 @@ import { contactsApi } from '../contacts/api.ts';
 import { dealContactItem, dealEntities, dealItem, dealKeys, pipelineItem, stageChangeItem } from './items.ts';
 import type { Deal, Pipeline, StageChange } from './schemas.ts';
 
+export type { Page, PageRequest } from '../../shared/db/query.ts';
+
 /** What a failed write collided with: the labels of its transaction's conditions. */
 export type DealConflict = 'EXISTS' | 'VERSION' | 'PIPELINE' | 'IN_USE' | 'CONTACT' | 'COMPANY';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
 
 /** One deal change, written in one transaction with its events. */
 export interface DealWrite {

@@ -1,3 +1,4 @@
+import type { Page } from '../../shared/db/query.ts';
 import { getItem, queryPage, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, type TransactItem, transact } from '../../shared/db/transact.ts';
@@ -6,13 +7,10 @@ import { appliedMarkerDays, forecastEntities, forecastKeys } from './items.ts';
 import type { CounterChange, DealState, ForecastCounter, PipelineCounters } from './rules.ts';
 import type { Adjustment, Quota, Snapshot } from './schemas.ts';
 
+export type { Page } from '../../shared/db/query.ts';
+
 /** What a failed write collided with: STATE (the deal's state moved on), APPLIED (the event was applied), VERSION, EXISTS. */
 export type ForecastConflict = 'STATE' | 'APPLIED' | 'VERSION' | 'EXISTS';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
 
 /** One event applied: the deal's new state, its marker and the counter changes, in one transaction. */
 export interface DealApply {

@@ -1,6 +1,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
 import { isConditionFailed } from '../../shared/db/errors.ts';
+import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, remove, transact } from '../../shared/db/transact.ts';
@@ -8,17 +9,10 @@ import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { formItem, type LeadUniqueKind, leadEntities, leadGuardItem, leadItem, leadKeys, leadUniques } from './items.ts';
 import type { Lead, LeadForm, Routing, ScoringRules } from './schemas.ts';
 
+export type { Page, PageRequest } from '../../shared/db/query.ts';
+
 /** What a failed write collided with: the labels of its transaction's conditions. */
 export type LeadConflict = 'EXISTS' | 'VERSION' | 'EMAIL' | 'PHONE';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
 
 /** The only DynamoDB access of leads, forms, scoring and routing. Conflicts throw WriteConflict<LeadConflict>. */
 export interface LeadRepository {

@@ -1,4 +1,5 @@
 import { dedupeGuard } from '../../shared/db/dedupe-guard.ts';
+import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
 import { type Labelled, labelled, put, putNew, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -7,17 +8,11 @@ import { contactsApi } from '../contacts/api.ts';
 import { type OrderGuardKind, orderEntities, orderItem, orderKeys } from './items.ts';
 import type { Order } from './schemas.ts';
 
+export type { Page, PageRequest } from '../../shared/db/query.ts';
+
 /** `DEDUPE`: the sourceId or quote already made an order; `CONTACT` / `COMPANY`: it does not exist; `VERSION`: the order changed. */
 export type OrderConflict = 'DEDUPE' | 'CONTACT' | 'COMPANY' | 'VERSION';
 
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
 export interface OrderGuard {
   kind: OrderGuardKind;
   value: string;

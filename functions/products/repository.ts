@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, getItems, listPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
@@ -5,17 +6,10 @@ import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { defaultPriceBookItem, priceBookItem, productEntities, productItem, productKeys, skuGuardItem } from './items.ts';
 import type { PriceBook, Product } from './schemas.ts';
 
+export type { Page, PageRequest } from '../../shared/db/query.ts';
+
 /** What a failed write collided with: the labels of its transactions' conditions. */
 export type ProductConflict = 'EXISTS' | 'VERSION' | 'SKU' | 'DEFAULT' | 'IN_USE';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
 
 /** The only DynamoDB access of products and price books. Conflicts throw WriteConflict<ProductConflict>. */
 export interface ProductRepository {

@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, listPage, queryPage, stripKeys } from '../../shared/db/query.ts';
 import { labelled, put, putNew, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
@@ -5,17 +6,10 @@ import { type PriceBook, productsApi } from '../products/api.ts';
 import { quoteItem, quoteKeys, versionItem } from './items.ts';
 import type { QuoteVersion, StoredQuote } from './schemas.ts';
 
+export type { Page, PageRequest } from '../../shared/db/query.ts';
+
 /** What a failed write collided with. */
 export type QuoteConflict = 'EXISTS' | 'VERSION' | 'PRICE_BOOK';
-
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
-}
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-}
 
 /** One quote write: the quote (new or at `before`'s version) and, on a new version, that version and the prices it starts using. */
 export interface QuoteWrite {

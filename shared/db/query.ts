@@ -78,3 +78,14 @@ export async function* queryPages(input: Omit<QueryCommandInput, 'TableName' | '
     ExclusiveStartKey = out.LastEvaluatedKey;
   } while (ExclusiveStartKey);
 }
+
+/** One page of a listing, as every list route answers it. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+/** What a list route asks for: a page size and the cursor of the page before. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+}
