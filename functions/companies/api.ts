@@ -2,9 +2,11 @@ import { tableNameFromEnv } from '../../shared/db/table.ts';
 import type { TransactItem } from '../../shared/db/transact.ts';
 import type { Actor } from '../../shared/domain/actor.ts';
 import { actingAs } from '../../shared/events/trace.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { companyKeys } from './items.ts';
 import { companyRepository } from './repository.ts';
 import type { Company, CompanyInput } from './schemas.ts';
+import { companyService } from './service.ts';
 
 export type { Company, CompanyInput } from './schemas.ts';
 
@@ -21,7 +23,6 @@ export const companiesApi = {
 
   /** Creates a company as `actor` (lead conversion): the rules of POST /companies and company.created; 409 when its domain is taken. */
   async create({ tenantId, input, actor }: { tenantId: string; input: CompanyInput; actor: Actor }): Promise<Company> {
-    const [{ companyService }, { contactsApi }] = await Promise.all([import('./service.ts'), import('../contacts/api.ts')]);
     return actingAs(actor, () => companyService(companyRepository, contactsApi).create(tenantId, input));
   },
 

@@ -1,7 +1,10 @@
 import type { Actor } from '../../shared/domain/actor.ts';
 import { actingAs } from '../../shared/events/trace.ts';
+import { companiesApi } from '../companies/api.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { dealRepository } from './repository.ts';
 import type { Deal, NewDeal, Pipeline } from './schemas.ts';
+import { dealService } from './service.ts';
 
 export type { Deal, NewDeal, Pipeline, StageChange } from './schemas.ts';
 
@@ -29,11 +32,6 @@ export const dealsApi = {
 
   /** Creates a deal as `actor` (lead conversion): the rules of POST /deals, in the default pipeline unless the input names one. */
   async create({ tenantId, input, actor }: { tenantId: string; input: NewDeal; actor: Actor }): Promise<Deal> {
-    const [{ dealService }, { contactsApi }, { companiesApi }] = await Promise.all([
-      import('./service.ts'),
-      import('../contacts/api.ts'),
-      import('../companies/api.ts'),
-    ]);
     const service = dealService(dealRepository, {
       contactExists: async (t, contactId) => !!(await contactsApi.get({ tenantId: t, contactId })),
       companyExists: async (t, companyId) => !!(await companiesApi.get({ tenantId: t, companyId })),
@@ -57,7 +55,6 @@ export const dealsApi = {
     if (deal?.status !== 'open') return deal;
     const won = (await dealRepository.getPipeline(tenantId, deal.pipelineId, true))?.stages.find((s) => s.kind === 'won');
     if (!won) return deal;
-    const { dealService } = await import('./service.ts');
     // The change links no contact or company, so no reference is looked up.
     const service = dealService(dealRepository, { contactExists: async () => true, companyExists: async () => true });
     return actingAs(actor, () => service.asActor.moveToStage(tenantId, dealId, won.id, actor));

@@ -2,6 +2,7 @@ import type { TransactItem } from '../../shared/db/transact.ts';
 import type { Contact } from '../contacts/api.ts';
 import { addressOf, decide } from './policy.ts';
 import type { MessagingSettings, SendChannel, SendOutcome, SendRequest, TemplateInput } from './schemas.ts';
+import { sendMessage } from './send.ts';
 import { settingsStore } from './settings.ts';
 import { suppressionStore } from './suppression-store.ts';
 import { templateLiveCondition, templateUseItem } from './template-use.ts';
@@ -25,10 +26,9 @@ export const messagingApi = {
   /**
    * Sends one message to one contact under the tenant's contact-pressure
    * policy (consent, suppression, quiet hours, frequency caps). The same
-   * dedupeKey never sends twice. Loaded on first use: functions that only
-   * validate journeys or list templates never evaluate the sender.
+   * dedupeKey never sends twice.
    */
-  send: async (request: SendRequest): Promise<SendOutcome> => (await import('./send.ts')).sendMessage(request),
+  send: (request: SendRequest): Promise<SendOutcome> => sendMessage(request),
   settings: ({ tenantId }: { tenantId: string }): Promise<MessagingSettings> => settingsStore.get(tenantId),
   isSuppressed: ({ tenantId, channel, address }: { tenantId: string; channel: SendChannel; address: string }): Promise<boolean> =>
     suppressionStore.has(tenantId, channel, address),

@@ -1,6 +1,7 @@
+import { orderReferences } from './references.ts';
 import { orderRepository } from './repository.ts';
 import type { Order } from './schemas.ts';
-import type { OrderFromQuote } from './service.ts';
+import { type OrderFromQuote, orderService } from './service.ts';
 
 export type { LineItem, Order, OrderStatus } from './schemas.ts';
 export type { OrderFromQuote } from './service.ts';
@@ -18,7 +19,6 @@ export const ordersApi = {
    * company or deal does not exist.
    */
   async createFromQuote(input: OrderFromQuote): Promise<{ order: Order; created: boolean }> {
-    const [{ orderService }, { orderReferences }] = await Promise.all([import('./service.ts'), import('./references.ts')]);
     return orderService(orderRepository, orderReferences).createFromQuote(input);
   },
 };

@@ -1,5 +1,6 @@
 import type { SendOutcome } from '../messaging/api.ts';
 import type { SurveyRequest } from './dispatch.ts';
+import { sendSurvey } from './send.ts';
 
 export type { SurveyRequest } from './dispatch.ts';
 
@@ -10,7 +11,6 @@ export const surveysApi = {
    * dedupeKey never creates a second send. sendId is the surveyId of the
    * survey.responded event it may lead to.
    */
-  send: async (request: SurveyRequest): Promise<{ sendId: string; outcome: SendOutcome }> =>
-    (await import('./send.ts')).sendSurvey(request),
+  send: (request: SurveyRequest): Promise<{ sendId: string; outcome: SendOutcome }> => sendSurvey(request),
 };
 export type SurveysApi = typeof surveysApi;
