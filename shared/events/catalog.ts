@@ -315,6 +315,8 @@ export const eventCatalog = {
   'suppression.removed': { version: 1, data: suppressionData },
   'contacts.settings_updated': { version: 1, data: z.object({ defaultRegion: z.string().optional(), changed: z.array(z.string()) }) },
   'messaging.settings_updated': { version: 1, data: z.object({ version: z.number().int(), changed: z.array(z.string()) }) },
+  'tickets.rules_updated': { version: 1, data: z.object({ version: z.number().int(), rules: z.array(z.string()) }) },
+  'tickets.settings_updated': { version: 1, data: z.object({ version: z.number().int() }) },
   'journey.created': { version: 1, data: journeyData },
   'journey.updated': { version: 1, data: journeyChange },
   'journey.activated': { version: 1, data: journeyChange },
