@@ -73,6 +73,7 @@ export const ticketRoutes = defineRoutes('tickets', {
     response: replyResponse,
     status: 201,
     location: onTicket,
+    conflict: 'the ticket is closed',
   },
   addTicketNote: {
     method: 'POST',

@@ -1,6 +1,6 @@
 import { isWriteConflict } from '../../shared/db/transact.ts';
 import { type Actor, actorId } from '../../shared/domain/actor.ts';
-import { notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
+import { conflict, notFound, preconditionFailed, unprocessable } from '../../shared/errors.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import { retry } from '../../shared/retry.ts';
@@ -191,6 +191,10 @@ export const ticketService = (repo: TicketRepository, refs: TicketReferences) =>
           );
           return { ticket: opened.ticket, message: opened.message };
         }
+        if (input.author === 'agent' && input.public && before.status === 'closed')
+          throw conflict('the ticket is closed: a reply would reach the customer on a finished conversation; open a new ticket', {
+            ticketStatus: before.status,
+          });
         const message: TicketMessage = {
           id: newId(),
           ticketId: before.id,
