@@ -285,6 +285,60 @@ describe('tickets over HTTP', () => {
     expect(late.message).toMatchObject({ ticketId: late.ticket.id, body: 'one more thing' });
   });
 
+  it('lets one of two racing routers assign a ticket, escalates through update, and keeps the newest SLA snapshot', async () => {
+    const tenant = uniqueTenant('tk-assign');
+    const contact = await contactOf(tenant);
+    const routing = systemActor('routing');
+    const { ticket } = await ticketsApi.open({
+      tenantId: tenant,
+      input: { contactId: contact.id, subject: 'Route me', body: 'x', channel: 'chat' },
+      actor: routing,
+    });
+    const outcomes = await Promise.all(
+      ['agent-a', 'agent-b', 'agent-c'].map((assigneeId) =>
+        ticketsApi.assign({
+          tenantId: tenant,
+          ticketId: ticket.id,
+          teamId: 'team-1',
+          assigneeId,
+          expectedAssigneeId: null,
+          actor: routing,
+        }),
+      ),
+    );
+    const winners = outcomes.filter((t) => t !== undefined);
+    expect(winners).toHaveLength(1);
+    expect((await ticketsApi.get({ tenantId: tenant, ticketId: ticket.id }))?.assigneeId).toBe(winners[0]!.assigneeId);
+
+    const raised = await ticketsApi.update({
+      tenantId: tenant,
+      ticketId: ticket.id,
+      patch: { priority: 'urgent', tags: ['escalated'] },
+      actor: routing,
+    });
+    expect(raised).toMatchObject({ priority: 'urgent', tags: ['escalated'], teamId: 'team-1' });
+
+    const sla = {
+      policyId: 'default',
+      businessTime: false,
+      pausedMinutes: 0,
+      targets: { firstResponse: { dueAt: '2026-12-03T00:00:00.000Z', breached: false } },
+    };
+    await ticketsApi.recordSla({ tenantId: tenant, ticketId: ticket.id, sla: { ...sla, revision: 3 } });
+    await ticketsApi.recordSla({ tenantId: tenant, ticketId: ticket.id, sla: { ...sla, policyId: 'stale', revision: 2 } });
+    await ticketsApi.recordSla({ tenantId: tenant, ticketId: 'NOT-A-TICKET', sla: { ...sla, revision: 1 } });
+    const read = await as(tenant, 'support')('GET', `/tickets/${ticket.id}`);
+    expect(read.body).toMatchObject({ version: raised.version, sla: { policyId: 'default', revision: 3 } });
+    const patched = await as(tenant, 'support')(
+      'PATCH',
+      `/tickets/${ticket.id}`,
+      { status: 'on_hold' },
+      { 'if-match': `"${raised.version}"` },
+    );
+    expect(patched.status).toBe(200);
+    expect(patched.body.sla.revision).toBe(3);
+  });
+
   it('validates classification rules on PUT and applies them to new tickets', async () => {
     const tenant = uniqueTenant('tk-rules');
     const support = as(tenant, 'support');
