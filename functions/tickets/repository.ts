@@ -8,7 +8,6 @@ import type { IndexName } from '../../shared/db/table.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { isWriteConflict, type Labelled, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
-import { contactsApi } from '../contacts/api.ts';
 import { messageItem, slaItem, teamEntryItem, ticketEntities, ticketItem, ticketKeys } from './items.ts';
 import type { Ticket, TicketMessage, TicketSla } from './schemas.ts';
 
@@ -123,6 +122,8 @@ export const ticketRepository: TicketRepository = {
 
   async saveTicket(tenantId, write, events) {
     const { before, after, message, ticketSource, messageSource, contactId } = write;
+    // Loaded only by an open: readers of tickets (ticketsApi.get in other contexts' functions) never evaluate contacts.
+    const contacts = contactId ? (await import('../contacts/api.ts')).contactsApi : undefined;
     const items: Labelled<TicketConflict>[] = [
       before
         ? labelled('VERSION', put(ticketItem(tenantId, after), ...versionOf(before)))
@@ -133,7 +134,7 @@ export const ticketRepository: TicketRepository = {
       ...(messageSource && message
         ? [messageSources.claim(ticketKeys.messageSource(tenantId, messageSource), `${message.ticketId}/${message.id}`)]
         : []),
-      ...(contactId ? [labelled<TicketConflict>('CONTACT', contactsApi.transactItems.exists(tenantId, contactId))] : []),
+      ...(contactId && contacts ? [labelled<TicketConflict>('CONTACT', contacts.transactItems.exists(tenantId, contactId))] : []),
     ];
     await transact<TicketConflict>(items, events);
   },
