@@ -12,6 +12,7 @@ import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
+import { ticketEntities } from './tickets/items.ts';
 
 /**
  * Every entity name stored in the table, by the context that owns it: one
@@ -33,4 +34,5 @@ export const entityCatalog = {
   quotes: quoteEntities,
   leads: leadEntities,
   journeys: journeyEntities,
+  tickets: ticketEntities,
 } as const satisfies Record<string, Record<string, string>>;

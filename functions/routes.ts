@@ -14,6 +14,7 @@ import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
+import { ticketRoutes } from './tickets/routes.ts';
 
 /**
  * The route catalog: every HTTP route of the API. CDK creates one API Gateway
@@ -35,6 +36,7 @@ export const routes: Route[] = [
   productRoutes,
   quoteRoutes,
   leadRoutes,
+  ticketRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

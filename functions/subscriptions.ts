@@ -49,6 +49,12 @@ export const subscriptions: Subscription[] = [
     pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
   },
   {
+    name: 'ticket-conversation',
+    context: 'tickets',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['ticket.created', 'ticket.replied'] },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',

@@ -103,6 +103,34 @@ const leadData = z.object({
   formId: z.string().optional(),
 });
 
+/** Ticket vocabularies, shared by the ticket events and the service contexts (tickets, routing, SLA, portal, reports). */
+export const ticketChannels = ['api', 'email', 'portal', 'web', 'chat', 'phone', 'social'] as const;
+export const ticketStatuses = ['new', 'open', 'pending_customer', 'on_hold', 'resolved', 'closed'] as const;
+export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
+export const slaTargets = ['firstResponse', 'nextResponse', 'resolution'] as const;
+
+/** What every ticket event says of the ticket as it is after the change. */
+const ticketData = z.object({
+  ticketId: z.string(),
+  contactId: z.string(),
+  reference: z.string(),
+  channel: z.enum(ticketChannels),
+  status: z.enum(ticketStatuses),
+  priority: z.enum(ticketPriorities),
+  category: z.string().optional(),
+  teamId: z.string().optional(),
+  assigneeId: z.string().optional(),
+  tags: z.array(z.string()),
+  subject: z.string(),
+});
+const slaData = ticketData.extend({
+  target: z.enum(slaTargets),
+  policyId: z.string(),
+  dueAt: z.string(),
+  /** Business (or calendar, per the policy) minutes past due when breached; 0 on a warning. */
+  overdueMinutes: z.number().int(),
+});
+
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
 
@@ -125,7 +153,20 @@ export const eventCatalog = {
       occurredAt: z.string(),
     }),
   },
-  // Produced by integrations (POST /events) until their own contexts exist.
+  'ticket.created': { version: 1, data: ticketData },
+  /** Priority, category, tags or team changed (classification, an agent, an escalation); `changed` names the fields. */
+  'ticket.updated': { version: 1, data: ticketData.extend({ changed: z.array(z.string()) }) },
+  'ticket.assigned': { version: 1, data: ticketData.extend({ previousAssigneeId: z.string().optional() }) },
+  /** A reply (public) or an internal note (public: false) joined the conversation. */
+  'ticket.replied': {
+    version: 1,
+    data: ticketData.extend({ messageId: z.string(), author: z.enum(['agent', 'customer']), public: z.boolean() }),
+  },
+  'ticket.status_changed': { version: 1, data: ticketData.extend({ from: z.enum(ticketStatuses) }) },
+  'ticket.reopened': { version: 1, data: ticketData },
+  'ticket.sla_warning': { version: 1, data: slaData },
+  'ticket.sla_breached': { version: 1, data: slaData },
+  // Produced by the tickets context, and by integrations through POST /events (hence the loose shape).
   'ticket.resolved': {
     version: 1,
     data: z.strictObject({
@@ -133,6 +174,11 @@ export const eventCatalog = {
       contactId: z.string(),
       subject: z.string().max(300).optional(),
       channel: z.string().max(40).optional(),
+      reference: z.string().optional(),
+      priority: z.enum(ticketPriorities).optional(),
+      category: z.string().optional(),
+      teamId: z.string().optional(),
+      assigneeId: z.string().optional(),
     }),
   },
   'order.placed': {
@@ -269,6 +315,8 @@ export const eventCatalog = {
   'suppression.removed': { version: 1, data: suppressionData },
   'contacts.settings_updated': { version: 1, data: z.object({ defaultRegion: z.string().optional(), changed: z.array(z.string()) }) },
   'messaging.settings_updated': { version: 1, data: z.object({ version: z.number().int(), changed: z.array(z.string()) }) },
+  'tickets.rules_updated': { version: 1, data: z.object({ version: z.number().int(), rules: z.array(z.string()) }) },
+  'tickets.settings_updated': { version: 1, data: z.object({ version: z.number().int() }) },
   'journey.created': { version: 1, data: journeyData },
   'journey.updated': { version: 1, data: journeyChange },
   'journey.activated': { version: 1, data: journeyChange },
