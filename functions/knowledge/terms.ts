@@ -15,7 +15,7 @@ export const maxArticleTerms = 40;
 export const maxQueryTerms = 8;
 const maxTermLength = 40;
 
-const bigramScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const bigramScript = /[\p{Script_Extensions=Han}\p{Script_Extensions=Hiragana}\p{Script_Extensions=Katakana}]/u;
 const run = /[\p{L}\p{M}\p{N}]+/gu;
 /** Words too common in English help text to rank among an article's body terms (title words are kept whatever they are). */
 const common = new Set(
