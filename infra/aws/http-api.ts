@@ -99,7 +99,10 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      // One invoke permission per function for the whole API, not one per route: a permission per route would
+      // take the stack past CloudFormation's 500 resources as contexts add routes.
+      if (!integrations.has(context))
+        integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
     };
 
