@@ -86,7 +86,8 @@ export interface KnowledgeRepository {
   deleteCategory(tenantId: string, c: Category, event: DomainEvent): Promise<void>;
 
   getArticle(tenantId: string, id: string, consistent?: boolean): Promise<ArticleHead | undefined>;
-  getVersions(tenantId: string, id: string, numbers: number[]): Promise<ArticleVersion[]>;
+  /** `consistent` for a write's reads: the version a change builds on must be the one the head names. */
+  getVersions(tenantId: string, id: string, numbers: number[], consistent?: boolean): Promise<ArticleVersion[]>;
   /** An article's versions, newest first. */
   listVersions(tenantId: string, id: string, page: PageRequest): Promise<Page<ArticleVersion>>;
   /**
@@ -272,8 +273,11 @@ export const knowledgeRepository: KnowledgeRepository = {
 
   getArticle: async (tenantId, id, consistent = false) => head(await getItem(knowledgeKeys.article(tenantId, id), consistent)),
 
-  async getVersions(tenantId, id, numbers) {
-    const items = await getItems(numbers.map((n) => knowledgeKeys.version(tenantId, id, n)));
+  async getVersions(tenantId, id, numbers, consistent = false) {
+    const keys = numbers.map((n) => knowledgeKeys.version(tenantId, id, n));
+    const items = consistent
+      ? (await Promise.all(keys.map((key) => getItem(key, true)))).filter((i) => i !== undefined)
+      : await getItems(keys);
     return items.map((i) => stripKeys<ArticleVersion>(i));
   },
 

@@ -141,7 +141,7 @@ export const knowledgeCore = (repo: KnowledgeRepository) => {
     });
 
   const versionOf = async (tenantId: string, id: string, n: number): Promise<ArticleVersion> => {
-    const [v] = await repo.getVersions(tenantId, id, [n]);
+    const [v] = await repo.getVersions(tenantId, id, [n], true);
     if (!v) throw new Error(`article ${id} lacks its version ${n}`);
     return v;
   };
@@ -257,13 +257,15 @@ export const knowledgeCore = (repo: KnowledgeRepository) => {
         if (patch.categoryId === null) delete after.categoryId;
         else if (patch.categoryId !== undefined) after.categoryId = patch.categoryId;
         const write: ArticleWrite = { before, after };
+        const contentChanged: string[] = [];
         const editsContent = patch.title !== undefined || patch.body !== undefined || patch.tags !== undefined;
         if (editsContent) {
           const base = await versionOf(tenantId, id, before.draftNumber ?? before.latestNumber);
           const content: Content = { title: patch.title ?? base.title, body: patch.body ?? base.body, tags: patch.tags ?? base.tags };
-          const same =
-            content.title === base.title && content.body === base.body && JSON.stringify(content.tags) === JSON.stringify(base.tags);
-          if (!same || base.status !== 'draft') {
+          contentChanged.push(
+            ...(['title', 'body', 'tags'] as const).filter((f) => JSON.stringify(content[f]) !== JSON.stringify(base[f])),
+          );
+          if (contentChanged.length) {
             const draft: ArticleVersion =
               base.status === 'draft'
                 ? { ...base, ...content, updatedAt: at }
@@ -287,18 +289,13 @@ export const knowledgeCore = (repo: KnowledgeRepository) => {
             after.terms = articleTerms(draft);
           }
         }
-        const changed = changedFields(viewOfHead(before), viewOfHead(after)).filter((f) => f !== 'updatedBy');
-        if (!changed.length && !write.changed) return view(tenantId, before);
+        const changed = [...(['slug', 'categoryId'] as const).filter((f) => before[f] !== after[f]), ...contentChanged];
+        if (!changed.length) return view(tenantId, before);
         if (before.publishedNumber !== undefined && (after.slug !== before.slug || after.categoryId !== before.categoryId)) {
           const published = await versionOf(tenantId, id, before.publishedNumber);
           write.public = { after: publicCopy(after, published, after.publicTerms) };
         }
-        await save(tenantId, write, [
-          domainEvent(tenantId, 'kb_article.updated', {
-            ...articleData(after),
-            changed: write.changed && !changed.length ? ['draft'] : changed,
-          }),
-        ]);
+        await save(tenantId, write, [domainEvent(tenantId, 'kb_article.updated', { ...articleData(after), changed })]);
         return view(tenantId, after);
       });
     },
@@ -372,8 +369,8 @@ export const knowledgeCore = (repo: KnowledgeRepository) => {
       query: PageRequest & { q?: string; locale?: string; status?: string; categoryId?: string },
     ): Promise<Page<ReturnType<typeof viewOfHead>>> {
       const { limit, cursor, q, ...filters } = query;
-      const terms = q === undefined ? undefined : parseQuery(q);
-      if (q !== undefined && !terms) return { items: [] };
+      const terms = q?.trim() ? parseQuery(q) : undefined;
+      if (q?.trim() && !terms) return { items: [] };
       const accept = (a: ArticleHead) =>
         localeMatches(filters.locale, a.locale) &&
         (!filters.status || a.status === filters.status) &&

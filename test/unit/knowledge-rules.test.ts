@@ -79,6 +79,24 @@ describe('article versions', () => {
     expect((await core.public.getPublished(tenantId, 'reset-password', 'en'))?.title).toBe('Reset a forgotten password');
   });
 
+  it('makes no draft and no event for a change that changes nothing, and moves a published slug at once', async () => {
+    const a = await create();
+    await core.articles.publish(tenantId, a.id, undefined, 'lead');
+    const events = fake.events.length;
+    const same = await patch(a.id, { title: 'Reset your password' });
+    expect(same).toMatchObject({ version: a.version + 1, latestNumber: 1 });
+    expect(same.draftNumber).toBeUndefined();
+    expect(fake.events).toHaveLength(events);
+
+    const moved = await patch(a.id, { slug: 'new-password', body: 'Ask the desk.' });
+    expect(moved).toMatchObject({ slug: 'new-password', draftNumber: 2 });
+    expect(fake.events.at(-1)).toMatchObject({ type: 'kb_article.updated', data: { changed: ['slug', 'body'] } });
+    expect(await core.public.getPublished(tenantId, 'reset-password', 'en')).toBeUndefined();
+    expect(await core.public.getPublished(tenantId, 'new-password', 'en')).toMatchObject({ number: 1, body: 'Open settings.' });
+    // The old slug is free again.
+    expect((await create({ title: 'Another' })).slug).toBe('reset-password');
+  });
+
   it('rolls back by publishing an older version again, leaving a draft alone', async () => {
     const a = await create({ title: 'First words' });
     await core.articles.publish(tenantId, a.id, undefined, 'lead');
