@@ -5,6 +5,7 @@ import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { forecastEntities } from './forecast/items.ts';
 import { journeyEntities } from './journeys/items.ts';
+import { knowledgeEntities } from './knowledge/items.ts';
 import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
@@ -35,4 +36,5 @@ export const entityCatalog = {
   leads: leadEntities,
   journeys: journeyEntities,
   tickets: ticketEntities,
+  knowledge: knowledgeEntities,
 } as const satisfies Record<string, Record<string, string>>;

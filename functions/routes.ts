@@ -6,6 +6,7 @@ import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { forecastRoutes } from './forecast/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
+import { knowledgeRoutes } from './knowledge/routes.ts';
 import { leadRoutes } from './leads/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
@@ -37,6 +38,7 @@ export const routes: Route[] = [
   quoteRoutes,
   leadRoutes,
   ticketRoutes,
+  knowledgeRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -48,6 +48,7 @@ export const subscriptions: Subscription[] = [
     bus: 'rapport',
     pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
   },
+  { name: 'kb-deflection', context: 'knowledge', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['ticket.created'] } },
   {
     name: 'ticket-conversation',
     context: 'tickets',

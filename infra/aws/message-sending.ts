@@ -7,9 +7,10 @@ import type { ContextFunction } from './context-function.ts';
  * defers a message past quiet hours with the scheduler. Which entry reaches a
  * send is not known from the outside, so every function of these contexts
  * (HTTP, subscriber, scheduled, recurring, inbound) can send email and SMS and
- * schedule jobs, and no other function can.
+ * schedule jobs, and no other function can. Knowledge is here for its timers
+ * (a search session's deflection count).
  */
-export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes', 'tickets'];
+export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes', 'tickets', 'knowledge'];
 
 /** A part of sending a message (email, SMS, the scheduler) a function can be given: environment and permissions. */
 export interface MessagingCapability {

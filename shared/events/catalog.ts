@@ -131,6 +131,20 @@ const slaData = ticketData.extend({
   overdueMinutes: z.number().int(),
 });
 
+/** A knowledge base category, and an article as its head says after the change. */
+const kbCategoryData = z.object({ categoryId: z.string(), name: z.string() });
+const kbArticleData = z.object({
+  articleId: z.string(),
+  locale: z.string(),
+  slug: z.string(),
+  title: z.string(),
+  status: z.enum(['draft', 'published', 'archived']),
+  categoryId: z.string().optional(),
+  tags: z.array(z.string()),
+  draftNumber: z.number().int().optional(),
+  publishedNumber: z.number().int().optional(),
+});
+
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
 
@@ -180,6 +194,25 @@ export const eventCatalog = {
       teamId: z.string().optional(),
       assigneeId: z.string().optional(),
     }),
+  },
+  'kb_category.created': { version: 1, data: kbCategoryData },
+  'kb_category.updated': { version: 1, data: kbCategoryData.extend({ changed: z.array(z.string()) }) },
+  'kb_category.deleted': { version: 1, data: kbCategoryData },
+  'kb_article.created': { version: 1, data: kbArticleData },
+  /** The draft or the article's slug or category changed; `changed` names the fields. */
+  'kb_article.updated': { version: 1, data: kbArticleData.extend({ changed: z.array(z.string()) }) },
+  /** A version became the public one: the draft, or an older version again (`rollback`). */
+  'kb_article.published': { version: 1, data: kbArticleData.extend({ number: z.number().int(), rollback: z.boolean() }) },
+  /** The published version was taken off: the article is public no more. */
+  'kb_article.archived': { version: 1, data: kbArticleData.extend({ number: z.number().int() }) },
+  'kb_article.feedback_received': {
+    version: 1,
+    data: z.object({ articleId: z.string(), number: z.number().int(), helpful: z.boolean(), hasComment: z.boolean() }),
+  },
+  /** A search session ended without a ticket from its contact within 24 hours: each article viewed deflected one. */
+  'kb_session.deflected': {
+    version: 1,
+    data: z.object({ sessionId: z.string(), contactId: z.string().optional(), articleIds: z.array(z.string()) }),
   },
   'order.placed': {
     version: 1,
