@@ -8,6 +8,7 @@ import { journeyEntities } from './journeys/items.ts';
 import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
+import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
 import { surveyEntities } from './surveys/items.ts';
@@ -33,4 +34,5 @@ export const entityCatalog = {
   quotes: quoteEntities,
   leads: leadEntities,
   journeys: journeyEntities,
+  portal: portalEntities,
 } as const satisfies Record<string, Record<string, string>>;

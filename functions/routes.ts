@@ -10,6 +10,7 @@ import { leadRoutes } from './leads/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { portalRoutes } from './portal/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
@@ -35,6 +36,7 @@ export const routes: Route[] = [
   productRoutes,
   quoteRoutes,
   leadRoutes,
+  portalRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -12,5 +12,15 @@ export const surveysApi = {
    */
   send: async (request: SurveyRequest): Promise<{ sendId: string; outcome: SendOutcome }> =>
     (await import('./send.ts')).sendSurvey(request),
+  /**
+   * A contact's surveys still waiting for an answer (the self-service portal
+   * lists them), newest first, each with the url of its survey page.
+   */
+  pending: async (request: {
+    tenantId: string;
+    contactId: string;
+    now: Date;
+  }): Promise<{ id: string; kind: string; question: string; url: string; createdAt: string; linkExpiresAt: string }[]> =>
+    (await import('./pending.ts')).pendingSurveys(request),
 };
 export type SurveysApi = typeof surveysApi;

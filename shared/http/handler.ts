@@ -76,7 +76,11 @@ const signInPath = (template: string, event: Event) =>
  * current (options.customerSession, e.g. not revoked). A page for people
  * without one is redirected to its sign-in page instead of refused.
  */
-const resolveCustomer = async (event: Event, route: Route, options: HandlerOptions): Promise<{ customer: CustomerCaller } | { redirect: Result }> => {
+const resolveCustomer = async (
+  event: Event,
+  route: Route,
+  options: HandlerOptions,
+): Promise<{ customer: CustomerCaller } | { redirect: Result }> => {
   try {
     const customer = await customerFrom(event, { cookie: route.produces === 'text/html' });
     if (options.customerSession && !(await options.customerSession(customer)))
