@@ -67,6 +67,7 @@ export const portalRoutes = defineRoutes('portal', {
     params: tenantParams,
     query: authQuery,
     produces: 'text/html',
+    alsoAnswers: { 410: 'The link has expired: a page offers a new one' },
   },
   followSignInLink: {
     method: 'POST',
@@ -78,6 +79,7 @@ export const portalRoutes = defineRoutes('portal', {
     accepts: 'form',
     produces: 'text/html',
     status: 303,
+    alsoAnswers: { 410: 'The link has expired or was already used: a page offers a new one' },
   },
   createPortalSession: {
     method: 'POST',

@@ -114,7 +114,10 @@ export class RapportHttpApi extends Construct {
       if (isPublic) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${routeKeyOf(route)} is public in the route catalog (roles: []); it is answered without a token by design.`,
+          reason:
+            route.audience === 'customer'
+              ? `${routeKeyOf(route)} is a self-service portal route: no staff JWT; the function verifies the customer session token it takes instead.`
+              : `${routeKeyOf(route)} is public in the route catalog (roles: []); it is answered without a token by design.`,
         });
       }
       this.routes.push(httpRoute);

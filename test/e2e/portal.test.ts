@@ -143,8 +143,15 @@ describe('portal tickets', () => {
     expect(opened.body).toMatchObject({ subject: 'The invoice is wrong', channel: 'portal' });
     expect(opened.body).not.toHaveProperty('assigneeId');
     const ticketId = opened.body.id as string;
+    // a retry with the same Idempotency-Key answers the first ticket; another customer's use of that key is refused
+    const key = { 'idempotency-key': `open-${tenant}` };
+    const first = await asA('POST', '/portal/tickets', { subject: 'Second question', body: 'Is there a discount?' }, key);
+    const retried = await asA('POST', '/portal/tickets', { subject: 'Second question', body: 'Is there a discount?' }, key);
+    expect(retried.body.id).toBe(first.body.id);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
+    expect((await asB('POST', '/portal/tickets', { subject: 'Second question', body: 'Is there a discount?' }, key)).status).toBe(422);
 
-    expect((await asA('GET', '/portal/tickets')).body.items.map((t: { id: string }) => t.id)).toEqual([ticketId]);
+    expect((await asA('GET', '/portal/tickets')).body.items.map((t: { id: string }) => t.id)).toEqual([first.body.id, ticketId]);
     expect((await asB('GET', '/portal/tickets')).body.items).toEqual([]);
     expect((await asB('GET', `/portal/tickets/${ticketId}`)).status).toBe(404);
     expect((await asB('GET', `/portal/tickets/${ticketId}/messages`)).status).toBe(404);
