@@ -99,7 +99,11 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      // One invoke permission per function for this API, not one per route: with a permission per route the
+      // catalog's routes alone would pass CloudFormation's 500 resources. Each function still answers only its own
+      // routes (the pipeline refuses any other route key with 404).
+      if (!integrations.has(context))
+        integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
     };
 
