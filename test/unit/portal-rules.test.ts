@@ -359,3 +359,21 @@ describe('the pipeline on customer routes', () => {
     expect(cookie).toContain('SameSite=Lax');
   });
 });
+
+describe('the OpenAPI document of customer routes', () => {
+  it('declares the customer session scheme, apart from the staff JWT, with its refusals and Idempotency-Key', async () => {
+    const { openApiDocument } = await import('../../functions/platform/openapi.ts');
+    const { routes } = await import('../../functions/routes.ts');
+    const doc = openApiDocument(routes) as any;
+    expect(doc.components.securitySchemes.customer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.components.securitySchemes.customerCookie).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'rapport_portal' });
+    const ticket = doc.paths['/portal/tickets/{id}'].get;
+    expect(ticket.security).toEqual([{ customer: [] }]);
+    expect(Object.keys(ticket.responses)).toEqual(expect.arrayContaining(['200', '401', '404']));
+    expect(doc.paths['/portal/{tenant}'].get.security).toEqual([{ customer: [] }, { customerCookie: [] }]);
+    expect(Object.keys(doc.paths['/portal/{tenant}'].get.responses)).toEqual(expect.arrayContaining(['200', '303', '403']));
+    expect(doc.paths['/portal/tickets'].post.parameters.map((p: { name: string }) => p.name)).toContain('Idempotency-Key');
+    expect(doc.paths['/contacts'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/portal/{tenant}/sign-in'].post.security).toEqual([]);
+  });
+});
