@@ -9,6 +9,7 @@ import { knowledgeEntities } from './knowledge/items.ts';
 import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
+import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
 import { surveyEntities } from './surveys/items.ts';
@@ -37,4 +38,5 @@ export const entityCatalog = {
   journeys: journeyEntities,
   tickets: ticketEntities,
   knowledge: knowledgeEntities,
+  portal: portalEntities,
 } as const satisfies Record<string, Record<string, string>>;

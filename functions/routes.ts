@@ -11,6 +11,7 @@ import { leadRoutes } from './leads/routes.ts';
 import { messagingRoutes } from './messaging/routes.ts';
 import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
+import { portalRoutes } from './portal/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
@@ -39,6 +40,7 @@ export const routes: Route[] = [
   leadRoutes,
   ticketRoutes,
   knowledgeRoutes,
+  portalRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -20,8 +20,8 @@ export const responseHeaders = {
 
 const header = (name: keyof typeof responseHeaders) => ({ [name]: { $ref: `#/components/headers/${name}` } });
 
-/** A POST by a signed-in caller goes through Idempotency-Key handling. */
-export const isIdempotent = (route: Route) => route.method === 'POST' && route.roles.length > 0;
+/** A POST by a signed-in caller (staff or customer) goes through Idempotency-Key handling. */
+export const isIdempotent = (route: Route) => route.method === 'POST' && (route.roles.length > 0 || route.audience === 'customer');
 export const takesIfMatch = (route: Route) => ['PATCH', 'PUT', 'DELETE'].includes(route.method) && route.ifMatch !== false;
 const hasField = (schema: Route['response'], field: string) => schema instanceof z.ZodObject && field in schema.shape;
 
@@ -33,6 +33,10 @@ const refusals = (route: Route): Record<number, string> => {
   if (route.roles.length) {
     why[401] = 'No valid bearer token';
     why[403] = `The caller's role is not one of ${route.roles.join(', ')}`;
+  }
+  if (route.audience === 'customer') {
+    if (!route.signIn) why[401] = 'No valid customer session token, or the session was signed out';
+    if (route.path.includes('{tenant}')) why[403] = "The path's tenant is not the customer session's";
   }
   if (route.path.includes('{') || route.notFound)
     why[404] = route.notFound ? `Not found: ${route.notFound}` : 'Nothing at this path for the tenant';
@@ -75,7 +79,11 @@ export const defaultStatus = (route: Route) => route.status ?? (route.method ===
 
 /** Every status the route can answer, derived from the pipeline it runs through and what its catalog entry declares. */
 export const responsesOf = (route: Route): Record<string, ResponseConfig> => {
-  const ok = { [defaultStatus(route)]: 'Success', ...route.alsoAnswers };
+  const ok = {
+    [defaultStatus(route)]: 'Success',
+    ...(route.signIn && { 303: `No valid customer session: redirected to the sign-in page (${route.signIn})` }),
+    ...route.alsoAnswers,
+  };
   const answers: Record<string, ResponseConfig> = {};
   for (const [status, description] of Object.entries(ok)) answers[status] = success(route, Number(status), description);
   for (const [status, description] of Object.entries(refusals(route))) {

@@ -1,5 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import { customerCookie } from '../../shared/http/customer.ts';
 import type { Route } from '../../shared/http/route.ts';
 import { isIdempotent, responseHeaders, responsesOf, takesIfMatch } from './openapi-responses.ts';
 
@@ -26,6 +27,13 @@ const requestHeaders = (route: Route) => {
   return Object.keys(shape).length ? z.object(shape) : undefined;
 };
 
+/** Staff routes take the JWT; customer routes the customer session (pages also its cookie); public ones nothing. */
+const securityOf = (route: Route): Record<string, string[]>[] => {
+  if (route.roles.length) return [{ bearer: [] }];
+  if (route.audience !== 'customer') return [];
+  return route.produces === 'text/html' ? [{ customer: [] }, { customerCookie: [] }] : [{ customer: [] }];
+};
+
 /** A page of a named type is named too: ContactPage, not an inline { items, nextCursor }. */
 const pages = new Map<string, z.ZodType>();
 const named = (schema: Route['response']) => {
@@ -40,6 +48,17 @@ const named = (schema: Route['response']) => {
 export const openApiDocument = (routes: Route[]) => {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'customer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A self-service portal customer session token (POST /portal/{tenant}/session), scoped to one tenant and one contact',
+  });
+  registry.registerComponent('securitySchemes', 'customerCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: customerCookie,
+    description: "The portal pages' HttpOnly session cookie, set when a sign-in link is followed",
+  });
   for (const [name, header] of Object.entries(responseHeaders)) registry.registerComponent('headers', name, header);
   for (const route of routes) {
     registry.registerPath({
@@ -48,8 +67,8 @@ export const openApiDocument = (routes: Route[]) => {
       operationId: route.op,
       summary: route.summary,
       tags: [route.context],
-      description: route.roles.length ? `Roles: ${route.roles.join(', ')}` : 'Public',
-      security: route.roles.length ? [{ bearer: [] }] : [],
+      description: route.roles.length ? `Roles: ${route.roles.join(', ')}` : route.audience === 'customer' ? 'Customer' : 'Public',
+      security: securityOf(route),
       request: {
         params: route.params as z.ZodObject | undefined,
         query: route.query as z.ZodObject | undefined,

@@ -99,8 +99,9 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      // One invoke permission per function (from this API), not one per route: a context with many routes
-      // would otherwise add a resource per route and push the stack past CloudFormation's 500 resources.
+      // One invoke permission per function for this API, not one per route: with a permission per route the
+      // catalog's routes alone would pass CloudFormation's 500 resources. Each function still answers only its own
+      // routes (the pipeline refuses any other route key with 404).
       if (!integrations.has(context))
         integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
@@ -117,7 +118,10 @@ export class RapportHttpApi extends Construct {
       if (isPublic) {
         Validations.of(httpRoute).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${routeKeyOf(route)} is public in the route catalog (roles: []); it is answered without a token by design.`,
+          reason:
+            route.audience === 'customer'
+              ? `${routeKeyOf(route)} is a self-service portal route: no staff JWT; the function verifies the customer session token it takes instead.`
+              : `${routeKeyOf(route)} is public in the route catalog (roles: []); it is answered without a token by design.`,
         });
       }
       this.routes.push(httpRoute);

@@ -356,6 +356,9 @@ export const eventCatalog = {
   'journey.paused': { version: 1, data: journeyChange },
   'journey.archived': { version: 1, data: journeyChange },
   'journey.deleted': { version: 1, data: journeyData },
+  /** A customer followed a sign-in link into the self-service portal (a new session); signed_out ended every session. */
+  'portal.signed_in': { version: 1, data: z.object({ contactId: z.string(), sessionId: z.string() }) },
+  'portal.signed_out': { version: 1, data: z.object({ contactId: z.string() }) },
 } as const;
 
 /** Event types trusted integrations may publish through POST /events. */

@@ -5,6 +5,7 @@ import { systemActor, userActor } from '../domain/actor.ts';
 import { withTrace } from '../events/trace.ts';
 import { logger } from '../logger.ts';
 import { authorize, type Caller, callerFrom } from './auth.ts';
+import { type CustomerCaller, customerFrom } from './customer.ts';
 import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from './idempotency.ts';
 import { locationOf } from './location.ts';
 import { fieldErrors, Problem, problemResponse, toProblem, validationProblem } from './problem.ts';
@@ -14,7 +15,8 @@ import type { Route, Routes, ServiceFor } from './route.ts';
 interface Resolved {
   route: Route;
   caller?: Caller;
-  input: { params: unknown; query: unknown; body: unknown; ifMatch?: number };
+  customer?: CustomerCaller;
+  input: { params: unknown; query: unknown; body: unknown; ifMatch?: number; customer?: CustomerCaller };
   rawBody: string;
   idempotencyKey?: string;
   /** Set once this request holds its Idempotency-Key: only then may a failure release it. */
@@ -65,8 +67,33 @@ const readIfMatch = (header: string | undefined): number | undefined => {
   return Number(match[1]);
 };
 
+/** A customer page's sign-in path, its {params} filled from the request's path. */
+const signInPath = (template: string, event: Event) =>
+  template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(event.pathParameters?.[name] ?? ''));
+
+/**
+ * The customer of a customer route: the session token verified, then still
+ * current (options.customerSession, e.g. not revoked). A page for people
+ * without one is redirected to its sign-in page instead of refused.
+ */
+const resolveCustomer = async (
+  event: Event,
+  route: Route,
+  options: HandlerOptions,
+): Promise<{ customer: CustomerCaller } | { redirect: Result }> => {
+  try {
+    const customer = await customerFrom(event, { cookie: route.produces === 'text/html' });
+    if (options.customerSession && !(await options.customerSession(customer)))
+      throw new Problem(401, 'Unauthorized', 'the customer session has ended (signed out); sign in again');
+    return { customer };
+  } catch (error) {
+    if (!route.signIn || !(error instanceof Problem) || error.status !== 401) throw error;
+    return { redirect: { statusCode: 303, headers: { location: signInPath(route.signIn, event), 'cache-control': 'no-store' }, body: '' } };
+  }
+};
+
 /** Finds the route, checks the caller's role, validates every part of the request. */
-const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result, Error, HttpContext> => ({
+const resolveRequest = (byKey: Map<string, Route>, options: HandlerOptions): MiddlewareObj<Event, Result, Error, HttpContext> => ({
   before: async (request: Request) => {
     const { event } = request;
     const route = byKey.get(event.routeKey);
@@ -76,10 +103,18 @@ const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result,
       authorize(caller, route.roles);
       logger.appendKeys({ tenantId: caller.tenantId });
     }
+    let customer: CustomerCaller | undefined;
+    if (route.audience === 'customer') {
+      const resolved = await resolveCustomer(event, route, options);
+      if ('redirect' in resolved) return resolved.redirect;
+      customer = resolved.customer;
+      logger.appendKeys({ tenantId: customer.tenantId });
+    }
     const { raw, value, form } = await readBody(event, route);
     request.context.rapport = {
       route,
       caller,
+      customer,
       rawBody: raw,
       idempotencyKey: route.method === 'POST' ? event.headers['idempotency-key'] : undefined,
       input: {
@@ -89,27 +124,42 @@ const resolveRequest = (byKey: Map<string, Route>): MiddlewareObj<Event, Result,
         ifMatch: readIfMatch(event.headers['if-match']),
         // Public routes see who is asking (rate limits) and how (a browser form post is answered with a redirect).
         ...(!caller && { client: { ip: event.requestContext.http.sourceIp, formPost: !!form } }),
+        ...(customer && { customer }),
       },
     };
+    return undefined;
   },
 });
+
+/**
+ * Whose Idempotency-Key space a request uses: the tenant's. A customer's key is
+ * also bound to the customer (in the fingerprint), so a key another customer
+ * used gets 422 and never that customer's stored answer.
+ */
+const idempotencyScope = (r: Resolved) => {
+  if (r.caller) return { tenantId: r.caller.tenantId, op: r.route.op };
+  if (r.customer) return { tenantId: r.customer.tenantId, op: `${r.route.op}#${r.customer.contactId}` };
+  return undefined;
+};
 
 const idempotentPosts = (): MiddlewareObj<Event, Result, Error, HttpContext> => ({
   before: async (request: Request) => {
     const r = request.context.rapport;
-    if (!r?.idempotencyKey || !r.caller) return undefined;
-    const replay = await claimIdempotencyKey(r.caller.tenantId, r.idempotencyKey, r.route.op, r.rawBody);
+    const scope = r && idempotencyScope(r);
+    if (!r?.idempotencyKey || !scope) return undefined;
+    const replay = await claimIdempotencyKey(scope.tenantId, r.idempotencyKey, scope.op, r.rawBody);
     r.claimedKey = !replay;
     return replay;
   },
   after: async (request: Request) => {
     const r = request.context.rapport;
-    if (r?.idempotencyKey && r.caller && request.response)
-      await completeIdempotencyKey(r.caller.tenantId, r.idempotencyKey, request.response);
+    const scope = r && idempotencyScope(r);
+    if (r?.idempotencyKey && scope && request.response) await completeIdempotencyKey(scope.tenantId, r.idempotencyKey, request.response);
   },
   onError: async (request: Request) => {
     const r = request.context.rapport;
-    if (r?.claimedKey && r.idempotencyKey && r.caller) await releaseIdempotencyKey(r.caller.tenantId, r.idempotencyKey);
+    const scope = r && idempotencyScope(r);
+    if (r?.claimedKey && r.idempotencyKey && scope) await releaseIdempotencyKey(scope.tenantId, r.idempotencyKey);
   },
 });
 
@@ -156,21 +206,27 @@ const render = (route: Route, result: unknown): Result => {
 
 export interface RequestContext extends Caller {}
 
+export interface HandlerOptions {
+  /** On customer routes, after the token verified: whether its session still holds (not signed out). */
+  customerSession?: (customer: CustomerCaller) => Promise<boolean>;
+}
+
 /**
  * The HTTP pipeline every bounded context shares: correlation id, problem+json
  * errors, route + role + schema checks, Idempotency-Key, then one service call.
  */
-export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, RequestContext>) => {
+export const httpHandler = <R extends Routes>(routes: R, service: ServiceFor<R, RequestContext>, options: HandlerOptions = {}) => {
   const byKey = new Map(Object.values(routes).map((r) => [`${r.method} ${r.path}`, r]));
   const pipeline = middy<Event, Result, Error, HttpContext>()
     .use(correlate())
     .use(problemResponses())
-    .use(resolveRequest(byKey))
+    .use(resolveRequest(byKey, options))
     .use(idempotentPosts())
     .handler(async (event, context) => {
-      const { route, caller, input } = context.rapport!;
+      const { route, caller, customer, input } = context.rapport!;
       const operation = service[route.op as keyof R] as (request: unknown, ctx: unknown) => Promise<unknown>;
-      const trace = { actor: caller ? userActor(caller.userId) : systemActor('public'), correlationId: correlationId(event) };
+      const actor = caller ? userActor(caller.userId) : customer ? systemActor('customer', customer.contactId) : systemActor('public');
+      const trace = { actor, correlationId: correlationId(event) };
       return render(route, await withTrace(trace, () => operation(input, caller)));
     });
   // Outside the middleware stack: an early return (an idempotent replay) skips every `after`, and it must carry the id too.

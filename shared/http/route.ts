@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { CustomerCaller } from './customer.ts';
 
 export const roles = ['admin', 'sales', 'support', 'marketing', 'analyst'] as const;
 export type Role = (typeof roles)[number];
@@ -13,6 +14,16 @@ export interface RouteSpec {
   summary: string;
   /** Roles allowed; an empty list marks a public route (no token). */
   roles: readonly Role[];
+  /**
+   * 'customer': a self-service portal route (roles: []). It is public to the
+   * staff JWT authorizer; the pipeline verifies the customer session token
+   * (Authorization: Bearer, or the session cookie on pages that produce HTML)
+   * and hands the service `customer`. 401 without a valid one, 403 when the
+   * path's {tenant} is not the token's.
+   */
+  audience?: 'customer';
+  /** On a customer page: where a request without a valid session is redirected (303), {params} filled from the path. */
+  signIn?: string;
   params?: Schema;
   query?: Schema;
   body?: Schema;
@@ -60,7 +71,13 @@ export const defineRoutes = <const T extends Record<string, RouteSpec>>(context:
 type Infer<S, K extends keyof RouteSpec> = S extends Record<K, infer Z extends Schema> ? z.output<Z> : undefined;
 
 /** What a service operation receives for a route. */
-export interface RequestOf<S extends RouteSpec> {
+export type RequestOf<S extends RouteSpec> = RequestParts<S> &
+  (S extends { audience: 'customer' }
+    ? /** The signed-in customer (tenant and contact), from the session token only. */
+      { customer: CustomerCaller }
+    : { customer?: undefined });
+
+interface RequestParts<S extends RouteSpec> {
   params: Infer<S, 'params'>;
   query: Infer<S, 'query'>;
   body: Infer<S, 'body'>;

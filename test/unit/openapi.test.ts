@@ -24,7 +24,12 @@ describe('the OpenAPI document', () => {
       rules: { 'no-ambiguous-paths': 'off' },
     });
     const problems = await lintFromString({ source: JSON.stringify(doc), absoluteRef: '/openapi.json', config });
-    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+    // Page forms answer Post/Redirect/Get: a 303 to the page to show next is their only success (status 303 in the catalog).
+    const redirectOnly = new Set(
+      routes.filter((r) => r.status === 303).map((r) => `#/paths/${r.path.replaceAll('/', '~1')}/${r.method.toLowerCase()}/responses`),
+    );
+    const shown = problems.filter((p) => !(p.ruleId === 'operation-2xx-response' && redirectOnly.has(p.location[0]?.pointer ?? '')));
+    expect(shown.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
   });
 
   it('has servers, a declared tag and a unique operationId on every operation', () => {
