@@ -3,6 +3,7 @@ import { matchesPattern } from '../../shared/events/pattern.ts';
 import { stableId } from '../../shared/ports/ids.ts';
 import type { TicketSla } from '../tickets/api.ts';
 import { calendarTime, minuteMs, type TimeMeasure } from './business-time.ts';
+import type { SlaEventType } from './event-types.ts';
 import type { EscalationOn, Policy, SlaTarget, TargetSpec } from './schemas.ts';
 
 /** What every ticket event says of the ticket (the catalog's ticket data). */
@@ -90,15 +91,6 @@ export const matchPolicy = (policies: Policy[], ticket: TicketFacts, tier: strin
 
 // ------------------------------------------------------------------- facts
 
-export const slaEventTypes = [
-  'ticket.created',
-  'ticket.updated',
-  'ticket.replied',
-  'ticket.status_changed',
-  'ticket.resolved',
-  'ticket.reopened',
-] as const;
-type SlaEventType = (typeof slaEventTypes)[number];
 /** A ticket event the SLA follows, discriminated by type. */
 export type TicketEvent = { [T in SlaEventType]: ConsumedEvent<T> }[SlaEventType];
 

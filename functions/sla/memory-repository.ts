@@ -47,6 +47,7 @@ export const memorySlaRepository = () => {
       const start = cursor ? Number(cursor) : 0;
       return { items: all.slice(start, start + limit), nextCursor: start + limit < all.length ? String(start + limit) : undefined };
     },
+    defaultCalendarId: async (tenantId) => defaults.get(tenantId),
     async saveCalendar(tenantId, before, after, change, written) {
       checkVersion(calendars.get(k(tenantId, after.id)), before);
       calendars.set(k(tenantId, after.id), copy(after));

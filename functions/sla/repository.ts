@@ -33,6 +33,8 @@ export interface OrderChange {
 export interface SlaRepository {
   getCalendar(tenantId: string, id: string): Promise<Calendar | undefined>;
   listCalendars(tenantId: string, page: PageRequest): Promise<Page<Calendar>>;
+  /** The id of the tenant's default calendar, if one is set (one GetItem). */
+  defaultCalendarId(tenantId: string): Promise<string | undefined>;
   /** Creates (no `before`: EXISTS) or replaces at `before`'s version (VERSION). */
   saveCalendar(
     tenantId: string,
@@ -95,6 +97,11 @@ export const slaRepository: SlaRepository = {
       { ...page, scope: partition },
     );
     return { items: out.items.map((i) => stripKeys<Calendar>(i)), nextCursor: out.nextCursor };
+  },
+
+  async defaultCalendarId(tenantId) {
+    const item = await getItem(slaKeys.defaultCalendar(tenantId), true);
+    return item ? String(item.calendarId) : undefined;
   },
 
   saveCalendar: (tenantId, before, after, defaultChange, events) =>

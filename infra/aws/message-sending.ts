@@ -3,13 +3,13 @@ import type { ContextFunction } from './context-function.ts';
 /**
  * The contexts whose functions may send messages. Contexts call each other
  * in-process, not through the API: journeys' functions call messaging's
- * sendMessage and surveys' sendSurvey, surveys' and quotes' call sendMessage, and sending
+ * sendMessage and surveys' sendSurvey, surveys', quotes' and sla's (escalation emails) call sendMessage, and sending
  * defers a message past quiet hours with the scheduler. Which entry reaches a
  * send is not known from the outside, so every function of these contexts
  * (HTTP, subscriber, scheduled, recurring, inbound) can send email and SMS and
  * schedule jobs, and no other function can.
  */
-export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes'];
+export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes', 'sla'];
 
 /** A part of sending a message (email, SMS, the scheduler) a function can be given: environment and permissions. */
 export interface MessagingCapability {
