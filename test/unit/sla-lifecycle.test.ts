@@ -427,3 +427,17 @@ describe('SLA lifecycle on a simulated clock (Berlin, Mon–Fri 09:00–18:00)',
     expect(world.local.pending()).toEqual([]);
   });
 });
+
+describe('the figure the bench reports', () => {
+  it('scheduler operations per ticket lifecycle: two per target started or moved, one per timer ended', async () => {
+    const { scheduleOpsPerLifecycle } = await import('../../functions/sla/figures.ts');
+    expect(await scheduleOpsPerLifecycle()).toEqual({
+      create: { schedule: 4, cancel: 0 },
+      agentReply: { schedule: 0, cancel: 2 },
+      pause: { schedule: 0, cancel: 2 },
+      resume: { schedule: 2, cancel: 0 },
+      customerReply: { schedule: 2, cancel: 0 },
+      resolve: { schedule: 0, cancel: 4 },
+    });
+  });
+});
