@@ -65,8 +65,8 @@ export const orderedPolicies = (tenantId: string, set: PolicySet): Policy[] => {
   return [...listed, ...rest, byId.get(defaultId) ?? defaultPolicy(tenantId, new Date(0).toISOString())];
 };
 
-/** Schedules run to the second: a due time with milliseconds runs at the next whole second, never before it. */
-const scheduleTime = (at: Date, now: Date) => new Date(Math.ceil(Math.max(at.getTime(), now.getTime()) / 1000) * 1000);
+/** Schedules run to the second: a due time with milliseconds runs at the next whole second, never before it (nor in the past). */
+const scheduleTime = (at: Date, now: Date) => new Date(Math.ceil(Math.max(at.getTime(), now.getTime() + 1000) / 1000) * 1000);
 
 export const ticketSla = (ports: SlaPorts) => {
   const { repo } = ports;
@@ -101,10 +101,14 @@ export const ticketSla = (ports: SlaPorts) => {
     return { policies, measureOf, resolve, prepare };
   };
 
+  /** Schedules the timers; one whose time has passed already (a shorter target after a re-match) fires now, in this invocation. */
   const scheduleAll = async (jobs: TimerJob[]) => {
     const now = ports.clock.now();
+    const due = jobs.filter((j) => j.at <= now).sort((a, b) => a.at.getTime() - b.at.getTime());
     for (const job of jobs)
-      await ports.scheduler.schedule({ name: job.name, at: scheduleTime(job.at, now), target: 'sla', payload: job.payload });
+      if (!due.includes(job))
+        await ports.scheduler.schedule({ name: job.name, at: scheduleTime(job.at, now), target: 'sla', payload: job.payload });
+    for (const job of due) await fire(job.payload);
   };
 
   /** Moves the timers from what `before` wanted to what `after` wants. */
@@ -197,7 +201,7 @@ export const ticketSla = (ports: SlaPorts) => {
    * The warning or breach is written with its event in one transaction, then
    * each matching escalation step runs once.
    */
-  const fire = async (payload: TimerPayload): Promise<'stale' | 'fired' | 'repeated'> => {
+  async function fire(payload: TimerPayload): Promise<'stale' | 'fired' | 'repeated'> {
     const { tenantId, ticketId, target, kind } = payload;
     return retry(
       async () => {
@@ -232,7 +236,7 @@ export const ticketSla = (ports: SlaPorts) => {
       },
       { attempts, retryOn: retriable },
     );
-  };
+  }
 
   const runStep = async (state: SlaState, tenantId: string, step: EscalationStep, key: string) => {
     const actor = systemActor('sla', state.policyId);

@@ -331,6 +331,20 @@ describe('SLA lifecycle on a simulated clock (Berlin, Mon–Fri 09:00–18:00)',
     expect(world.slaEvents('ticket.sla_breached').map((e) => e.data.dueAt)).toEqual([berlin('2026-03-10 10:15').toISOString()]);
   });
 
+  it('a re-match to a shorter target already past breaches at once, by the minutes it is late', async () => {
+    const urgent = policy({ name: 'Urgent', conditions: { priority: ['urgent'] }, targets: { firstResponse: { minutes: 15, businessTime: true } } });
+    world = await setup(berlin('2026-03-10 10:00'), { policies: [urgent, policy()] });
+    await world.repo.saveOrder(tenant, { after: { ids: [urgent.id], version: 1 } }, []);
+    await world.deliver('ticket.created');
+    await world.at(40 * minute);
+    await world.deliver('ticket.updated', { priority: 'urgent', changed: ['priority'] });
+    // 80 % of 15 minutes was 10:12, the due time 10:15: both past at 10:40, so both fire now, in time order.
+    expect(world.slaEvents('ticket.sla_warning').map((e) => e.data.target)).toEqual(['firstResponse']);
+    expect(world.slaEvents('ticket.sla_breached').map((e) => [e.data.target, e.data.overdueMinutes])).toEqual([['firstResponse', 25]]);
+    expect(world.sla().targets.firstResponse).toMatchObject({ breached: true, overdueMinutes: 25 });
+    expect(world.local.pending()).toEqual([]);
+  });
+
   it('each customer reply after the first response starts next response; the agent reply meets it', async () => {
     world = await setup(berlin('2026-03-10 10:00'));
     await world.deliver('ticket.created');
