@@ -47,6 +47,8 @@ export interface SlaState {
   /** Of the snapshot written to the ticket. */
   revision: number;
   ticket: TicketFacts;
+  /** When the facts in `ticket` were true: an older event arriving late does not overwrite them. */
+  factsAt?: string;
   /** The contact's `tier` attribute, read when the ticket was created. */
   tier?: string;
   policyId: string;
@@ -144,7 +146,9 @@ export const applyEvent = (state: SlaState, event: TicketEvent): { state: SlaSta
     return { state: followStatus({ ...state, ticket, seen }, 'resolved', at), rematch: false };
   }
   const ticket = event.data as TicketFacts;
-  let next: SlaState = { ...state, ticket: pickFacts(ticket), seen };
+  // Delivery order is not event order: a late, older event adds its reply but leaves the newer status and fields.
+  const older = !!state.factsAt && at < state.factsAt;
+  let next: SlaState = older ? { ...state, seen } : { ...state, ticket: pickFacts(ticket), factsAt: at, seen };
   let rematch = false;
   switch (event.type) {
     case 'ticket.updated':
@@ -170,7 +174,7 @@ export const applyEvent = (state: SlaState, event: TicketEvent): { state: SlaSta
     default:
       break;
   }
-  return { state: followStatus(next, ticket.status, at), rematch };
+  return { state: older ? next : followStatus(next, ticket.status, at), rematch: rematch && !older };
 };
 
 const pickFacts = (t: TicketFacts): TicketFacts => ({

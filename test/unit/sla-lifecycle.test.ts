@@ -332,7 +332,11 @@ describe('SLA lifecycle on a simulated clock (Berlin, Mon–Fri 09:00–18:00)',
   });
 
   it('a re-match to a shorter target already past breaches at once, by the minutes it is late', async () => {
-    const urgent = policy({ name: 'Urgent', conditions: { priority: ['urgent'] }, targets: { firstResponse: { minutes: 15, businessTime: true } } });
+    const urgent = policy({
+      name: 'Urgent',
+      conditions: { priority: ['urgent'] },
+      targets: { firstResponse: { minutes: 15, businessTime: true } },
+    });
     world = await setup(berlin('2026-03-10 10:00'), { policies: [urgent, policy()] });
     await world.repo.saveOrder(tenant, { after: { ids: [urgent.id], version: 1 } }, []);
     await world.deliver('ticket.created');
@@ -390,6 +394,39 @@ describe('SLA lifecycle on a simulated clock (Berlin, Mon–Fri 09:00–18:00)',
     // 60 minutes counted before the resolution, 420 left from Wednesday 10:00: due 17:00.
     expect(world.sla().targets.resolution).toMatchObject({ dueAt: berlin('2026-03-11 17:00').toISOString() });
     expect(world.sla().targets.resolution!.metAt).toBeUndefined();
+  });
+
+  it('a late, older event adds its reply but does not undo a newer status', async () => {
+    world = await setup(berlin('2026-03-10 10:00'));
+    await world.deliver('ticket.created');
+    await world.at(10 * minute);
+    const replyAt = world.clock.now().toISOString();
+    await world.at(10 * minute);
+    await world.deliver('ticket.status_changed', { status: 'on_hold', from: 'open' });
+    // The agent's reply of 10:10 arrives after the 10:20 hold, saying status open.
+    const event = {
+      id: newId(),
+      type: 'ticket.replied',
+      version: 1,
+      tenantId: tenant,
+      occurredAt: replyAt,
+      data: {
+        ticketId: 'T1',
+        contactId: 'C1',
+        reference: 'T-1',
+        channel: 'email',
+        status: 'open',
+        priority: 'normal',
+        tags: [],
+        subject: 'Printer on fire',
+        messageId: 'M1',
+        author: 'agent',
+        public: true,
+      },
+    } as TicketEvent;
+    await world.engine.handleEvent(event);
+    expect(world.sla().targets.firstResponse!.metAt).toBe(replyAt);
+    expect(world.sla().pausedSince).toBe(berlin('2026-03-10 10:20').toISOString());
   });
 
   it('the default policy: first response within 24 hours, calendar time without a default calendar', async () => {
