@@ -12,6 +12,7 @@ import { orderEntities } from './orders/items.ts';
 import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
+import { slaEntities } from './sla/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 import { ticketEntities } from './tickets/items.ts';
@@ -39,4 +40,5 @@ export const entityCatalog = {
   tickets: ticketEntities,
   knowledge: knowledgeEntities,
   portal: portalEntities,
+  sla: slaEntities,
 } as const satisfies Record<string, Record<string, string>>;

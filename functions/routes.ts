@@ -14,6 +14,7 @@ import { platformRoutes } from './platform/routes.ts';
 import { portalRoutes } from './portal/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
+import { slaRoutes } from './sla/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
@@ -41,6 +42,7 @@ export const routes: Route[] = [
   ticketRoutes,
   knowledgeRoutes,
   portalRoutes,
+  slaRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -1,5 +1,6 @@
 import type { EventType } from '../shared/events/catalog.ts';
 import { journeyEventTypes } from './journeys/event-types.ts';
+import { slaEventTypes } from './sla/event-types.ts';
 
 /**
  * Event subscriptions: which function receives which domain events from the
@@ -55,6 +56,7 @@ export const subscriptions: Subscription[] = [
     bus: 'rapport',
     pattern: { source: ['rapport'], 'detail-type': ['ticket.created', 'ticket.replied'] },
   },
+  { name: 'ticket-sla', context: 'sla', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': [...slaEventTypes] } },
   {
     name: 'ses-feedback',
     context: 'messaging',

@@ -4,14 +4,14 @@ import { contactsApi } from '../contacts/api.ts';
 import { messagingApi } from '../messaging/api.ts';
 import { surveysApi } from '../surveys/api.ts';
 import { ticketsApi } from '../tickets/api.ts';
-import { unpublishedKnowledge } from './knowledge.ts';
+import { publishedKnowledge } from './knowledge.ts';
 import { portalRepository } from './repository.ts';
 import { portalRoutes } from './routes.ts';
 import { type PortalPorts, portalService } from './service.ts';
 
 export const portalPorts: PortalPorts = {
   tickets: ticketsApi,
-  kb: unpublishedKnowledge,
+  kb: publishedKnowledge,
   contactByEmail: (tenantId, email) => contactsApi.findByEmail({ tenantId, email }),
   pendingSurveys: (tenantId, contactId) => surveysApi.pending({ tenantId, contactId, now: clock().now() }),
   send: messagingApi.send,

@@ -90,3 +90,6 @@ export const minutesOf = (hhmm: string) => {
   const [h, m] = hhmm.split(':').map(Number);
   return h! * 60 + m!;
 };
+
+/** Day of the week of a calendar day: 0 Sunday … 6 Saturday, as Date#getUTCDay. */
+export const weekdayOf = (w: Pick<WallTime, 'year' | 'month' | 'day'>) => new Date(Date.UTC(w.year, w.month - 1, w.day)).getUTCDay();

@@ -180,6 +180,16 @@ export const eventCatalog = {
   'ticket.reopened': { version: 1, data: ticketData },
   'ticket.sla_warning': { version: 1, data: slaData },
   'ticket.sla_breached': { version: 1, data: slaData },
+  /** A business-hours calendar or SLA policy was created, replaced or deleted (the SLA context's configuration). */
+  'sla.configuration_changed': {
+    version: 1,
+    data: z.object({
+      kind: z.enum(['calendar', 'policy', 'policy_order']),
+      id: z.string(),
+      change: z.enum(['created', 'updated', 'deleted']),
+      name: z.string().optional(),
+    }),
+  },
   // Produced by the tickets context, and by integrations through POST /events (hence the loose shape).
   'ticket.resolved': {
     version: 1,
