@@ -12,6 +12,7 @@ import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
+import { serviceReportRoutes } from './service-reports/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 
@@ -35,6 +36,7 @@ export const routes: Route[] = [
   productRoutes,
   quoteRoutes,
   leadRoutes,
+  serviceReportRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

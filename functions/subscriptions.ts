@@ -49,6 +49,25 @@ export const subscriptions: Subscription[] = [
     pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
   },
   {
+    name: 'service-report-counters',
+    context: 'service-reports',
+    bus: 'rapport',
+    pattern: {
+      source: ['rapport'],
+      'detail-type': [
+        'ticket.created',
+        'ticket.updated',
+        'ticket.assigned',
+        'ticket.replied',
+        'ticket.status_changed',
+        'ticket.reopened',
+        'ticket.resolved',
+        'ticket.sla_breached',
+        'survey.responded',
+      ],
+    },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',
