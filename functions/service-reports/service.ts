@@ -89,7 +89,7 @@ export const serviceReportsService = (repo: ServiceReportRepository) => {
       const scope = `service-report:${ctx.tenantId}:${from}:${to}:${groupBy}:${teamId ?? '*'}`;
       const start = query.cursor ? String((await decodeCursor(query.cursor, scope))?.day) : from;
       const pageEnd = addDays(start, daysPerPage - 1);
-      const last = pageEnd < to ? pageEnd : to;
+      const last = [pageEnd, to].sort()[0]!;
       let rows: ServiceReport['rows'];
       if (groupBy === 'team') {
         const teams = await repo.teams(ctx.tenantId);
