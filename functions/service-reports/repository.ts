@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { getItem, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, type TransactItem, transact } from '../../shared/db/transact.ts';
-import { appliedMarkerDays, type CounterLevel, serviceReportEntities, serviceReportKeys } from './items.ts';
+import { appliedMarkerDays, type CounterLevel, counterShards, serviceReportEntities, serviceReportKeys } from './items.ts';
 import type { CounterChange, Counters, TicketState } from './rules.ts';
 
 /** What a failed write collided with: STATE (the ticket's state moved on), APPLIED (the event was applied already). */
@@ -35,7 +36,10 @@ export interface ServiceReportRepository {
   teams(tenantId: string): Promise<string[]>;
 }
 
-const counterUpdate = (tenantId: string, { scope, level, period, add }: CounterChange): TransactItem => {
+/** The counter shard a write goes to: by ticket (by event for a survey answer), stable across redeliveries. */
+export const shardOf = (key: string) => createHash('sha256').update(key).digest()[0]! % counterShards;
+
+const counterUpdate = (tenantId: string, shard: number, { scope, level, period, add }: CounterChange): TransactItem => {
   const names: Record<string, string> = { '#entity': 'entity', '#scope': 'scope', '#period': 'period' };
   const values: Record<string, unknown> = { ':entity': serviceReportEntities.counter, ':scope': scope, ':period': period };
   const adds = Object.entries(add).map(([f, v], i) => {
@@ -46,7 +50,7 @@ const counterUpdate = (tenantId: string, { scope, level, period, add }: CounterC
   return {
     Update: {
       TableName: tableNameFromEnv(),
-      Key: serviceReportKeys.counter(tenantId, scope, level, period),
+      Key: serviceReportKeys.counter(tenantId, scope, level, period, shard),
       UpdateExpression: `SET #entity = :entity, #scope = :scope, #period = :period ADD ${adds.join(', ')}`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
@@ -60,17 +64,20 @@ const counterFields = (item: Record<string, unknown>): Counters => {
 };
 
 const between = async (tenantId: string, scope: string, level: CounterLevel, first: string, last: string) => {
-  const out: Record<string, unknown>[] = [];
+  const out = new Map<string, Counters>();
   if (first > last) return out;
+  const [a, b] = serviceReportKeys.counterRange(level, first, last);
   for await (const items of queryPages({
     KeyConditionExpression: 'PK = :pk AND SK BETWEEN :a AND :b',
-    ExpressionAttributeValues: {
-      ':pk': serviceReportKeys.counterPartition(tenantId, scope),
-      ':a': `${level}#${first}`,
-      ':b': `${level}#${last}`,
-    },
+    ExpressionAttributeValues: { ':pk': serviceReportKeys.counterPartition(tenantId, scope), ':a': a, ':b': b },
   }))
-    out.push(...items);
+    for (const item of items) {
+      // The shards of a period add up.
+      const period = String(item.period);
+      const sum = out.get(period) ?? {};
+      for (const [f, v] of Object.entries(counterFields(item))) sum[f] = (sum[f] ?? 0) + v;
+      out.set(period, sum);
+    }
   return out;
 };
 
@@ -87,6 +94,7 @@ export const serviceReportRepository: ServiceReportRepository = {
 
   async apply(tenantId, { eventId, ticket, changes, teams }) {
     const expiresAt = Math.floor(Date.now() / 1000) + appliedMarkerDays * 86_400;
+    const shard = shardOf(ticket?.after.ticketId ?? eventId);
     const state =
       ticket &&
       ({
@@ -103,7 +111,7 @@ export const serviceReportRepository: ServiceReportRepository = {
           ]
         : []),
       labelled('APPLIED', putNew({ ...serviceReportKeys.applied(tenantId, eventId), entity: serviceReportEntities.applied, expiresAt })),
-      ...changes.map((c) => labelled<ServiceReportConflict>('STATE', counterUpdate(tenantId, c))),
+      ...changes.map((c) => labelled<ServiceReportConflict>('STATE', counterUpdate(tenantId, shard, c))),
       ...teams.map((teamId) =>
         labelled<ServiceReportConflict>(
           'STATE',
@@ -119,11 +127,10 @@ export const serviceReportRepository: ServiceReportRepository = {
     const before = previousMonth(month);
     const [days, months, years] = await Promise.all([
       between(tenantId, scope, 'D', `${month}-01`, to),
-      before ? between(tenantId, scope, 'M', `${year}-01`, before) : Promise.resolve([]),
+      before ? between(tenantId, scope, 'M', `${year}-01`, before) : Promise.resolve(new Map<string, Counters>()),
       between(tenantId, scope, 'Y', '0000', String(Number(year) - 1).padStart(4, '0')),
     ]);
-    const byDay = new Map(days.map((d) => [String(d.period), counterFields(d)]));
-    return { days: byDay, earlier: [...months, ...years].map(counterFields) };
+    return { days, earlier: [...months.values(), ...years.values()] };
   },
 
   async teams(tenantId) {

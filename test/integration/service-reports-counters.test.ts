@@ -136,4 +136,21 @@ describe('service report counters on DynamoDB Local', () => {
     expect(second.rows[0]).toMatchObject({ day: '2026-04-01', backlog: { total: 1, byStatus: { on_hold: 1 } } });
     expect(second.nextCursor).toBeUndefined();
   });
+
+  it('counts every ticket of a burst of concurrent intakes on the same day', async () => {
+    const burst = Array.from({ length: 40 }, (_, i) =>
+      envelope(
+        'ticket.created',
+        `2026-08-01T10:00:${String(i).padStart(2, '0')}.000Z`,
+        ticketData(`B${i}`, 'new', { teamId: i % 2 ? 'a' : 'b' }),
+      ),
+    );
+    await Promise.all([...burst, ...burst.slice(0, 10)].map(deliver));
+    // The tickets of the tests before are still in the tenant's backlog.
+    const r = await report({ from: '2026-07-31', to: '2026-08-01' });
+    const before = r.rows[0].backlog;
+    expect(r.rows[1]).toMatchObject({ created: 40, backlog: { total: before.total + 40, byStatus: { new: before.byStatus.new + 40 } } });
+    const a = await report({ from: '2026-08-01', to: '2026-08-01', teamId: 'a' });
+    expect(a.rows[0]).toMatchObject({ teamId: 'a', created: 20, backlog: { total: 20 } });
+  });
 });

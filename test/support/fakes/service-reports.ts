@@ -42,7 +42,7 @@ export const memoryServiceReports = () => {
       if (ticket) states.set(k(serviceReportKeys.ticketState(tenantId, ticket.after.ticketId)), structuredClone(ticket.after));
       markers.add(marker);
       for (const { scope, level, period, add } of changes) {
-        const key = k(serviceReportKeys.counter(tenantId, scope, level, period));
+        const key = k(serviceReportKeys.counter(tenantId, scope, level, period, 0));
         const item = counters.get(key) ?? { period, fields: {} };
         for (const [f, v] of Object.entries(add)) item.fields[f] = (item.fields[f] ?? 0) + v;
         counters.set(key, item);
