@@ -99,7 +99,10 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      // One invoke permission per function, scoped to this API (not one per route): a context's handler answers only its
+      // own catalog routes, and a permission per route would spend a CloudFormation resource per route (500 per stack).
+      if (!integrations.has(context))
+        integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
     };
 
