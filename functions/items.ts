@@ -13,6 +13,7 @@ import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
 import { slaEntities } from './sla/items.ts';
+import { serviceReportEntities } from './service-reports/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 import { ticketEntities } from './tickets/items.ts';
@@ -41,4 +42,5 @@ export const entityCatalog = {
   knowledge: knowledgeEntities,
   portal: portalEntities,
   sla: slaEntities,
+  'service-reports': serviceReportEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -15,6 +15,7 @@ import { portalRoutes } from './portal/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
 import { slaRoutes } from './sla/routes.ts';
+import { serviceReportRoutes } from './service-reports/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
@@ -43,6 +44,7 @@ export const routes: Route[] = [
   knowledgeRoutes,
   portalRoutes,
   slaRoutes,
+  serviceReportRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -58,6 +58,25 @@ export const subscriptions: Subscription[] = [
   },
   { name: 'ticket-sla', context: 'sla', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': [...slaEventTypes] } },
   {
+    name: 'service-report-counters',
+    context: 'service-reports',
+    bus: 'rapport',
+    pattern: {
+      source: ['rapport'],
+      'detail-type': [
+        'ticket.created',
+        'ticket.updated',
+        'ticket.assigned',
+        'ticket.replied',
+        'ticket.status_changed',
+        'ticket.reopened',
+        'ticket.resolved',
+        'ticket.sla_breached',
+        'survey.responded',
+      ],
+    },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',

@@ -27,6 +27,8 @@ export interface SurveyRequest {
   expiresInDays?: number;
   journeyId: string;
   runId: string;
+  /** The resolved ticket the survey asks about, when a ticket.resolved event started the run. */
+  ticketId?: string;
 }
 
 export interface TaskRequest {

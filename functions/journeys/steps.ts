@@ -200,6 +200,8 @@ export const executeStep = async (ctx: StepContext): Promise<StepResult> => {
         expiresInDays: step.expiresInDays,
         journeyId: run.journeyId,
         runId: run.id,
+        ...(run.trigger.type === 'ticket.resolved' &&
+          typeof run.trigger.data.ticketId === 'string' && { ticketId: run.trigger.data.ticketId }),
       });
       return { kind: 'next', to: nextOf(ctx.steps, step), state: { ...sendState(outcome, at), sendId }, count: countOf(outcome) };
     }

@@ -35,6 +35,8 @@ export const surveyRequestSchema = z.strictObject({
   expiresInDays: z.number().int().min(1).max(90).default(14),
   journeyId: z.string().max(128).optional(),
   runId: z.string().max(128).optional(),
+  /** The ticket the survey asks about (a journey triggered by ticket.resolved): its survey.responded names it. */
+  ticketId: z.string().max(128).optional(),
 });
 
 const surveyResponse = z.object({
@@ -56,6 +58,7 @@ export const surveySendView = z
     dedupeKey: z.string(),
     journeyId: z.string().optional(),
     runId: z.string().optional(),
+    ticketId: z.string().optional(),
     createdAt: z.string(),
     /** The survey link stops working at this time. */
     linkExpiresAt: z.string(),

@@ -74,6 +74,7 @@ export const surveyService = (repo: SurveyRepository, findContact: ContactLookup
         comment,
         journeyId: send.journeyId,
         runId: send.runId,
+        ticketId: send.ticketId,
       });
       try {
         await repo.respond(tenantId, send.id, { score, comment, respondedAt }, event);

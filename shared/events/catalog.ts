@@ -334,6 +334,8 @@ export const eventCatalog = {
       comment: z.string().optional(),
       journeyId: z.string().optional(),
       runId: z.string().optional(),
+      /** The ticket whose resolution the survey asked about (a survey sent by a journey triggered by ticket.resolved). */
+      ticketId: z.string().optional(),
     }),
   },
   'task.created': { version: 1, data: taskData },

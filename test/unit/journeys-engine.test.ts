@@ -168,6 +168,21 @@ describe('journey engine: steps', () => {
     expect(h.runs()[0]!.steps.ask).toMatchObject({ status: 'sent', sendId: expect.any(String) });
   });
 
+  it('names the resolved ticket on a survey its ticket.resolved trigger asked for', async () => {
+    const ask = { id: 'ask', type: 'send_survey', kind: 'csat', question: 'How did we do?' } as const;
+    const h = harness([
+      version({ name: 'csat', trigger: { type: 'event', eventType: 'ticket.resolved' }, steps: [ask] }),
+      version({ name: 'nps', trigger: onCreated, steps: [{ ...ask, kind: 'nps' }] }),
+    ]);
+    const c = h.addContact(contact());
+    await h.event('ticket.resolved', c.id, { ticketId: 'T1' });
+    await h.event('contact.created', c.id);
+    expect(h.surveys.map((s) => [s.kind, s.ticketId])).toEqual([
+      ['csat', 'T1'],
+      ['nps', undefined],
+    ]);
+  });
+
   it('ends at an exit step and ends runs of a deleted contact', async () => {
     const v = version({
       name: 'j',

@@ -75,6 +75,13 @@ describe('survey rules', () => {
     expect(html(await service.showSurvey({ params: { token }, query: {}, body: undefined }, ctx))).toContain('already answered');
   });
 
+  it('names the ticket a survey asked about on its survey.responded', async () => {
+    const { dispatch, service, sender, events } = setup();
+    await dispatch({ ...request, kind: 'csat', ticketId: 'T-1' });
+    await service.answerSurvey({ params: { token: tokenOf(sender) }, query: undefined, body: { score: '5' } }, ctx);
+    expect(events[0]!.data).toMatchObject({ kind: 'csat', score: 5, ticketId: 'T-1' });
+  });
+
   it('refuses a score off the scale without recording it', async () => {
     const { dispatch, service, sender, events } = setup();
     await dispatch({ ...request, kind: 'csat' });

@@ -1,0 +1,17 @@
+import type { TicketsApi } from '../tickets/api.ts';
+
+/**
+ * Business minutes between two instants in a calendar (the ticket's SLA
+ * calendar, or the tenant's default one when absent); undefined when no
+ * business-hours calendar applies, and then only calendar minutes are counted.
+ */
+export type BusinessMinutes = (tenantId: string, from: string, to: string, calendarId?: string) => Promise<number | undefined>;
+
+/** What the counters read of tickets: the one ticket an event measures (its creation time and SLA snapshot). */
+export type TicketReader = Pick<TicketsApi, 'get'>;
+
+/**
+ * Not wired to a calendar yet: business-time figures stay empty (count 0)
+ * until the SLA context's business-time math is passed here instead.
+ */
+export const noBusinessCalendar: BusinessMinutes = async () => undefined;
