@@ -9,9 +9,3 @@ export type BusinessMinutes = (tenantId: string, from: string, to: string, calen
 
 /** What the counters read of tickets: the one ticket an event measures (its creation time and SLA snapshot). */
 export type TicketReader = Pick<TicketsApi, 'get'>;
-
-/**
- * Not wired to a calendar yet: business-time figures stay empty (count 0)
- * until the SLA context's business-time math is passed here instead.
- */
-export const noBusinessCalendar: BusinessMinutes = async () => undefined;

@@ -1,12 +1,16 @@
 import { eventHandler } from '../../shared/events/subscriber.ts';
+import { slaApi } from '../sla/api.ts';
 import { ticketsApi } from '../tickets/api.ts';
-import { noBusinessCalendar } from './ports.ts';
 import { serviceReportRepository } from './repository.ts';
 import type { TicketEvent } from './rules.ts';
 import { applySurveyResponse, applyTicketEvent, type ServiceReportPorts } from './service.ts';
 
-/** The tickets context's reads, and the business-time port (calendar minutes only until it is wired to the SLA calendars). */
-const ports: ServiceReportPorts = { tickets: ticketsApi, businessMinutes: noBusinessCalendar };
+/** The tickets context's reads, and business minutes in the ticket's SLA calendar (the tenant's default one without it). */
+const ports: ServiceReportPorts = {
+  tickets: ticketsApi,
+  businessMinutes: (tenantId, from, to, calendarId) =>
+    slaApi.businessMinutesBetween({ tenantId, calendarId, from: new Date(from), to: new Date(to) }),
+};
 const ticket = (event: TicketEvent) => applyTicketEvent(serviceReportRepository, ports, event);
 
 /**
