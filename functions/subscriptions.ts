@@ -48,6 +48,8 @@ export const subscriptions: Subscription[] = [
     bus: 'rapport',
     pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
   },
+  { name: 'quote-deal-won', context: 'deals', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
+  { name: 'quote-order', context: 'orders', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
   {
     name: 'ses-feedback',
     context: 'messaging',
