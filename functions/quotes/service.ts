@@ -272,8 +272,9 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
           validUntil: before.validUntil,
         });
       const expiry = status === 'sent' ? expiryOf(before) : undefined;
-      // Before the write: a job for a send that then fails finds a draft and leaves it be.
-      if (expiry)
+      // Before the write: a job for a send that then fails finds a draft and leaves it be. A time already past
+      // schedules nothing (the scheduler refuses it); a late acceptance is refused all the same.
+      if (expiry && expiry > clock().now())
         await refs.schedule({
           name: expiryJobName(id, before.number),
           at: new Date(expiry.getTime() + 1),
