@@ -99,7 +99,10 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      // One invoke permission per function (from this API), not one per route: a context with many routes
+      // would otherwise add a resource per route and push the stack past CloudFormation's 500 resources.
+      if (!integrations.has(context))
+        integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
     };
 
