@@ -11,6 +11,8 @@ export interface LoadSpec {
   headers: Record<string, string>;
   /** Body with `{i}` standing for the request number, so each create is a new contact. */
   body?: string;
+  /** When given, `{i}` is the request number modulo this: that many distinct bodies, the rest repeats. */
+  distinct?: number;
   total: number;
   concurrency: number;
   /** Requests sent (and not measured) before the run. */
@@ -26,7 +28,11 @@ const spec = JSON.parse(process.argv[2]!) as LoadSpec;
 const unexpected: Record<string, number> = {};
 
 const request = async (i: number) => {
-  const res = await fetch(spec.url, { method: spec.method, headers: spec.headers, body: spec.body?.replaceAll('{i}', String(i)) });
+  const res = await fetch(spec.url, {
+    method: spec.method,
+    headers: spec.headers,
+    body: spec.body?.replaceAll('{i}', String(spec.distinct ? i % spec.distinct : i)),
+  });
   await res.arrayBuffer();
   if (res.status !== spec.expectedStatus) unexpected[res.status] = (unexpected[res.status] ?? 0) + 1;
 };

@@ -7,6 +7,7 @@ import { startDynamoLocal } from '../infra/local/dynamo.ts';
 import { type Runtime, startRuntime } from '../infra/local/runtime.ts';
 import { db } from '../shared/db/client.ts';
 import { bundleSection, measureBundles } from './bundles.ts';
+import type { Lookup } from './capacity.ts';
 import { contractSection, recordExchanges } from './contract.ts';
 import { costSection } from './cost.ts';
 import { meterDynamo } from './dynamo-meter.ts';
@@ -15,12 +16,14 @@ import { type BenchGateway, startBenchGateway } from './gateway.ts';
 import { measureJourneys } from './journeys.ts';
 import { functionSettings } from './lambda-config.ts';
 import { mib, num, render, type Section, table } from './report.ts';
+import { measureSales, salesSection } from './sales.ts';
 import { measureThroughput, throughputSection } from './throughput.ts';
 
 /**
  * `npm run bench`: prints the figures as markdown and writes them to
- * bench/results.md. Measures, never asserts. BENCH_IMPORT_RUNS and
- * BENCH_REQUESTS shrink a run while working on the bench itself.
+ * bench/results.md. Measures, never asserts. BENCH_IMPORT_RUNS,
+ * BENCH_REQUESTS and BENCH_LEAD_SUBMISSIONS shrink a run while working on the
+ * bench itself; `npx tsx bench/sales-only.ts` runs the sales figures alone.
  */
 const importRuns = Number(process.env.BENCH_IMPORT_RUNS ?? 15);
 const loadRequests = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -89,14 +92,13 @@ try {
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  meter.sizeExistingItems(
-    async (TableName, Key) => (await sideClient.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item,
-  );
+  const sizeItems: Lookup = async (TableName, Key) =>
+    (await sideClient.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }))).Item;
+  meter.sizeExistingItems(sizeItems);
   const recording = recordExchanges();
   const usage = await measureRouteUsage({ url: gateway.url, token: await runtime.token('bench-usage', ['admin']), meter, settle });
   const contract = recording.stop();
   meter.sizeExistingItems(undefined);
-  sideClient.destroy();
 
   log(
     `throughput: ${levels.map((l) => `${l.total} requests at concurrency ${l.concurrency}`).join(', then ')}, through the gateway and direct…`,
@@ -104,12 +106,24 @@ try {
   const throughput = await measureThroughput({ gateway, token: await runtime.token('bench-load', ['sales']), meter, settle, levels });
   const memory = memorySection(engine.pid);
 
+  log('sales: lead capture through the public form route, conversion and forecast reads…');
+  const sales = await measureSales({
+    gateway,
+    token: await runtime.token('bench-sales', ['admin']),
+    meter,
+    settle,
+    submissions: Number(process.env.BENCH_LEAD_SUBMISSIONS ?? 600),
+    sizeItems,
+  });
+  sideClient.destroy();
+
   sections.push(
     routeUsageSection(usage, meter.total().requests.Scan ?? 0),
     contractSection(contract),
     throughputSection(throughput),
     costSection(throughput, { memoryMb: lambda.memoryMb, memorySource: 'as infra/aws/context-function.ts configures every function' }),
     memory,
+    salesSection(sales),
   );
 
   // The journey figures run on a runtime of their own, on a manual clock, against the same DynamoDB Local.

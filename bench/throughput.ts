@@ -48,7 +48,7 @@ interface Context {
 const warmup = 50;
 
 /** The load generator in its own node process (tsx for the TypeScript). */
-const runLoadClient = (spec: LoadSpec): Promise<LoadOutcome> =>
+export const runLoadClient = (spec: LoadSpec): Promise<LoadOutcome> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,

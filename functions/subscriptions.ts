@@ -76,6 +76,8 @@ export const subscriptions: Subscription[] = [
       ],
     },
   },
+  { name: 'quote-deal-won', context: 'deals', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
+  { name: 'quote-order', context: 'orders', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
   {
     name: 'ses-feedback',
     context: 'messaging',

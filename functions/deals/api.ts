@@ -30,13 +30,18 @@ export const dealsApi = {
     return all;
   },
 
-  /** Creates a deal as `actor` (lead conversion): the rules of POST /deals, in the default pipeline unless the input names one. */
-  async create({ tenantId, input, actor }: { tenantId: string; input: NewDeal; actor: Actor }): Promise<Deal> {
+  /**
+   * Creates a deal as `actor` (lead conversion): the rules of POST /deals, in
+   * the default pipeline unless the input names one. With `id` (a ULID the
+   * caller derives from what the deal is for), it is created once: a retry
+   * answers the deal with that id.
+   */
+  async create({ tenantId, input, actor, id }: { tenantId: string; input: NewDeal; actor: Actor; id?: string }): Promise<Deal> {
     const service = dealService(dealRepository, {
       contactExists: async (t, contactId) => !!(await contactsApi.get({ tenantId: t, contactId })),
       companyExists: async (t, companyId) => !!(await companiesApi.get({ tenantId: t, companyId })),
     });
-    return actingAs(actor, () => service.asActor.create(tenantId, input, actor));
+    return actingAs(actor, () => service.asActor.create(tenantId, input, actor, id));
   },
 
   /** The open deals a contact takes part in: one Query of its deal links and one BatchGetItem. */
@@ -49,15 +54,28 @@ export const dealsApi = {
    * Moves an open deal to its pipeline's first won stage, with history and
    * events, as `actor` (an accepted quote). A closed deal is left as it is; a won
    * stage whose required fields the deal lacks refuses with the deals service's 422.
+   * With `once` (`quote:<id>`), it wins once for that cause: a redelivery, even
+   * after the deal was reopened, leaves it as it is.
    */
-  async win({ tenantId, dealId, actor }: { tenantId: string; dealId: string; actor: Actor }): Promise<Deal | undefined> {
+  async win({
+    tenantId,
+    dealId,
+    actor,
+    once,
+  }: {
+    tenantId: string;
+    dealId: string;
+    actor: Actor;
+    once?: string;
+  }): Promise<Deal | undefined> {
     const deal = await dealRepository.getDeal(tenantId, dealId, true);
     if (deal?.status !== 'open') return deal;
+    if (once && (await dealRepository.claimed(tenantId, dealId, once))) return deal;
     const won = (await dealRepository.getPipeline(tenantId, deal.pipelineId, true))?.stages.find((s) => s.kind === 'won');
     if (!won) return deal;
     // The change links no contact or company, so no reference is looked up.
     const service = dealService(dealRepository, { contactExists: async () => true, companyExists: async () => true });
-    return actingAs(actor, () => service.asActor.moveToStage(tenantId, dealId, won.id, actor));
+    return actingAs(actor, () => service.asActor.moveToStage(tenantId, dealId, won.id, actor, once));
   },
 };
 export type DealsApi = typeof dealsApi;

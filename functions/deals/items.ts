@@ -8,6 +8,7 @@ export const dealEntities = {
   deal: 'DEAL',
   dealContact: 'DEAL_CONTACT',
   stageChange: 'DEAL_STAGE_CHANGE',
+  changeGuard: 'DEAL_CHANGE_GUARD',
 } as const;
 
 export const dealKeys = {
@@ -43,6 +44,9 @@ export const dealKeys = {
   /** A deal's stage changes, in its partition, oldest first by id (ULID): the history is one Query. */
   stageChange: (tenantId: string, dealId: string, id: string) => ({ PK: `${tenantKey(tenantId)}#D#${dealId}`, SK: `H#${id}` }),
   stageChangePrefix: 'H#',
+  /** A change made once per cause (a quote's acceptance wins the deal once), in the deal's partition: GetItem, written with the change. */
+  changeGuard: (tenantId: string, dealId: string, key: string) => ({ PK: `${tenantKey(tenantId)}#D#${dealId}`, SK: `G#${key}` }),
+  changeGuardPrefix: 'G#',
   dealPartition: (tenantId: string, dealId: string) => `${tenantKey(tenantId)}#D#${dealId}`,
 } as const;
 

@@ -1,4 +1,5 @@
 import { deleteQueried } from '../../shared/db/batch.ts';
+import { dedupeGuard } from '../../shared/db/dedupe-guard.ts';
 import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, getItems, listPage, queryPage, queryPages, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
@@ -12,7 +13,7 @@ import type { Deal, Pipeline, StageChange } from './schemas.ts';
 export type { Page, PageRequest } from '../../shared/db/query.ts';
 
 /** What a failed write collided with: the labels of its transaction's conditions. */
-export type DealConflict = 'EXISTS' | 'VERSION' | 'PIPELINE' | 'IN_USE' | 'CONTACT' | 'COMPANY';
+export type DealConflict = 'EXISTS' | 'VERSION' | 'PIPELINE' | 'IN_USE' | 'CONTACT' | 'COMPANY' | 'DEDUPE';
 
 /** One deal change, written in one transaction with its events. */
 export interface DealWrite {
@@ -26,6 +27,8 @@ export interface DealWrite {
   /** Contacts and company newly linked: each must exist (CONTACT, COMPANY). */
   linkedContacts: string[];
   linkedCompany?: string;
+  /** A cause this change happens once for (`quote:<id>`): DEDUPE when it made its change already. */
+  claim?: string;
 }
 
 /** The only DynamoDB access of pipelines and deals. Conflicts throw WriteConflict<DealConflict>. */
@@ -49,7 +52,11 @@ export interface DealRepository {
   listByStage(tenantId: string, pipelineId: string, stageId: string, page: PageRequest): Promise<Page<Deal>>;
   listByOwner(tenantId: string, ownerId: string, page: PageRequest): Promise<Page<Deal>>;
   dealIdsOfContact(tenantId: string, contactId: string): Promise<string[]>;
+  /** Whether a cause made its change of the deal already (a consistent GetItem of its guard). */
+  claimed(tenantId: string, dealId: string, claim: string): Promise<boolean>;
 }
+
+const changeGuards = dedupeGuard(dealEntities.changeGuard, 'dealId');
 
 const countChange = (tenantId: string, pipelineId: string, stageId: string, by: number): TransactItem => ({
   Update: {
@@ -122,7 +129,7 @@ export const dealRepository: DealRepository = {
     return (await getItems(ids.map((id) => dealKeys.deal(tenantId, id)))).map((i) => stripKeys<Deal>(i));
   },
 
-  async saveDeal(tenantId, { before, after, pipeline, stageChange, linkedContacts, linkedCompany }, events) {
+  async saveDeal(tenantId, { before, after, pipeline, stageChange, linkedContacts, linkedCompany, claim }, events) {
     const moved = !before || !sameStage(before, after);
     const removedContacts = before ? before.contactIds.filter((c) => !after.contactIds.includes(c)) : [];
     await transact<DealConflict>(
@@ -138,6 +145,7 @@ export const dealRepository: DealRepository = {
         ...removedContacts.map((c) => labelled('VERSION', remove(linkKey(tenantId, after.id, c)))),
         ...linkedContacts.map((c) => labelled('CONTACT', contactsApi.transactItems.exists(tenantId, c))),
         ...(linkedCompany ? [labelled('COMPANY', companiesApi.existsCondition(tenantId, linkedCompany))] : []),
+        ...(claim ? [changeGuards.claim(dealKeys.changeGuard(tenantId, after.id, claim), after.id)] : []),
       ],
       events,
     );
@@ -152,11 +160,12 @@ export const dealRepository: DealRepository = {
       ],
       events,
     );
-    // The history goes after the deal: nothing reads it without the deal, and a repeat is harmless.
-    await deleteQueried({
-      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
-      ExpressionAttributeValues: { ':pk': dealKeys.dealPartition(tenantId, deal.id), ':h': dealKeys.stageChangePrefix },
-    });
+    // The history and change guards go after the deal: nothing reads them without the deal, and a repeat is harmless.
+    for (const prefix of [dealKeys.stageChangePrefix, dealKeys.changeGuardPrefix])
+      await deleteQueried({
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :h)',
+        ExpressionAttributeValues: { ':pk': dealKeys.dealPartition(tenantId, deal.id), ':h': prefix },
+      });
   },
 
   async stageHistory(tenantId, dealId, page) {
@@ -187,4 +196,6 @@ export const dealRepository: DealRepository = {
       ids.push(...items.map((i) => String(i.dealId)));
     return ids;
   },
+
+  claimed: async (tenantId, dealId, claim) => !!(await changeGuards.createdBy(dealKeys.changeGuard(tenantId, dealId, claim))),
 };

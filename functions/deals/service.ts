@@ -152,7 +152,14 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
     }
   };
 
-  const createDeal = async (tenantId: string, body: NewDeal, by: string): Promise<Deal> => {
+  /**
+   * Creates a deal. A caller-chosen id (one derived from what the deal is made
+   * for, a lead) makes the create happen once: a retry answers the deal that id
+   * already names, whoever's write got there first.
+   */
+  const createDeal = async (tenantId: string, body: NewDeal, by: string, chosenId?: string): Promise<Deal> => {
+    const made = chosenId && (await repo.getDeal(tenantId, chosenId, true));
+    if (made) return made;
     await checkReferences(tenantId, body.contactIds, body.companyId);
     return retry(
       async () => {
@@ -162,7 +169,7 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
         if (!stage) throw refuse('the stage is not in the pipeline', 'body.stageId', `no stage ${body.stageId} in ${pipeline.name}`);
         const now = clock().now().toISOString();
         const draft: Deal = {
-          id: newId(),
+          id: chosenId ?? newId(),
           version: 1,
           name: body.name,
           pipelineId: pipeline.id,
@@ -183,11 +190,17 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
         const deal = enter(draft, pipeline, stage, now);
         checkStageRules(deal, stage, true, body);
         const change = stageChange(undefined, deal, by, now);
-        await save(
-          tenantId,
-          { after: deal, pipeline, stageChange: change, linkedContacts: deal.contactIds, linkedCompany: deal.companyId },
-          dealEvents(tenantId, undefined, deal, change),
-        );
+        try {
+          await save(
+            tenantId,
+            { after: deal, pipeline, stageChange: change, linkedContacts: deal.contactIds, linkedCompany: deal.companyId },
+            dealEvents(tenantId, undefined, deal, change),
+          );
+        } catch (error) {
+          const first = chosenId && isWriteConflict<DealConflict>(error, 'EXISTS') && (await repo.getDeal(tenantId, chosenId, true));
+          if (first) return first;
+          throw error;
+        }
         return deal;
       },
       { attempts: writeAttempts, retryOn: retriable(undefined) },
@@ -209,7 +222,7 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
       throw error;
     });
 
-  const patchDeal = async (tenantId: string, before: Deal, patch: DealPatch, by: string): Promise<Deal> => {
+  const patchDeal = async (tenantId: string, before: Deal, patch: DealPatch, by: string, claim?: string): Promise<Deal> => {
     const now = clock().now().toISOString();
     const pipelineId = patch.pipelineId ?? before.pipelineId;
     const pipeline = await pipelineById(tenantId, pipelineId);
@@ -232,7 +245,7 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
     const change = entering ? stageChange(before, after, by, now) : undefined;
     await save(
       tenantId,
-      { before, after, pipeline, stageChange: change, linkedContacts: addedContacts, linkedCompany: newCompany },
+      { before, after, pipeline, stageChange: change, linkedContacts: addedContacts, linkedCompany: newCompany, claim },
       dealEvents(tenantId, before, after, change),
     );
     return after;
@@ -394,9 +407,15 @@ export const dealService = (repo: DealRepository, refs: DealReferences) => {
     ...service,
     /** For other contexts (dealsApi): the rules of POST /deals and of a stage move by PATCH, as `actor`. */
     asActor: {
-      create: (tenantId: string, body: NewDeal, actor: Actor) => createDeal(tenantId, body, actorId(actor)),
-      moveToStage: (tenantId: string, id: string, stageId: string, actor: Actor) =>
-        changeDeal(tenantId, id, undefined, (before) => patchDeal(tenantId, before, { stageId }, actorId(actor))),
+      create: (tenantId: string, body: NewDeal, actor: Actor, id?: string) => createDeal(tenantId, body, actorId(actor), id),
+      /** With `claim`, the move happens once for that cause: a repeat (or a lost race with it) answers the deal as it is. */
+      moveToStage: (tenantId: string, id: string, stageId: string, actor: Actor, claim?: string) =>
+        changeDeal(tenantId, id, undefined, (before) => patchDeal(tenantId, before, { stageId }, actorId(actor), claim)).catch(
+          async (error) => {
+            if (claim && isWriteConflict<DealConflict>(error, 'DEDUPE')) return (await repo.getDeal(tenantId, id, true))!;
+            throw error;
+          },
+        ),
     },
   };
 };

@@ -4,6 +4,15 @@ import type { SendOutcome } from '../messaging/api.ts';
 
 export type { SendOutcome };
 
+/** What a branch condition knows of one of the contact's open deals (dealsApi.openDealsOf). */
+export interface OpenDeal {
+  id: string;
+  pipelineId: string;
+  stageId: string;
+  /** When the deal entered its stage. */
+  stageEnteredAt: string;
+}
+
 export interface MessageRequest {
   tenantId: string;
   contactId: string;
@@ -52,6 +61,8 @@ export interface TaskRequest {
 export interface Effects {
   now(): Date;
   contact(tenantId: string, contactId: string): Promise<Contact | undefined>;
+  /** The open deals the contact takes part in, read when a branch condition asks about deals. */
+  openDeals(tenantId: string, contactId: string): Promise<OpenDeal[]>;
   updateContact(tenantId: string, contactId: string, patch: ContactPatch, journeyId: string): Promise<void>;
   sendMessage(request: MessageRequest): Promise<SendOutcome>;
   sendSurvey(request: SurveyRequest): Promise<{ sendId: string; outcome: SendOutcome }>;

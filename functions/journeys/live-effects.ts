@@ -2,6 +2,7 @@ import { systemActor } from '../../shared/domain/actor.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { scheduler } from '../../shared/ports/scheduler.ts';
 import { contactsApi } from '../contacts/api.ts';
+import { dealsApi } from '../deals/api.ts';
 import { messagingApi } from '../messaging/api.ts';
 import { surveysApi } from '../surveys/api.ts';
 import { tasksApi } from '../tasks/api.ts';
@@ -11,6 +12,10 @@ import type { Effects } from './effects.ts';
 export const liveEffects: Effects = {
   now: () => clock().now(),
   contact: (tenantId, contactId) => contactsApi.get({ tenantId, contactId }),
+  async openDeals(tenantId, contactId) {
+    const deals = await dealsApi.openDealsOf({ tenantId, contactId });
+    return deals.map((d) => ({ id: d.id, pipelineId: d.pipelineId, stageId: d.stageId, stageEnteredAt: d.stageEnteredAt }));
+  },
   async updateContact(tenantId, contactId, patch, journeyId) {
     await contactsApi.update({ tenantId, contactId, patch, actor: systemActor('journey', journeyId) });
   },

@@ -13,7 +13,7 @@ const eventType = z.enum(journeyEventTypes as [EventType, ...EventType[]]);
  * An EventBridge event pattern (shared/events/pattern.ts syntax), checked by
  * validatePattern when the journey is saved. Trigger, goal and wait filters
  * match the domain event's `data` object (e.g. `{"type": ["meeting"]}` for an
- * activity.logged), not the bus envelope; branch conditions match `{ contact, run }`.
+ * activity.logged), not the bus envelope; branch conditions match `{ contact, run, deals }`.
  */
 const pattern = z.record(z.string(), z.unknown()).meta({ description: 'EventBridge event pattern' });
 

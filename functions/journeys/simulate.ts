@@ -112,6 +112,8 @@ export const simulate = async (
   const effects: Effects = {
     now: () => now,
     contact: async () => structuredClone(contact),
+    // A simulated contact takes part in no deal.
+    openDeals: async () => [],
     async updateContact(_tenant, _contact, patch) {
       Object.assign(contact, applyPatch(contact, patch, now.toISOString()));
     },

@@ -4,7 +4,7 @@ import { matchesPattern } from '../../shared/events/pattern.ts';
 import type { Contact, ContactPatch } from '../contacts/api.ts';
 import { nextOf } from './definition.ts';
 import { addDuration } from './duration.ts';
-import type { Effects, SendOutcome } from './effects.ts';
+import type { Effects, OpenDeal, SendOutcome } from './effects.ts';
 import type { Counter, Cursor, Resume, Run, StepState, Waiting } from './run.ts';
 import type { ContactChange, Step, StepOf } from './schemas.ts';
 
@@ -42,10 +42,28 @@ const scheduleName = (run: Run, cursor: Cursor) => `j-${run.id}-${cursor.visit}-
 /** An event that names a run (message and survey events do) concerns that run only. */
 export const concerns = (event: DomainEvent, runId: string) => typeof event.data.runId !== 'string' || event.data.runId === runId;
 
-/** What branch conditions match: `{ contact, run: { trigger: { type, data }, steps: { <id>: StepState } } }`. */
-const branchFacts = (contact: Contact, run: Run) => ({
+/**
+ * What a condition knows of the contact's deals, read when it asks: how many
+ * are open, their stages, and whether one moved on (entered its stage) since
+ * the run began.
+ */
+export const dealFacts = (deals: OpenDeal[], enteredAt: string) => ({
+  open: deals.length,
+  stageIds: [...new Set(deals.map((d) => d.stageId))],
+  movedOn: deals.some((d) => d.stageEnteredAt > enteredAt),
+});
+
+/** Whether a condition names `deals` (at its top or in an `$or`): only then are the deals read. */
+const asksDeals = (when: unknown): boolean =>
+  typeof when === 'object' &&
+  when !== null &&
+  ('deals' in when || (Array.isArray((when as { $or?: unknown }).$or) && (when as { $or: unknown[] }).$or.some(asksDeals)));
+
+/** What branch conditions match: `{ contact, run: { trigger: { type, data }, steps: { <id>: StepState } }, deals? }`. */
+const branchFacts = (contact: Contact, run: Run, deals?: OpenDeal[]) => ({
   contact,
   run: { trigger: { type: run.trigger.type, data: run.trigger.data }, steps: run.steps },
+  ...(deals && { deals: dealFacts(deals, run.enteredAt) }),
 });
 
 /** The next time the contact's clocks show `time` (HH:MM), strictly after `now`. */
@@ -155,7 +173,8 @@ export const executeStep = async (ctx: StepContext): Promise<StepResult> => {
     case 'wait_for_event':
       return waitForEvent(ctx, step);
     case 'branch': {
-      const facts = branchFacts(contact, run);
+      const deals = step.conditions.some((c) => asksDeals(c.when)) ? await effects.openDeals(run.tenantId, run.contactId) : undefined;
+      const facts = branchFacts(contact, run, deals);
       const matched = step.conditions.findIndex((c) => matchesPattern(c.when, facts));
       const goto = matched >= 0 ? step.conditions[matched]!.goto : step.otherwise;
       const reason = matched >= 0 ? `condition ${matched + 1} matched` : 'no condition matched';

@@ -92,6 +92,14 @@ export const builtInTemplates: Record<TemplateName, BuiltIn> = {
       steps: [
         { id: 'task', type: 'create_task', title: 'Follow up after the conversation', due: 'next_business_day' },
         { id: 'pause', type: 'wait', duration: 'P2D' },
+        // The contact's open deals as they are now: one that entered a new stage since the conversation needs no nudge.
+        {
+          id: 'deal-moved-on',
+          type: 'branch',
+          conditions: [{ when: { deals: { movedOn: [true] } }, goto: 'moved-on' }],
+          otherwise: 'email',
+        },
+        { id: 'moved-on', type: 'exit' },
         { id: 'email', type: 'send_email', templateId: t['follow-up']! },
       ],
       goals: [{ eventType: 'deal.stage_changed' }, { eventType: 'contact.updated', filter: { changed: ['lifecycleStage'] } }],

@@ -15,10 +15,10 @@ const patternError = (pattern: unknown): string | undefined => {
   return checked.ok ? undefined : `bad event pattern: ${checked.error}`;
 };
 
-/** Branch conditions see the contact and the run, nothing else. */
+/** Branch conditions see the contact, the run and the contact's open deals, nothing else. */
 const conditionError = (when: Record<string, unknown>): string | undefined => {
-  const stray = Object.keys(when).filter((k) => !['contact', 'run', '$or'].includes(k));
-  if (stray.length) return `a condition matches { contact, run }; unknown field ${stray.map((k) => `"${k}"`).join(', ')}`;
+  const stray = Object.keys(when).filter((k) => !['contact', 'run', 'deals', '$or'].includes(k));
+  if (stray.length) return `a condition matches { contact, run, deals }; unknown field ${stray.map((k) => `"${k}"`).join(', ')}`;
   return patternError(when);
 };
 

@@ -14,8 +14,8 @@ export const leadReferences: LeadReferences = {
   },
   companyByDomain: async (tenantId, domain) => (await companiesApi.findByDomain({ tenantId, domain }))?.id,
   createCompany: async (tenantId, input, actor) => (await companiesApi.create({ tenantId, input, actor })).id,
-  createDeal: async (tenantId, { contactId, ...deal }, actor) =>
-    (await dealsApi.create({ tenantId, input: { ...deal, contactIds: [contactId] }, actor })).id,
+  createDeal: async (tenantId, { contactId, id, ...deal }, actor) =>
+    (await dealsApi.create({ tenantId, input: { ...deal, contactIds: [contactId] }, actor, id })).id,
   recordConverted: async (tenantId, contactId, lead, actor) => {
     await activitiesApi.record({
       tenantId,

@@ -11,7 +11,7 @@ import { fieldErrors, validationProblem } from '../../shared/http/problem.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
-import { newId } from '../../shared/ports/ids.ts';
+import { newId, stableId } from '../../shared/ports/ids.ts';
 import { retry } from '../../shared/retry.ts';
 import type { LeadUniqueKind } from './items.ts';
 import type { LeadConflict, LeadRepository } from './repository.ts';
@@ -51,9 +51,11 @@ export interface LeadReferences {
   companyByDomain(tenantId: string, domain: string): Promise<string | undefined>;
   /** The new company's id; throws a 409 DomainError when the domain is taken. */
   createCompany(tenantId: string, company: { name: string; domain?: string }, actor: Actor): Promise<string>;
+  /** Creates the deal with the given id once: a retry with the same id answers the deal already made. */
   createDeal(
     tenantId: string,
     deal: {
+      id: string;
       name: string;
       pipelineId?: string;
       amount?: { amount: number; currency: string };
@@ -68,6 +70,9 @@ export interface LeadReferences {
 }
 
 const writeAttempts = 8;
+
+/** The id of the deal a lead's conversion makes: the same for every attempt, a ULID of the lead's creation time. */
+export const dealIdOf = (lead: Pick<Lead, 'id' | 'createdAt'>) => stableId(new Date(lead.createdAt), `lead-deal:${lead.id}`);
 const windowMs = 60_000;
 
 const leadData = (l: Lead) => ({
@@ -346,8 +351,9 @@ export const leadService = (repo: LeadRepository, refs: LeadReferences) => {
         .createContact(tenantId, { ...fields, ...(companyId && { companyId }), consent: lead.consent }, actor)
         .catch(existingOr);
     else await refs.fillContact(tenantId, contactId, { ...fields, companyId }, actor);
+    // The deal's id comes from the lead's: a convert retried after a crash past this step finds the deal, never makes a second.
     const dealId = body.deal
-      ? await refs.createDeal(tenantId, { ...body.deal, contactId, companyId, ownerId: lead.ownerId }, actor)
+      ? await refs.createDeal(tenantId, { ...body.deal, id: dealIdOf(lead), contactId, companyId, ownerId: lead.ownerId }, actor)
       : undefined;
     await refs.recordConverted(tenantId, contactId, lead, actor);
     const at = now().toISOString();

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../shared/errors.ts';
+import type { Quote } from '../quotes/api.ts';
 import type { LineItem, Order, OrderChange, OrderStatus } from './schemas.ts';
 
 /** The statuses an order may move to from each status; cancelled and refunded are final. */
@@ -60,4 +61,27 @@ export const transition = (order: Order, change: OrderChange): Transition => {
   if (asked <= before)
     return { kind: 'invalid', errors: { 'body.refundedAmount': [`more than already refunded, ${before} (the amount is cumulative)`] } };
   return { kind: 'move', refundedAmount: asked, refunded: asked - before };
+};
+
+/**
+ * What an accepted quote hands its order: one line per quote line (a
+ * fractional quantity, hours or kilograms, becomes one unit at the line's
+ * gross amount, the quantity in its name), and the quote's own totals:
+ * subtotal Σ gross, discount Σ line discounts, tax and total as quoted.
+ */
+export const orderFromQuote = (q: Quote) => {
+  const lineItems: LineItem[] = q.lines.map((l) =>
+    Number.isInteger(l.quantity)
+      ? { sku: l.sku, name: l.name, quantity: l.quantity, unitAmount: l.unitAmount, taxAmount: l.taxAmount }
+      : { sku: l.sku, name: `${l.name} × ${l.quantity}`.slice(0, 200), quantity: 1, unitAmount: l.grossAmount, taxAmount: l.taxAmount },
+  );
+  const subtotal = q.lines.reduce((sum, l) => sum + l.grossAmount, 0);
+  const discount = q.lines.reduce((sum, l) => sum + l.discountAmount, 0);
+  return {
+    quoteId: q.id,
+    dealId: q.dealId,
+    currency: q.currency,
+    lineItems,
+    totals: { subtotal, ...(discount && { discount }), tax: q.totals.tax, total: q.totals.total },
+  };
 };

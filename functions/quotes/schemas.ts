@@ -35,6 +35,8 @@ const quoteContent = {
   note: z.string().max(4000).optional(),
   /** On acceptance, move the deal to its pipeline's won stage. */
   winDealOnAccept: z.boolean().optional(),
+  /** On acceptance, place an order with the quote's lines and totals, for the deal's primary contact. */
+  createOrderOnAccept: z.boolean().optional(),
   lines: z.array(lineInput).min(1).max(100),
 };
 
@@ -84,6 +86,8 @@ const versionFields = {
   validUntil: z.string().optional(),
   note: z.string().optional(),
   winDealOnAccept: z.boolean(),
+  /** Absent on quotes made before the setting existed: false. */
+  createOrderOnAccept: z.boolean().optional(),
 };
 
 export const quoteVersionResponse = z

@@ -6,9 +6,9 @@ import type { RequestContext } from '../../shared/http/handler.ts';
 import { brokenLink } from '../../shared/http/html-page.ts';
 import type { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
-import { logger } from '../../shared/logger.ts';
 import { clock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
+import type { ScheduledJob } from '../../shared/ports/scheduler.ts';
 import { retry } from '../../shared/retry.ts';
 import type { SendOutcome, SendRequest } from '../messaging/api.ts';
 import type { PriceBook, Product } from '../products/api.ts';
@@ -27,10 +27,10 @@ export interface QuoteReferences {
   getPriceBook(tenantId: string, priceBookId?: string): Promise<PriceBook | undefined>;
   /** The deal's primary contact: whom a quote is emailed to. */
   primaryContact(tenantId: string, dealId: string): Promise<string | undefined>;
-  /** Moves the deal to its pipeline's won stage (dealsApi.win), as the accepted quote. */
-  winDeal(tenantId: string, dealId: string, quoteId: string): Promise<void>;
   /** messagingApi.send. */
   send(request: SendRequest): Promise<SendOutcome>;
+  /** The scheduler port: a sent quote's expiry, at the end of its validUntil (functions/quotes/scheduled.ts). */
+  schedule(job: ScheduledJob): Promise<void>;
 }
 
 /** How long a quote link works when the quote has no validUntil. */
@@ -56,7 +56,21 @@ const quoteData = (q: Quote) => ({
   number: q.number,
   status: q.status,
   total: { amount: q.totals.total, currency: q.currency },
+  winDealOnAccept: q.winDealOnAccept,
+  createOrderOnAccept: q.createOrderOnAccept ?? false,
+  ...(q.validUntil && { validUntil: q.validUntil }),
 });
+
+/** A quote is valid through the whole of its validUntil day (UTC): it expires the second after. */
+export const expiryOf = (q: { validUntil?: string }): Date | undefined =>
+  q.validUntil ? new Date(`${q.validUntil}T23:59:59.999Z`) : undefined;
+/** A sent quote whose validUntil has passed: it takes no decision, and becomes expired. */
+export const pastValidity = (q: { status: QuoteStatus; validUntil?: string }, now: Date) => {
+  const expiry = expiryOf(q);
+  return q.status === 'sent' && !!expiry && expiry < now;
+};
+/** The one-time job that expires this version of the quote: scheduling it again (a re-send) is a no-op. */
+export const expiryJobName = (quoteId: string, number: number) => `quote-expire-${quoteId}-v${number}`;
 
 /** The quote as the API shows it: without the stored price references. */
 export const view = ({ priceRefs: _, ...quote }: StoredQuote): Quote => quote;
@@ -163,6 +177,7 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
     ...(content.validUntil && { validUntil: content.validUntil }),
     ...(content.note && { note: content.note }),
     winDealOnAccept: content.winDealOnAccept ?? false,
+    createOrderOnAccept: content.createOrderOnAccept ?? false,
     createdBy: by,
     createdAt: now,
   });
@@ -251,6 +266,21 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
     changeQuote(tenantId, id, ifMatch, async (before) => {
       if (!canMove(before.status, status))
         throw conflict(`a ${before.status} quote cannot become ${status}`, { quoteStatus: before.status });
+      if (status === 'accepted' && pastValidity(before, clock().now()))
+        throw conflict(`the quote expired after ${before.validUntil}: it cannot be accepted`, {
+          quoteStatus: 'expired',
+          validUntil: before.validUntil,
+        });
+      const expiry = status === 'sent' ? expiryOf(before) : undefined;
+      // Before the write: a job for a send that then fails finds a draft and leaves it be. A time already past
+      // schedules nothing (the scheduler refuses it); a late acceptance is refused all the same.
+      if (expiry && expiry > clock().now())
+        await refs.schedule({
+          name: expiryJobName(id, before.number),
+          at: new Date(expiry.getTime() + 1),
+          target: 'quotes',
+          payload: { kind: 'expire', tenantId, quoteId: id, number: before.number },
+        });
       const now = clock().now().toISOString();
       const after: StoredQuote = {
         ...before,
@@ -262,6 +292,23 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
       await repo.saveQuote(tenantId, { before, after }, [domainEvent(tenantId, statusEvent[status], quoteData(after)), ...extra]);
       return view(after);
     });
+
+  /**
+   * Marks a sent quote past its validUntil expired (quote.expired), once: the
+   * scheduled job of its version, or a decision that comes too late. Anything
+   * else (a newer version, a decided quote, a time not yet come) is left as it is.
+   */
+  const expireDue = async (tenantId: string, id: string, number?: number): Promise<Quote | undefined> => {
+    const quote = await repo.getQuote(tenantId, id, true);
+    if (!quote) return undefined;
+    if ((number !== undefined && quote.number !== number) || !pastValidity(quote, clock().now())) return view(quote);
+    return moveTo(tenantId, id, 'expired', quote.version).catch(async (error) => {
+      // A concurrent write (a decision, the other of job and late decision) got there first.
+      if (error instanceof DomainError && (error.kind === 'conflict' || error.kind === 'precondition-failed'))
+        return view((await repo.getQuote(tenantId, id, true))!);
+      throw error;
+    });
+  };
 
   /** Emails the deal's primary contact a signed link to the quote's page, then marks a draft sent. */
   const sendQuote = async (tenantId: string, id: string): Promise<Quote> => {
@@ -334,7 +381,16 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
 
     replaceQuote: ({ params, body, ifMatch }, ctx) => newVersion(ctx.tenantId, params.id, body, ifMatch, ctx.userId),
 
-    updateQuoteStatus: ({ params, body, ifMatch }, ctx) => moveTo(ctx.tenantId, params.id, body.status, ifMatch),
+    async updateQuoteStatus({ params, body, ifMatch }, ctx) {
+      try {
+        return await moveTo(ctx.tenantId, params.id, body.status, ifMatch);
+      } catch (error) {
+        // Accepting a quote past its validUntil records what it is: expired.
+        if (error instanceof DomainError && error.extra.quoteStatus === 'expired' && body.status === 'accepted')
+          await expireDue(ctx.tenantId, params.id);
+        throw error;
+      }
+    },
 
     async listQuoteVersions({ params, query }, ctx) {
       const page = await repo.listVersions(ctx.tenantId, params.id, query);
@@ -348,14 +404,19 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
     async showQuote({ params }) {
       const found = await openLink(params.token);
       if ('page' in found) return found.page;
-      const q = view(found.quote);
-      return q.status === 'sent' ? quotePage(200, q) : quotePage(200, q, decidedNote(q));
+      const q = pastValidity(found.quote, clock().now()) ? await expireDue(found.tenantId, found.quote.id) : view(found.quote);
+      if (!q) return noticePage(404, 'This quote is no longer available', 'There is nothing to answer here any more.');
+      return q.status === 'sent' ? quotePage(200, q) : quotePage(q.status === 'expired' ? 410 : 200, q, decidedNote(q));
     },
 
     async answerQuote({ params, body }) {
       const found = await openLink(params.token);
       if ('page' in found) return found.page;
       const { tenantId, quote } = found;
+      if (pastValidity(quote, clock().now())) {
+        const expired = (await expireDue(tenantId, quote.id)) ?? view(quote);
+        return quotePage(410, expired, decidedNote(expired));
+      }
       if (quote.status !== 'sent') return quotePage(409, view(quote), decidedNote(view(quote)));
       const status = body.decision === 'accept' ? 'accepted' : body.decision === 'decline' ? 'declined' : undefined;
       if (!status) return quotePage(400, view(quote));
@@ -368,14 +429,7 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
         const now = view((await repo.getQuote(tenantId, quote.id, true))!);
         return quotePage(409, now, decidedNote(now));
       }
-      if (status === 'accepted' && decided.winDealOnAccept)
-        await refs.winDeal(tenantId, decided.dealId, decided.id).catch((error: unknown) =>
-          logger.warn('quote accepted but its deal was not moved to won', {
-            quoteId: decided.id,
-            dealId: decided.dealId,
-            error: String(error),
-          }),
-        );
+      // What acceptance sets off (the deal won, the order placed) follows from quote.accepted, retried by the bus until done.
       return quotePage(200, decided, decidedNote(decided));
     },
 
@@ -385,5 +439,5 @@ export const quoteService = (repo: QuoteRepository, refs: QuoteReferences) => {
       return version;
     },
   };
-  return { ...service, moveTo };
+  return { ...service, moveTo, expireDue };
 };

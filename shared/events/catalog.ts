@@ -89,6 +89,10 @@ const quoteData = z.object({
   number: z.number().int(),
   status: z.enum(['draft', 'sent', 'accepted', 'declined', 'expired']),
   total: money,
+  /** What acceptance sets off (the deals and orders subscribers act on quote.accepted). */
+  winDealOnAccept: z.boolean().optional(),
+  createOrderOnAccept: z.boolean().optional(),
+  validUntil: z.string().optional(),
 });
 
 /** A journey's definition or status changed; `changed` names the fields (definition fields, `status`). */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { apiClient, uniqueTenant } from '../e2e/api-client.ts';
 import { phone, useBrowser } from '../support/browser.ts';
+import { eventually } from '../support/eventually.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 
 const rt = useTestRuntime();
@@ -84,7 +85,8 @@ describe('quote page in a phone browser', () => {
     await secondTab.getByText('You accepted this quote').waitFor();
     expect(await secondTab.getByRole('button', { name: 'Decline' }).count()).toBe(0);
     expect((await api('GET', `/quotes/${quote.id}`)).body.status).toBe('accepted');
-    expect((await api('GET', `/deals/${deal.id}`)).body.status).toBe('won');
+    // The deals context wins the deal from quote.accepted, after the page answered.
+    await eventually(async () => expect((await api('GET', `/deals/${deal.id}`)).body.status).toBe('won'));
     await context.close();
   });
 });

@@ -58,22 +58,34 @@ describe('built-in journeys, played over simulated days', () => {
     expect(journey.steps.find((s) => s.id === 'email')?.templateId).toBe(own.id);
     const dee = await contact(tenant, { firstName: 'Dee', email: 'dee@follow.example', ownerId: 'owner-1', consent: emailConsent });
     const eve = await contact(tenant, { firstName: 'Eve', email: 'eve@follow.example', ownerId: 'owner-1', consent: emailConsent });
+    const fin = await contact(tenant, { firstName: 'Fin', email: 'fin@follow.example', ownerId: 'owner-1', consent: emailConsent });
+    const buyer = await contact(tenant, { firstName: 'Gil', email: 'gil@follow.example' });
+    // A real deal Fin takes part in, not as its primary contact: its stage_changed names Gil, so no goal hears it.
+    const { body: deal } = await api(tenant, 'sales')('POST', '/deals', {
+      name: 'Fleet',
+      contactIds: [buyer.id, fin.id],
+      amount: { amount: 100_000, currency: 'EUR' },
+    });
     await api(tenant, 'sales')('POST', `/contacts/${dee.id}/activities`, { type: 'note', body: 'not a conversation' });
     await api(tenant, 'sales')('POST', `/contacts/${dee.id}/activities`, { type: 'meeting', subject: 'Demo' });
     await api(tenant, 'sales')('POST', `/contacts/${eve.id}/activities`, { type: 'call', direction: 'outbound' });
+    await api(tenant, 'sales')('POST', `/contacts/${fin.id}/activities`, { type: 'meeting', subject: 'Fleet demo' });
     await rt.settle();
 
     const tasks = await api(tenant, 'sales')('GET', '/tasks?ownerId=owner-1');
     expect(
       tasks.body.items.map((t: { contactId: string; dueAt: string; title: string }) => [t.contactId, t.dueAt, t.title]).sort(),
-    ).toEqual([dee.id, eve.id].sort().map((id) => [id, nextBusinessMorning(clock.now()), 'Follow up after the conversation']));
+    ).toEqual([dee.id, eve.id, fin.id].sort().map((id) => [id, nextBusinessMorning(clock.now()), 'Follow up after the conversation']));
 
     await advance(day);
     await ingest(tenant, 'deal.stage_changed', { dealId: 'deal-9', contactId: eve.id, toStage: 'won' });
+    expect((await api(tenant, 'sales')('PATCH', `/deals/${deal.id}`, { stageId: 'proposal' })).status).toBe(200);
     await advance(day + hour);
     expect(subjects(outboxTo('dee@follow.example'))).toEqual(['Next steps, Dee']);
     expect(outboxTo('eve@follow.example')).toEqual([]);
-    expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 2, inProgress: 0, completed: 1, exitedByGoal: 1, sent: 1 });
+    // The branch read Fin's open deals when the email was due: the deal had moved on.
+    expect(outboxTo('fin@follow.example')).toEqual([]);
+    expect((await stats(tenant, journey.id)).totals).toMatchObject({ entered: 3, inProgress: 0, completed: 2, exitedByGoal: 1, sent: 1 });
   });
 
   it('win-back: 90 days without an order or activity → at-risk and an offer, SMS a week later if consented, churned after 30 days; an order wins the contact back', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../shared/http/route.ts';
+import { eventually } from '../support/eventually.ts';
 import { useTestRuntime } from '../support/runtime.ts';
 import { apiClient, uniqueTenant } from './api-client.ts';
 
@@ -239,7 +240,8 @@ describe('quotes', () => {
     const again = await fetch(`${rt.url}${path}`, { ...form, body: 'decision=decline' });
     expect(again.status).toBe(409);
     expect((await sales('GET', `/quotes/${quote.id}`)).body).toMatchObject({ status: 'accepted' });
-    expect((await sales('GET', `/deals/${deal.id}`)).body).toMatchObject({ status: 'won', stageId: 'won' });
+    // The deal is won by the deals context's subscriber to quote.accepted, not by the page's request.
+    await eventually(async () => expect((await sales('GET', `/deals/${deal.id}`)).body).toMatchObject({ status: 'won', stageId: 'won' }));
     const broken = await fetch(`${rt.url}${path.slice(0, -3)}`);
     expect(broken.status).toBe(400);
     await rt.settle();

@@ -10,6 +10,7 @@ import {
 } from '../../functions/deals/schemas.ts';
 import { dealService } from '../../functions/deals/service.ts';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
+import { systemActor } from '../../shared/domain/actor.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { systemClock, useClock } from '../../shared/ports/clock.ts';
 import { newId } from '../../shared/ports/ids.ts';
@@ -262,5 +263,37 @@ describe('the deals routes in the OpenAPI document', () => {
     expect(Object.keys(ops.updateDeal!.responses)).toContain('422');
     expect(ops.createDeal!.parameters?.map((p) => p.name)).toContain('Idempotency-Key');
     expect(Object.keys(ops.dealStageHistory!.responses)).toContain('404');
+  });
+});
+
+describe('changes made once for their cause', () => {
+  const actor = systemActor('leads');
+
+  it('creates a deal with a caller-chosen id once: a retry answers the same deal', async () => {
+    const id = newId();
+    const body = createDealBody.parse({ name: 'From lead', contactIds: [contactId] });
+    const first = await service.asActor.create(tenantId, body, actor, id);
+    expect(first.id).toBe(id);
+    const again = await service.asActor.create(tenantId, { ...body, name: 'Renamed on retry' }, actor, id);
+    expect(again).toEqual(first);
+    // Two attempts racing: one write, both answer it.
+    const other = newId();
+    const raced = await Promise.all([
+      service.asActor.create(tenantId, body, actor, other),
+      service.asActor.create(tenantId, body, actor, other),
+    ]);
+    expect(raced[0]).toEqual(raced[1]);
+    expect(fake.events.filter((e) => e.type === 'deal.created').map((e) => e.data.dealId)).toEqual([id, other]);
+  });
+
+  it('moves a deal to a stage once per claim, even after it was moved back', async () => {
+    const deal = await createDeal();
+    const quote = systemActor('quote', 'Q1');
+    expect((await service.asActor.moveToStage(tenantId, deal.id, 'won', quote, 'quote:Q1')).status).toBe('won');
+    await patchDeal(deal.id, { stageId: 'qualification' });
+    const redelivered = await service.asActor.moveToStage(tenantId, deal.id, 'won', quote, 'quote:Q1');
+    expect(redelivered).toMatchObject({ status: 'open', stageId: 'qualification' });
+    expect(await fake.repo.claimed(tenantId, deal.id, 'quote:Q1')).toBe(true);
+    expect(fake.events.filter((e) => e.type === 'deal.won')).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunStore } from '../../functions/journeys/run.ts';
+import { builtInTemplates } from '../../functions/journeys/templates.ts';
 import { newId } from '../../shared/ports/ids.ts';
 import { contact, day, harness, start, version } from './journeys-fakes.ts';
 
@@ -376,6 +377,34 @@ describe('journey engine: branches', () => {
     await endless.advance(200 * day);
     expect(endless.sent).toHaveLength(100);
     expect(endless.runs()[0]).toMatchObject({ status: 'exited', end: { reason: 'loop_limit' } });
+  });
+});
+
+describe('journey engine: the follow-up template reads the real deals', () => {
+  const followUp = () => {
+    const definition = builtInTemplates['follow-up'].build({ 'follow-up': welcomeTemplate });
+    return version(definition as Parameters<typeof version>[0]);
+  };
+
+  it('sends the follow-up unless one of the contact’s open deals entered a new stage since the conversation', async () => {
+    const h = harness([followUp()]);
+    const still = h.addContact(contact({ ownerId: 'u1' }));
+    const moved = h.addContact(contact({ ownerId: 'u1' }));
+    const none = h.addContact(contact({ ownerId: 'u1' }));
+    const before = new Date(start.getTime() - day).toISOString();
+    h.setDeals(still.id, [{ id: 'd1', pipelineId: 'p', stageId: 'proposal', stageEnteredAt: before }]);
+    h.setDeals(moved.id, [{ id: 'd2', pipelineId: 'p', stageId: 'proposal', stageEnteredAt: before }]);
+    for (const c of [still, moved, none]) await h.event('activity.logged', c.id, { activityId: newId(), type: 'meeting' });
+    expect(h.dealReads()).toBe(0); // read only when the branch asks, at send time
+    await h.advance(day);
+    // The deal moves on while the run waits, with no event reaching the journey (the contact is not its primary one).
+    h.setDeals(moved.id, [{ id: 'd2', pipelineId: 'p', stageId: 'negotiation', stageEnteredAt: h.now().toISOString() }]);
+    await h.advance(day + 1000);
+    expect(h.sent.map((m) => m.contactId).sort()).toEqual([still.id, none.id].sort());
+    const runOf = (contactId: string) => h.runs().find((r) => r.contactId === contactId)!;
+    expect(runOf(moved.id).steps['deal-moved-on']).toMatchObject({ goto: 'moved-on', reason: 'condition 1 matched' });
+    expect(runOf(still.id).steps['deal-moved-on']).toMatchObject({ goto: 'email' });
+    expect(h.dealReads()).toBe(3);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Contact } from '../../functions/contacts/schemas.ts';
-import type { Effects, MessageRequest, SendOutcome, SurveyRequest, TaskRequest } from '../../functions/journeys/effects.ts';
+import type { Effects, MessageRequest, OpenDeal, SendOutcome, SurveyRequest, TaskRequest } from '../../functions/journeys/effects.ts';
 import { journeyEngine } from '../../functions/journeys/engine.ts';
 import { memoryStore } from '../../functions/journeys/memory-store.ts';
 import type { RunStore, WakeJob } from '../../functions/journeys/run.ts';
@@ -52,6 +52,8 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
   const jobs = new Map<string, ScheduledJob>();
   const cancelled: string[] = [];
   let contactReads = 0;
+  const deals = new Map<string, OpenDeal[]>();
+  let dealReads = 0;
   let outcome: (r: MessageRequest) => SendOutcome = (r) => ({ status: 'sent', messageId: `m-${r.dedupeKey}` });
 
   const effects: Effects = {
@@ -59,6 +61,10 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
     contact: async (_t, id) => {
       contactReads++;
       return structuredClone(contacts.get(id));
+    },
+    openDeals: async (_t, id) => {
+      dealReads++;
+      return structuredClone(deals.get(id) ?? []);
     },
     async updateContact(_t, id, patch) {
       contacts.set(id, applyPatch(contacts.get(id)!, patch, now.toISOString()));
@@ -106,6 +112,10 @@ export const harness = (versions: JourneyVersion[], options: { wrapStore?: (stor
     now: () => now,
     /** How often the engine read a contact through its effects. */
     contactReads: () => contactReads,
+    /** How often the engine read a contact's open deals. */
+    dealReads: () => dealReads,
+    /** The contact's open deals as dealsApi.openDealsOf would answer. */
+    setDeals: (contactId: string, open: OpenDeal[]) => deals.set(contactId, open),
     setOutcome: (f: typeof outcome) => (outcome = f),
     addContact(c: Contact) {
       contacts.set(c.id, c);

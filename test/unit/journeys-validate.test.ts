@@ -122,7 +122,7 @@ describe('journey validation', () => {
       },
     );
     expect(Object.keys(errors).sort()).toEqual(['body.goals.0.filter', 'body.steps.0', 'body.trigger.filter']);
-    expect(errors['body.steps.0']).toEqual(['step "b": condition 1: a condition matches { contact, run }; unknown field "event"']);
+    expect(errors['body.steps.0']).toEqual(['step "b": condition 1: a condition matches { contact, run, deals }; unknown field "event"']);
   });
 });
 

@@ -232,6 +232,21 @@ describe('lead conversion', () => {
     expect((await convert(other.id, { company: {} })).companyId).toBe(first.companyId);
   });
 
+  it('makes the deal once when a convert crashes after it and is retried', async () => {
+    const lead = bodyOf(await capture({ name: 'Ada Lovelace', email: 'ada@engines.example' }));
+    const record = fake.references.recordConverted;
+    fake.references.recordConverted = async () => {
+      throw new Error('the function timed out');
+    };
+    await expect(convert(lead.id, { deal: { name: 'Pilot' } })).rejects.toThrow('timed out');
+    expect(fake.made.deals).toHaveLength(1);
+    fake.references.recordConverted = record;
+    const retried = await convert(lead.id, { deal: { name: 'Pilot' } });
+    expect(retried.dealId).toBe(fake.made.deals[0]);
+    expect(fake.made.deals).toHaveLength(1);
+    expect(fake.made.contacts).toBe(1);
+  });
+
   it('reuses a contact with the same phone, filling only its empty fields', async () => {
     const contactId = newId();
     const lead = bodyOf(await capture({ name: 'Grace Hopper', phone: '+14155550199', email: 'grace@navy.example' }));

@@ -1,8 +1,9 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { contactEventHandlers } from '../../functions/contacts/subscriber.ts';
-import { allowedFrom, totalsOf, transition } from '../../functions/orders/rules.ts';
+import { allowedFrom, orderFromQuote, totalsErrors, totalsOf, transition } from '../../functions/orders/rules.ts';
 import { createOrderBody, type Order, type OrderStatus, updateOrderBody } from '../../functions/orders/schemas.ts';
 import { orderService } from '../../functions/orders/service.ts';
+import type { Quote } from '../../functions/quotes/api.ts';
 import { ManualClock } from '../../infra/local/manual-clock.ts';
 import { systemActor } from '../../shared/domain/actor.ts';
 import { DomainError } from '../../shared/errors.ts';
@@ -279,5 +280,39 @@ describe("a contact's lifetime figures", () => {
     expect(figures()).toEqual({ lifetimeValue: { EUR: 3500, USD: 900 }, orderCount: 2 });
     await handlers['order.placed'](event('order.placed', { orderId: 'o9', contactId: newId(), total: eur(1) }));
     expect(figures()).toEqual({ lifetimeValue: { EUR: 3500, USD: 900 }, orderCount: 2 });
+  });
+});
+
+describe('the order of an accepted quote', () => {
+  it('takes its lines and totals, a fractional quantity as one unit at its gross amount', () => {
+    const line = (sku: string, quantity: number, unitAmount: number, gross: number, discount: number, tax: number) => ({
+      productId: sku,
+      sku,
+      name: sku,
+      quantity,
+      unitAmount,
+      priceFrom: 'price_book' as const,
+      taxRateBp: 2000,
+      grossAmount: gross,
+      discountAmount: discount,
+      netAmount: gross - discount,
+      taxAmount: tax,
+      totalAmount: gross - discount + tax,
+    });
+    const quote = {
+      id: 'Q-1',
+      dealId: 'D-1',
+      currency: 'EUR',
+      lines: [line('SEAT', 3, 3333, 9999, 1000, 1800), line('HOURS', 1.5, 10000, 15000, 0, 3000)],
+      totals: { net: 23999, tax: 4800, total: 28799 },
+    } as unknown as Quote;
+    const made = orderFromQuote(quote);
+    expect(made.lineItems).toEqual([
+      { sku: 'SEAT', name: 'SEAT', quantity: 3, unitAmount: 3333, taxAmount: 1800 },
+      { sku: 'HOURS', name: 'HOURS × 1.5', quantity: 1, unitAmount: 15000, taxAmount: 3000 },
+    ]);
+    expect(made.totals).toEqual({ subtotal: 24999, discount: 1000, tax: 4800, total: 28799 });
+    expect(totalsErrors(made.totals)).toEqual({});
+    expect(made).toMatchObject({ quoteId: 'Q-1', dealId: 'D-1', currency: 'EUR' });
   });
 });

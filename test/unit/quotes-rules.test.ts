@@ -172,6 +172,72 @@ describe('sending a quote', () => {
   });
 });
 
+describe('quotes expire after their validUntil', () => {
+  let local: ManualClock;
+  beforeEach(() => {
+    local = new ManualClock(new Date('2026-06-01T09:00:00Z'));
+    useClock(local);
+  });
+  const at = (iso: string) => local.advance(new Date(iso).getTime() - local.now().getTime());
+  it('schedules the expiry on send, expires a sent quote once at its time, and refuses a late acceptance', async () => {
+    const seat = await product('SEAT');
+    await book([{ productId: seat.id, currency: 'EUR', unitAmount: 1000 }]);
+    const q = await quote({ validUntil: '2026-06-10', lines: [{ productId: seat.id, quantity: 1 }] });
+    await quotes.sendQuote({ ...none, params: { id: q.id } }, ctx);
+    expect(quotesFake.scheduled).toEqual([
+      {
+        name: `quote-expire-${q.id}-v1`,
+        at: new Date('2026-06-11T00:00:00.000Z'),
+        target: 'quotes',
+        payload: { kind: 'expire', tenantId, quoteId: q.id, number: 1 },
+      },
+    ]);
+    // Too early: the job (or a retry of it) leaves the quote sent.
+    expect((await quotes.expireDue(tenantId, q.id, 1))?.status).toBe('sent');
+    await at('2026-06-10T23:59:59Z');
+    expect((await quotes.expireDue(tenantId, q.id, 1))?.status).toBe('sent');
+
+    await at('2026-06-11T00:00:01Z');
+    const late = await refusal(quotes.updateQuoteStatus({ ...none, params: { id: q.id }, body: { status: 'accepted' } }, ctx));
+    expect(late.kind).toBe('conflict');
+    expect(late.extra).toMatchObject({ quoteStatus: 'expired', validUntil: '2026-06-10' });
+    const now = (await quotes.getQuote({ ...none, params: { id: q.id } }, ctx)) as Quote;
+    expect(now).toMatchObject({ status: 'expired', decidedAt: '2026-06-11T00:00:01.000Z' });
+    // The job firing after that changes nothing.
+    expect((await quotes.expireDue(tenantId, q.id, 1))?.version).toBe(now.version);
+    expect(quotesFake.events.map((e) => e.type)).toEqual(['quote.created', 'quote.sent', 'quote.expired']);
+    expect(quotesFake.events.at(-1)!.data).toMatchObject({ status: 'expired', validUntil: '2026-06-10' });
+  });
+
+  it('leaves a quote replaced by a newer version, and one without validUntil, to their own course', async () => {
+    const seat = await product('SEAT');
+    await book([{ productId: seat.id, currency: 'EUR', unitAmount: 1000 }]);
+    const q = await quote({ validUntil: '2026-06-10', lines: [{ productId: seat.id, quantity: 1 }] });
+    await quotes.sendQuote({ ...none, params: { id: q.id } }, ctx);
+    await quotes.replaceQuote(
+      {
+        ...none,
+        params: { id: q.id },
+        body: newVersionBody.parse({ validUntil: '2026-06-30', lines: [{ productId: seat.id, quantity: 2 }] }),
+      },
+      ctx,
+    );
+    await quotes.sendQuote({ ...none, params: { id: q.id } }, ctx);
+    expect(quotesFake.scheduled.map((j) => [j.name, j.at.toISOString()])).toEqual([
+      [`quote-expire-${q.id}-v1`, '2026-06-11T00:00:00.000Z'],
+      [`quote-expire-${q.id}-v2`, '2026-07-01T00:00:00.000Z'],
+    ]);
+    await at('2026-06-12T00:00:00Z');
+    expect((await quotes.expireDue(tenantId, q.id, 1))?.status).toBe('sent');
+    const open = await quote({ lines: [{ productId: seat.id, quantity: 1 }] });
+    await quotes.sendQuote({ ...none, params: { id: open.id } }, ctx);
+    expect(quotesFake.scheduled).toHaveLength(2);
+    expect(
+      ((await quotes.updateQuoteStatus({ ...none, params: { id: open.id }, body: { status: 'accepted' } }, ctx)) as Quote).status,
+    ).toBe('accepted');
+  });
+});
+
 describe('products and price books', () => {
   it('keeps SKUs unique per tenant, naming the holder', async () => {
     const seat = await product('SEAT');

@@ -24,6 +24,7 @@ export const fakeDealRepository = () => {
   const counts = new Map<string, number>();
   const contacts = new Set<string>();
   const companies = new Set<string>();
+  const claims = new Set<string>();
   const events: DomainEvent[] = [];
   const k = (...parts: string[]) => parts.join('|');
   const fail = (...reasons: DealConflict[]) => {
@@ -64,14 +65,16 @@ export const fakeDealRepository = () => {
 
     getDeal: async (tenantId, id) => copy(deals.get(k(tenantId, id))),
     getDeals: async (tenantId, ids) => ids.flatMap((id) => (deals.has(k(tenantId, id)) ? [copy(deals.get(k(tenantId, id))!)] : [])),
-    async saveDeal(tenantId, { before, after, pipeline, stageChange, linkedContacts, linkedCompany }, written) {
+    async saveDeal(tenantId, { before, after, pipeline, stageChange, linkedContacts, linkedCompany, claim }, written) {
       const failed: DealConflict[] = [];
       const stored = deals.get(k(tenantId, after.id));
       if (before ? stored?.version !== before.version : stored) failed.push(before ? 'VERSION' : 'EXISTS');
       if (pipelines.get(k(tenantId, pipeline.id))?.version !== pipeline.version) failed.push('PIPELINE');
       if (linkedContacts.some((c) => !contacts.has(k(tenantId, c)))) failed.push('CONTACT');
       if (linkedCompany && !companies.has(k(tenantId, linkedCompany))) failed.push('COMPANY');
+      if (claim && claims.has(k(tenantId, after.id, claim))) failed.push('DEDUPE');
       if (failed.length) fail(...failed);
+      if (claim) claims.add(k(tenantId, after.id, claim));
       if (!before || before.pipelineId !== after.pipelineId || before.stageId !== after.stageId) {
         if (before) count(tenantId, before.pipelineId, before.stageId, -1);
         count(tenantId, after.pipelineId, after.stageId, 1);
@@ -102,6 +105,7 @@ export const fakeDealRepository = () => {
       tenantDeals(tenantId)
         .filter((d) => d.contactIds.includes(contactId))
         .map((d) => d.id),
+    claimed: async (tenantId, dealId, claim) => claims.has(k(tenantId, dealId, claim)),
   };
 
   return {

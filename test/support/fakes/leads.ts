@@ -146,9 +146,9 @@ export const fakeLeadRepository = () => {
       if (domain) companies.set(k(tenantId, domain), id);
       return id;
     },
-    async createDeal() {
-      const id = newId();
-      made.deals.push(id);
+    async createDeal(_tenantId, { id }) {
+      // As dealsApi.create: an id already used answers that deal.
+      if (!made.deals.includes(id)) made.deals.push(id);
       return id;
     },
     async recordConverted(tenantId, contactId, lead) {

@@ -3,6 +3,7 @@ import type { QuoteVersion, StoredQuote } from '../../../functions/quotes/schema
 import type { QuoteReferences } from '../../../functions/quotes/service.ts';
 import { WriteConflict } from '../../../shared/db/transact.ts';
 import type { DomainEvent } from '../../../shared/events/catalog.ts';
+import type { ScheduledJob } from '../../../shared/ports/scheduler.ts';
 import type { FakeProducts } from './products.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -60,11 +61,11 @@ export const fakeQuoteRepository = (products: FakeProducts) => {
   };
 
   const sent: Parameters<QuoteReferences['send']>[0][] = [];
-  const won: string[] = [];
+  const scheduled: ScheduledJob[] = [];
   const references: QuoteReferences = {
     primaryContact: async (tenantId, dealId) => (deals.has(k(tenantId, dealId)) ? `contact-of-${dealId}` : undefined),
-    winDeal: async (_tenantId, dealId) => {
-      won.push(dealId);
+    schedule: async (job) => {
+      if (!scheduled.some((j) => j.name === job.name)) scheduled.push(job);
     },
     send: async (request) => {
       sent.push(request);
@@ -78,5 +79,5 @@ export const fakeQuoteRepository = (products: FakeProducts) => {
     },
   };
 
-  return { repo, events, references, sent, won, addDeal: (tenantId: string, dealId: string) => deals.add(k(tenantId, dealId)) };
+  return { repo, events, references, sent, scheduled, addDeal: (tenantId: string, dealId: string) => deals.add(k(tenantId, dealId)) };
 };
