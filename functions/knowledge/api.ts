@@ -1,13 +1,12 @@
 import type { Page } from '../../shared/db/query.ts';
+import { knowledgeRepository } from './repository.ts';
 import type { PublicArticle, PublicHit } from './schemas.ts';
+import { knowledgeCore } from './service.ts';
 
 export type { PublicArticle, PublicHit } from './schemas.ts';
 
-/** The core over the real repository, loaded on first use so a caller's bundle pays for it only when it calls. */
-const core = async () => {
-  const [{ knowledgeCore }, { knowledgeRepository }] = await Promise.all([import('./service.ts'), import('./repository.ts')]);
-  return knowledgeCore(knowledgeRepository);
-};
+/** The core over the real repository. */
+const core = async () => knowledgeCore(knowledgeRepository);
 
 /** What the self-service portal asks of the knowledge base: published articles only. */
 export const knowledgeApi = {

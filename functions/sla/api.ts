@@ -1,3 +1,4 @@
+import { businessTime, calendarTime, minuteMs } from './business-time.ts';
 import { slaRepository } from './repository.ts';
 
 /** What other contexts may ask of the SLA context (service reports count first-response and resolution times in business time). */
@@ -9,7 +10,6 @@ export const slaApi = {
   async businessMinutesBetween({ tenantId, calendarId, from, to }: { tenantId: string; calendarId?: string; from: Date; to: Date }) {
     const id = calendarId ?? (await slaRepository.defaultCalendarId(tenantId));
     const calendar = id ? await slaRepository.getCalendar(tenantId, id) : undefined;
-    const { businessTime, calendarTime, minuteMs } = await import('./business-time.ts');
     return Math.floor((calendar ? businessTime(calendar) : calendarTime).msBetween(from, to) / minuteMs);
   },
 };

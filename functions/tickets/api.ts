@@ -1,8 +1,10 @@
 import type { Page, PageRequest } from '../../shared/db/query.ts';
 import type { Actor } from '../../shared/domain/actor.ts';
 import { actingAs } from '../../shared/events/trace.ts';
+import { ticketReferences } from './references.ts';
 import { ticketRepository } from './repository.ts';
 import type { NewTicket, Ticket, TicketMessage, TicketPriority, TicketSla } from './schemas.ts';
+import { type TicketService, ticketService } from './service.ts';
 
 export type {
   NewTicket,
@@ -16,12 +18,9 @@ export type {
   TicketStatus,
 } from './schemas.ts';
 
-let loaded: Promise<import('./service.ts').TicketService> | undefined;
-/** The service, loaded on first write: readers of tickets (reports, portal pages) never evaluate it. */
-const service = () =>
-  (loaded ??= Promise.all([import('./service.ts'), import('./references.ts')]).then(([{ ticketService }, { ticketReferences }]) =>
-    ticketService(ticketRepository, ticketReferences),
-  ));
+let current: TicketService | undefined;
+/** The service over the real repository and references, made on first use. */
+const service = async (): Promise<TicketService> => (current ??= ticketService(ticketRepository, ticketReferences));
 
 /** What other contexts may ask of tickets (routing, SLA, portal, intake, reports). */
 export const ticketsApi = {

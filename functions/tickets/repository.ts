@@ -8,6 +8,7 @@ import type { IndexName } from '../../shared/db/table.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { isWriteConflict, type Labelled, labelled, put, putNew, remove, type TransactItem, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { contactsApi } from '../contacts/api.ts';
 import { messageItem, slaItem, teamEntryItem, ticketEntities, ticketItem, ticketKeys } from './items.ts';
 import type { Ticket, TicketMessage, TicketSla } from './schemas.ts';
 
@@ -122,8 +123,7 @@ export const ticketRepository: TicketRepository = {
 
   async saveTicket(tenantId, write, events) {
     const { before, after, message, ticketSource, messageSource, contactId } = write;
-    // Loaded only by an open: readers of tickets (ticketsApi.get in other contexts' functions) never evaluate contacts.
-    const contacts = contactId ? (await import('../contacts/api.ts')).contactsApi : undefined;
+    const contacts = contactId ? contactsApi : undefined;
     const items: Labelled<TicketConflict>[] = [
       before
         ? labelled('VERSION', put(ticketItem(tenantId, after), ...versionOf(before)))
