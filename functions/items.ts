@@ -4,6 +4,7 @@ import { contactEntities } from './contacts/items.ts';
 import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { forecastEntities } from './forecast/items.ts';
+import { intakeEntities } from './intake/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { leadEntities } from './leads/items.ts';
 import { messagingEntities } from './messaging/items.ts';
@@ -33,4 +34,5 @@ export const entityCatalog = {
   quotes: quoteEntities,
   leads: leadEntities,
   journeys: journeyEntities,
+  intake: intakeEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -66,8 +66,11 @@ export interface RequestOf<S extends RouteSpec> {
   body: Infer<S, 'body'>;
   /** Version from If-Match, when the client sent one. */
   ifMatch?: number;
-  /** On public routes: the caller's IP address, and whether the body came as a browser form post. */
-  client?: { ip: string; formPost: boolean };
+  /**
+   * On public routes: the caller's IP address, whether the body came as a browser form post, and for routes that
+   * authenticate the request themselves (a signed webhook) its headers (lower-case names) and the body as sent.
+   */
+  client?: { ip: string; formPost: boolean; headers?: Record<string, string | undefined>; rawBody?: string };
 }
 
 export type ServiceFor<R extends Routes, Ctx> = {
