@@ -168,7 +168,7 @@ export const intakeService = (repo: IntakeRepository, ports: IntakePorts, routin
         if (!(error instanceof DomainError && error.kind === 'not-found')) throw error;
       }
     }
-    const { ticket } = await ports.tickets.open({
+    const { ticket, created } = await ports.tickets.open({
       tenantId,
       input: {
         contactId,
@@ -181,7 +181,8 @@ export const intakeService = (repo: IntakeRepository, ports: IntakePorts, routin
       actor,
     });
     await repo.recordMail(tenantId, messageId, { ticketId: ticket.id });
-    return { outcome: 'created', tenantId, messageId, ticketId: ticket.id };
+    // A concurrent delivery of the same message opened it first: tickets answered the same ticket.
+    return { outcome: created ? 'created' : 'duplicate', tenantId, messageId, ticketId: ticket.id };
   };
 
   /** The integration a request names, after its signature checks out; 401 otherwise (an unknown id included). */
@@ -224,7 +225,7 @@ export const intakeService = (repo: IntakeRepository, ports: IntakePorts, routin
       await repo.recordSource(tenantId, integration.localId, message.sourceMessageId, { ticketId: ticket.id, messageId: added.id });
       return { ticketId: ticket.id, reference: ticket.reference, messageId: added.id, outcome: 'replied' as const };
     }
-    const { ticket } = await ports.tickets.open({
+    const { ticket, created } = await ports.tickets.open({
       tenantId,
       input: {
         contactId,
@@ -237,7 +238,7 @@ export const intakeService = (repo: IntakeRepository, ports: IntakePorts, routin
     });
     if (message.threadId) await repo.recordThread(tenantId, integration.localId, message.threadId, ticket.id);
     await repo.recordSource(tenantId, integration.localId, message.sourceMessageId, { ticketId: ticket.id });
-    return { ticketId: ticket.id, reference: ticket.reference, outcome: 'created' as const };
+    return { ticketId: ticket.id, reference: ticket.reference, outcome: created ? ('created' as const) : ('duplicate' as const) };
   };
 
   /** The form a public id names, in the tenant the id carries; 404 when either is wrong. */
