@@ -64,6 +64,7 @@ export const intakeRoutes = defineRoutes('intake', {
     body: ingestBody,
     response: ingestResponse,
     status: 200,
+    unauthorized: 'the integration is unknown, the timestamp is more than 5 minutes off, or the signature does not match',
   },
   createTicketForm: {
     method: 'POST',

@@ -33,7 +33,7 @@ const refusals = (route: Route): Record<number, string> => {
   if (route.roles.length) {
     why[401] = 'No valid bearer token';
     why[403] = `The caller's role is not one of ${route.roles.join(', ')}`;
-  }
+  } else if (route.unauthorized) why[401] = `Unauthorized: ${route.unauthorized}`;
   if (route.path.includes('{') || route.notFound)
     why[404] = route.notFound ? `Not found: ${route.notFound}` : 'Nothing at this path for the tenant';
   const conflicts = [route.conflict, isIdempotent(route) && 'a request with this Idempotency-Key is still in progress'].filter(Boolean);

@@ -35,6 +35,8 @@ export interface RouteSpec {
   conflict?: string;
   /** When the service answers 404 on a route whose path names nothing (a reference in the body). */
   notFound?: string;
+  /** On a public route that authenticates the request itself (a signed webhook): when it answers 401. */
+  unauthorized?: string;
   /** When the service refuses with 422: a reference to something that does not exist. */
   unprocessable?: string;
   /** PATCH, PUT and DELETE take If-Match (412 when stale); false for those that keep no version. */
