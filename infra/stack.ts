@@ -138,11 +138,6 @@ export class RapportStack extends Stack {
         value: inboundEmail.bucket.bucketName,
         description: 'Received mail (inbound/<SES message id>), expired after 30 days',
       });
-    } else {
-      Annotations.of(this).addWarningV2(
-        'rapport:inboundEmailDomainUnset',
-        'context inboundEmailDomain is not set: no support mail is received (set -c inboundEmailDomain=<a domain whose MX points at SES>)',
-      );
     }
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: inboundSms.topic.topicArn,

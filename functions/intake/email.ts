@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import PostalMime from 'postal-mime';
 import { normalizeEmail } from '../../shared/domain/normalize.ts';
 
 /** An attachment as a ticket lists it: its name, type and size, never its content. */
@@ -74,6 +73,8 @@ const flatten = (list: Addresses) => (list ?? []).flatMap((a) => (a.group ? a.gr
  * included) with postal-mime. Attachments are listed, not kept.
  */
 export const parseEmail = async (raw: string | Uint8Array): Promise<ParsedEmail> => {
+  // Loaded on first use: the HTTP routes of intake (ingest, forms) never parse mail.
+  const { default: PostalMime } = await import('postal-mime');
   const mail = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
   const rawId = messageIds(mail.messageId)[0] ?? mail.messageId?.trim();
   const messageId = rawId || `${createHash('sha256').update(raw).digest('hex')}@rapport.invalid`;
