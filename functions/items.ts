@@ -4,6 +4,7 @@ import { contactEntities } from './contacts/items.ts';
 import { dealEntities } from './deals/items.ts';
 import { eventEntities } from './events/items.ts';
 import { forecastEntities } from './forecast/items.ts';
+import { intakeEntities } from './intake/items.ts';
 import { journeyEntities } from './journeys/items.ts';
 import { knowledgeEntities } from './knowledge/items.ts';
 import { leadEntities } from './leads/items.ts';
@@ -12,8 +13,8 @@ import { orderEntities } from './orders/items.ts';
 import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
-import { slaEntities } from './sla/items.ts';
 import { serviceReportEntities } from './service-reports/items.ts';
+import { slaEntities } from './sla/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 import { ticketEntities } from './tickets/items.ts';
@@ -43,4 +44,5 @@ export const entityCatalog = {
   portal: portalEntities,
   sla: slaEntities,
   'service-reports': serviceReportEntities,
+  intake: intakeEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -5,6 +5,7 @@ import { contactRoutes } from './contacts/routes.ts';
 import { dealRoutes } from './deals/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { forecastRoutes } from './forecast/routes.ts';
+import { intakeRoutes } from './intake/routes.ts';
 import { journeyRoutes } from './journeys/routes.ts';
 import { knowledgeRoutes } from './knowledge/routes.ts';
 import { leadRoutes } from './leads/routes.ts';
@@ -46,6 +47,7 @@ export const routes: Route[] = [
   slaRoutes,
   serviceReportRoutes,
   platformRoutes,
+  intakeRoutes,
 ].flatMap((r) => Object.values(r));
 
 /** Contexts that own a Lambda function: one per bounded context. */

@@ -13,6 +13,7 @@ import { EmailSending } from './aws/email-sending.ts';
 import { RapportEventBus } from './aws/event-bus.ts';
 import { EventSubscribers } from './aws/event-subscribers.ts';
 import { RapportHttpApi } from './aws/http-api.ts';
+import { InboundEmail } from './aws/inbound-email.ts';
 import { InboundSms } from './aws/inbound-sms.ts';
 import { JobScheduler } from './aws/job-scheduler.ts';
 import { grantMessageSending } from './aws/message-sending.ts';
@@ -74,6 +75,10 @@ export class RapportStack extends Stack {
     const scheduler = new JobScheduler(this, 'Scheduler', { contexts: contextsWithEntry('scheduled'), functions, settings });
     new RecurringJobs(this, 'Recurring', { jobs: recurringJobs, functions, settings });
     const inboundSms = new InboundSms(this, 'InboundSms', { functions, settings });
+    const { inboundEmailDomain } = settings;
+    const inboundEmail = inboundEmailDomain
+      ? new InboundEmail(this, 'InboundEmail', { functions, settings: { ...settings, inboundEmailDomain } })
+      : undefined;
     const email = new EmailSending(this, 'Email', { settings });
     const sms = new SmsSending(this, 'Sms');
 
@@ -124,6 +129,16 @@ export class RapportStack extends Stack {
       description:
         'Every alarm (function errors, dead letters, API 5xx, SES bounce and complaint rates) notifies this topic: subscribe the on-call to it',
     });
+    if (inboundEmail) {
+      new CfnOutput(this, 'InboundEmailRuleSet', {
+        value: inboundEmail.ruleSet.receiptRuleSetName,
+        description: `CloudFormation cannot activate a receipt rule set: run \`aws ses set-active-receipt-rule-set --rule-set-name <this>\` once (one rule set is active per account and region), and point the MX record of ${inboundEmailDomain} at inbound-smtp.<region>.amazonaws.com`,
+      });
+      new CfnOutput(this, 'InboundEmailBucket', {
+        value: inboundEmail.bucket.bucketName,
+        description: 'Received mail (inbound/<SES message id>), expired after 30 days',
+      });
+    }
     new CfnOutput(this, 'InboundSmsTopicArn', {
       value: inboundSms.topic.topicArn,
       description:

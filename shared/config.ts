@@ -27,6 +27,12 @@ export const envNames = {
   SES_CONFIGURATION_SET: 'SES_CONFIGURATION_SET',
   /** JSON object: our SMS number (E.164) → tenant id; "*" names the tenant of any other number. */
   SMS_TENANT_BY_NUMBER: 'SMS_TENANT_BY_NUMBER',
+  /** The domain SES receives support mail on: support+<tenant>@<domain> reaches the tenant's tickets. */
+  INBOUND_EMAIL_DOMAIN: 'INBOUND_EMAIL_DOMAIN',
+  /** JSON object: a receiving address → tenant id, ahead of the +<tenant> form. */
+  INBOUND_EMAIL_TENANTS: 'INBOUND_EMAIL_TENANTS',
+  /** The bucket SES stores received mail in (under inbound/<SES message id>). */
+  INBOUND_EMAIL_BUCKET: 'INBOUND_EMAIL_BUCKET',
   /** EventBridge Scheduler: the schedule group jobs go in. */
   SCHEDULER_GROUP: 'SCHEDULER_GROUP',
   /** The role EventBridge Scheduler assumes to invoke a target. */
@@ -97,6 +103,9 @@ const schemas = {
   MAIL_FROM: optional,
   SES_CONFIGURATION_SET: optional,
   SMS_TENANT_BY_NUMBER: jsonMap,
+  INBOUND_EMAIL_DOMAIN: optional,
+  INBOUND_EMAIL_TENANTS: jsonMap,
+  INBOUND_EMAIL_BUCKET: optional,
   SCHEDULER_GROUP: optional,
   SCHEDULER_ROLE_ARN: optional,
   SCHEDULER_DLQ_ARN: optional,

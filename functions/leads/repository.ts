@@ -1,11 +1,11 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../../shared/db/client.ts';
-import { isConditionFailed } from '../../shared/db/errors.ts';
 import type { Page, PageRequest } from '../../shared/db/query.ts';
 import { getItem, listPage, stripKeys } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, remove, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { countWindowHit } from '../../shared/http/rate-limit.ts';
 import { formItem, type LeadUniqueKind, leadEntities, leadGuardItem, leadItem, leadKeys, leadUniques } from './items.ts';
 import type { Lead, LeadForm, Routing, ScoringRules } from './schemas.ts';
 
@@ -101,24 +101,8 @@ export const leadRepository: LeadRepository = {
 
   listForms: (tenantId, page) => listPage<LeadForm>({ index: 'GSI1', partition: leadKeys.formListPartition(tenantId) }, page),
 
-  async countHit(tenantId, localId, scope, window, limit, expiresAt) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: tableNameFromEnv(),
-          Key: leadKeys.formHits(tenantId, localId, scope, window),
-          UpdateExpression: 'SET #e = :e, expiresAt = if_not_exists(expiresAt, :x) ADD hits :one',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-          ExpressionAttributeNames: { '#e': 'entity' },
-          ExpressionAttributeValues: { ':e': leadEntities.formHits, ':x': expiresAt, ':one': 1, ':limit': limit },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
+  countHit: (tenantId, localId, scope, window, limit, expiresAt) =>
+    countWindowHit(leadKeys.formHits(tenantId, localId, scope, window), leadEntities.formHits, limit, expiresAt),
 
   async getScoring(tenantId) {
     const item = await getItem(leadKeys.scoring(tenantId));

@@ -1,18 +1,9 @@
+import { parsePublicId, publicId } from '../../shared/domain/public-id.ts';
 import type { BehaviourEntry, FitRule, Lead, LeadView, ScoringRules, StoredScore } from './schemas.ts';
 
-/**
- * A public form id names its tenant: base64url(tenantId) + '.' + a ULID. The
- * public submit route has no token, so the tenant comes from the id; the form
- * must then exist in that tenant's partition, and a ULID's 80 random bits make
- * a form of another tenant unguessable. No global, tenant-free item is needed.
- */
-export const publicFormId = (tenantId: string, localId: string) => `${Buffer.from(tenantId, 'utf8').toString('base64url')}.${localId}`;
-export const parseFormId = (formId: string): { tenantId: string; localId: string } | undefined => {
-  const [tenant, localId] = formId.split('.');
-  if (!tenant || !localId) return undefined;
-  const tenantId = Buffer.from(tenant, 'base64url').toString('utf8');
-  return tenantId && publicFormId(tenantId, localId) === formId ? { tenantId, localId } : undefined;
-};
+/** A public form id names its tenant (shared/domain/public-id.ts): the public submit route finds the form without a token. */
+export const publicFormId = publicId;
+export const parseFormId = parsePublicId;
 
 /** The rules a tenant scores with until it saves its own. */
 export const defaultScoring = (now: string): ScoringRules => ({

@@ -8,6 +8,7 @@ import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { fieldErrors, validationProblem } from '../../shared/http/problem.ts';
+import { rateLimited } from '../../shared/http/rate-limit.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
@@ -73,7 +74,6 @@ const writeAttempts = 8;
 
 /** The id of the deal a lead's conversion makes: the same for every attempt, a ULID of the lead's creation time. */
 export const dealIdOf = (lead: Pick<Lead, 'id' | 'createdAt'>) => stableId(new Date(lead.createdAt), `lead-deal:${lead.id}`);
-const windowMs = 60_000;
 
 const leadData = (l: Lead) => ({
   leadId: l.id,
@@ -271,13 +271,6 @@ export const leadService = (repo: LeadRepository, refs: LeadReferences) => {
     return { tenantId: ref.tenantId, form };
   };
 
-  const tooMany = (retryAfter: number, detail: string) =>
-    new Reply(
-      429,
-      JSON.stringify({ type: 'https://rapport.dev/problems/too-many-requests', title: 'Too many requests', status: 429, detail }),
-      { 'content-type': 'application/problem+json', 'retry-after': String(retryAfter) },
-    );
-
   /** The lead fields a submission gives, from the fields the form accepts; other accepted fields become attributes. */
   const submission = (form: LeadForm, body: Record<string, string>) => {
     const fields: Record<string, unknown> = {};
@@ -429,15 +422,24 @@ export const leadService = (repo: LeadRepository, refs: LeadReferences) => {
 
     async submitForm({ params, body, client }) {
       const { tenantId, form } = await formOf(params.formId);
-      const at = now().getTime();
-      const window = Math.floor(at / windowMs);
-      const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000));
-      const expiresAt = Math.floor(((window + 2) * windowMs) / 1000);
       const ip = client?.ip ?? 'unknown';
-      if (!(await repo.countHit(tenantId, form.localId, `IP#${ip}`, window, form.rateLimit.perIpPerMinute, expiresAt)))
-        return tooMany(retryAfter, `at most ${form.rateLimit.perIpPerMinute} submissions a minute from one address`);
-      if (!(await repo.countHit(tenantId, form.localId, 'FORM', window, form.rateLimit.perMinute, expiresAt)))
-        return tooMany(retryAfter, `at most ${form.rateLimit.perMinute} submissions a minute to this form`);
+      const limited = await rateLimited(
+        now(),
+        [
+          {
+            scope: `IP#${ip}`,
+            limit: form.rateLimit.perIpPerMinute,
+            detail: `at most ${form.rateLimit.perIpPerMinute} submissions a minute from one address`,
+          },
+          {
+            scope: 'FORM',
+            limit: form.rateLimit.perMinute,
+            detail: `at most ${form.rateLimit.perMinute} submissions a minute to this form`,
+          },
+        ],
+        (scope, window, limit, expiresAt) => repo.countHit(tenantId, form.localId, scope, window, limit, expiresAt),
+      );
+      if (limited) return limited;
       const input = submission(form, body);
       const result = await capture(tenantId, input, `form:${form.id}`, { formId: form.id, submissionId: newId() });
       if (client?.formPost) return new Reply(303, '', { location: form.thankYouUrl, 'content-type': 'text/plain' });

@@ -33,7 +33,7 @@ const refusals = (route: Route): Record<number, string> => {
   if (route.roles.length) {
     why[401] = 'No valid bearer token';
     why[403] = `The caller's role is not one of ${route.roles.join(', ')}`;
-  }
+  } else if (route.unauthorized) why[401] = `Unauthorized: ${route.unauthorized}`;
   if (route.audience === 'customer') {
     if (!route.signIn) why[401] = 'No valid customer session token, or the session was signed out';
     if (route.path.includes('{tenant}')) why[403] = "The path's tenant is not the customer session's";

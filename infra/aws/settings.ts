@@ -20,6 +20,13 @@ export interface StackSettings {
   mailFrom?: string;
   /** Our SMS numbers (E.164) → tenant id, for inbound SMS (SMS_TENANT_BY_NUMBER); "*" names the tenant of any other number. */
   smsTenants: Record<string, string>;
+  /**
+   * The domain SES receives support mail on (its MX points at SES): support+<tenant>@<domain> becomes a ticket
+   * of that tenant. Without it no receipt rule set, bucket or inbound email function is built.
+   */
+  inboundEmailDomain?: string;
+  /** Receiving addresses → tenant id (INBOUND_EMAIL_TENANTS), ahead of the +<tenant> form. */
+  inboundEmailTenants: Record<string, string>;
 }
 
 export const contextKeys = {
@@ -29,6 +36,8 @@ export const contextKeys = {
   corsOrigins: 'corsOrigins',
   mailFrom: 'mailFrom',
   smsTenants: 'smsTenants',
+  inboundEmailDomain: 'inboundEmailDomain',
+  inboundEmailTenants: 'inboundEmailTenants',
 } as const;
 
 /** `-c key=a,b` arrives as a string, cdk.json may hold an array. */
@@ -74,6 +83,31 @@ const smsTenantMap = (value: unknown): Record<string, string> => {
   return map as Record<string, string>;
 };
 
+const domainPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+
+/** `-c inboundEmailTenants='{"help@acme.example":"acme"}'`: JSON text or an object of addresses to tenant ids. */
+const inboundTenantMap = (value: unknown): Record<string, string> => {
+  if (value === undefined || value === null || value === '') return {};
+  let map: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      map = JSON.parse(value);
+    } catch {
+      throw new Error(`context inboundEmailTenants is not JSON: ${value}`);
+    }
+  }
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new Error('context inboundEmailTenants must be a JSON object of addresses to tenant ids');
+  const out: Record<string, string> = {};
+  for (const [address, tenant] of Object.entries(map)) {
+    if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw new Error(`context inboundEmailTenants: ${address} is not an email address`);
+    if (typeof tenant !== 'string' || !tenantPattern.test(tenant))
+      throw new Error(`context inboundEmailTenants: ${address} maps to an invalid tenant id ${String(tenant)}`);
+    out[address.toLowerCase()] = tenant;
+  }
+  return out;
+};
+
 export const isProd = (settings: Pick<StackSettings, 'stage'>) => settings.stage === 'prod';
 
 export const readSettings = (node: Node): StackSettings => {
@@ -87,11 +121,16 @@ export const readSettings = (node: Node): StackSettings => {
   const mailFrom = text(node.tryGetContext(contextKeys.mailFrom));
   if (mailFrom) mailFromDomain(mailFrom);
   else if (isProd({ stage })) throw new Error('context mailFrom is required in prod: the From address of every email');
+  const inboundEmailDomain = text(node.tryGetContext(contextKeys.inboundEmailDomain))?.toLowerCase();
+  if (inboundEmailDomain && !domainPattern.test(inboundEmailDomain))
+    throw new Error(`context inboundEmailDomain must be a domain name: ${inboundEmailDomain}`);
   return {
     stage,
     ...(jwtIssuer ? { jwtIssuer, jwtAudience } : {}),
     corsOrigins: list(node.tryGetContext(contextKeys.corsOrigins)),
     ...(mailFrom ? { mailFrom } : {}),
     smsTenants: smsTenantMap(node.tryGetContext(contextKeys.smsTenants)),
+    ...(inboundEmailDomain ? { inboundEmailDomain } : {}),
+    inboundEmailTenants: inboundTenantMap(node.tryGetContext(contextKeys.inboundEmailTenants)),
   };
 };

@@ -22,9 +22,12 @@ export interface GatewayOptions {
   /** Interface to listen on: loopback unless HOST says otherwise (e.g. 0.0.0.0 to reach it from a phone). */
   host?: string;
   onError: (error: unknown) => void;
-  /** Local-only GET routes ('/dev/…') answered by the runtime itself; they do not exist on AWS. */
-  devRoutes?: Record<string, () => APIGatewayProxyResultV2>;
+  /** Local-only routes ('GET /dev/…') answered by the runtime itself, without a token; they do not exist on AWS. */
+  devRoutes?: Record<string, DevRoute>;
 }
+
+/** A local-only route: the query and the body as received. */
+export type DevRoute = (request: { query: URLSearchParams; body: Buffer }) => APIGatewayProxyResultV2 | Promise<APIGatewayProxyResultV2>;
 
 export interface Gateway {
   url: string;
@@ -103,8 +106,8 @@ export const startGateway = async ({
       if (!(error instanceof TooLarge)) throw error;
       return problemResponse(new Problem(413, 'Payload too large', `the body exceeds ${maxBodyBytes} bytes`), rawPath);
     }
-    const dev = req.method === 'GET' ? devRoutes[rawPath] : undefined;
-    if (dev) return dev();
+    const dev = devRoutes[`${req.method} ${rawPath}`];
+    if (dev) return dev({ query: new URLSearchParams(url.slice(rawPath.length + 1)), body });
     const found = match(req.method ?? 'GET', rawPath);
     if (!found.found) {
       if (!found.allowedMethods.length)

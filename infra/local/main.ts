@@ -20,6 +20,7 @@ Rapport is running at ${runtime.url}
   Get a token:  ${tokenCommand} -- --tenant acme --role sales
   Call the API: curl -H "Authorization: Bearer <token>" ${runtime.url}/contacts
   Sent mail:    curl ${runtime.url}/dev/outbox   (emails and SMS land here, newest first; nothing leaves this machine)
+  Receive mail: curl --data-binary @message.eml "${runtime.url}/dev/inbound-email?tenant=acme"   (a raw RFC 5322 message, as SES receives it)
   Links:        unsubscribe and survey links in emails point at ${runtime.publicBaseUrl}${linksNote}
   Consent:      sends need consent per channel and purpose: marketing and surveys need a grant,
                 transactional goes out unless refused, e.g. {"consent":{"email":{"marketing":true}}}

@@ -14,6 +14,7 @@ import { ensureTable } from './create-table.ts';
 import { startDynamoLocal } from './dynamo.ts';
 import { invoke } from './functions.ts';
 import { startGateway } from './gateway.ts';
+import { inboundEmailRoute } from './inbound-email.ts';
 import { createLocalOutbox, type LocalOutbox } from './outbox.ts';
 import { defaultDataDir } from './paths.ts';
 import { recurringJobs } from './recurring.ts';
@@ -125,7 +126,8 @@ export const startRuntime = async (options: RuntimeOptions = {}): Promise<Runtim
     await recurring.start();
 
     const devRoutes = {
-      '/dev/outbox': () => ({
+      'POST /dev/inbound-email': inboundEmailRoute(invoke),
+      'GET /dev/outbox': () => ({
         statusCode: 200,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ items: outbox.messages().toReversed() }),

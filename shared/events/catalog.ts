@@ -321,6 +321,9 @@ export const eventCatalog = {
       dealId: z.string().optional(),
     }),
   },
+  'ticket_integration.created': { version: 1, data: z.object({ integrationId: z.string(), name: z.string(), channel: z.string() }) },
+  'ticket_integration.deleted': { version: 1, data: z.object({ integrationId: z.string(), name: z.string(), channel: z.string() }) },
+  'ticket_form.created': { version: 1, data: z.object({ formId: z.string(), name: z.string() }) },
   'lead.form_created': { version: 1, data: z.object({ formId: z.string(), name: z.string(), fields: z.array(z.string()) }) },
   'lead.scoring_updated': {
     version: 1,

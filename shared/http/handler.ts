@@ -123,7 +123,9 @@ const resolveRequest = (byKey: Map<string, Route>, options: HandlerOptions): Mid
         body: parseWith(route.body, value, 'body'),
         ifMatch: readIfMatch(event.headers['if-match']),
         // Public routes see who is asking (rate limits) and how (a browser form post is answered with a redirect).
-        ...(!caller && { client: { ip: event.requestContext.http.sourceIp, formPost: !!form } }),
+        ...(!caller && {
+          client: { ip: event.requestContext.http.sourceIp, formPost: !!form, headers: { ...event.headers }, rawBody: raw },
+        }),
         ...(customer && { customer }),
       },
     };

@@ -46,6 +46,8 @@ export interface RouteSpec {
   conflict?: string;
   /** When the service answers 404 on a route whose path names nothing (a reference in the body). */
   notFound?: string;
+  /** On a public route that authenticates the request itself (a signed webhook): when it answers 401. */
+  unauthorized?: string;
   /** When the service refuses with 422: a reference to something that does not exist. */
   unprocessable?: string;
   /** PATCH, PUT and DELETE take If-Match (412 when stale); false for those that keep no version. */
@@ -83,8 +85,11 @@ interface RequestParts<S extends RouteSpec> {
   body: Infer<S, 'body'>;
   /** Version from If-Match, when the client sent one. */
   ifMatch?: number;
-  /** On public routes: the caller's IP address, and whether the body came as a browser form post. */
-  client?: { ip: string; formPost: boolean };
+  /**
+   * On public routes: the caller's IP address, whether the body came as a browser form post, and for routes that
+   * authenticate the request themselves (a signed webhook) its headers (lower-case names) and the body as sent.
+   */
+  client?: { ip: string; formPost: boolean; headers?: Record<string, string | undefined>; rawBody?: string };
 }
 
 export type ServiceFor<R extends Routes, Ctx> = {
