@@ -28,6 +28,12 @@ export const ticketsApi = {
   get: ({ tenantId, ticketId }: { tenantId: string; ticketId: string }): Promise<Ticket | undefined> =>
     ticketRepository.getTicket(tenantId, ticketId, true),
 
+  /** The ticket a human reference (T-1042) names: a GetItem of its reference, then of the ticket. */
+  async byReference({ tenantId, reference }: { tenantId: string; reference: string }): Promise<Ticket | undefined> {
+    const ticketId = await ticketRepository.ticketOfReference(tenantId, reference);
+    return ticketId ? ticketRepository.getTicket(tenantId, ticketId, true) : undefined;
+  },
+
   /** Opens a ticket (classification rules applied) or, for a known sourceMessageId, returns the one it opened. */
   open: async ({
     tenantId,

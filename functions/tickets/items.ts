@@ -11,6 +11,7 @@ export const ticketEntities = {
   counter: 'TICKET_COUNTER',
   source: 'TICKET_SOURCE',
   messageSource: 'TICKET_MESSAGE_SOURCE',
+  reference: 'TICKET_REFERENCE',
   rules: 'TICKET_RULES',
   settings: 'TICKET_SETTINGS',
 } as const;
@@ -50,6 +51,8 @@ export const ticketKeys = {
   counter: (tenantId: string) => ({ PK: `${tenantKey(tenantId)}#TIREF`, SK: 'TIREF' }),
   /** Guard: the ticket a source message opened (idempotent intake). */
   source: (tenantId: string, sourceMessageId: string) => ({ PK: `${tenantKey(tenantId)}#TISRC#${digest(sourceMessageId)}`, SK: 'TISRC' }),
+  /** The ticket a reference names ("T-1042" in a mail subject): written with the ticket, read by GetItem. */
+  reference: (tenantId: string, reference: string) => ({ PK: `${tenantKey(tenantId)}#TIREF#${reference}`, SK: 'TIREF' }),
   /** Guard: the conversation message a source message added (idempotent replies). */
   messageSource: (tenantId: string, sourceMessageId: string) => ({
     PK: `${tenantKey(tenantId)}#TIMSRC#${digest(sourceMessageId)}`,

@@ -47,6 +47,8 @@ export interface TicketRepository {
   saveTicket(tenantId: string, write: TicketWrite, events: DomainEvent[]): Promise<void>;
   /** The ticket a source message opened. */
   ticketOfSource(tenantId: string, sourceMessageId: string): Promise<string | undefined>;
+  /** The id of the ticket with this reference (T-1042). */
+  ticketOfReference(tenantId: string, reference: string): Promise<string | undefined>;
   /** The `ticketId/messageId` a source message added. */
   messageOfSource(tenantId: string, sourceMessageId: string): Promise<string | undefined>;
   getMessage(tenantId: string, ticketId: string, messageId: string): Promise<TicketMessage | undefined>;
@@ -70,6 +72,7 @@ export interface TicketRepository {
 
 const sources = dedupeGuard(ticketEntities.source, 'ticketId');
 const messageSources = dedupeGuard(ticketEntities.messageSource, 'ref');
+const references = dedupeGuard(ticketEntities.reference, 'ticketId');
 
 const versionOf = (before: Ticket) => ['#v = :v', { '#v': 'version' }, { ':v': before.version }] as const;
 
@@ -131,6 +134,7 @@ export const ticketRepository: TicketRepository = {
       ...teamWrites(tenantId, write),
       ...(message ? [labelled<TicketConflict>('EXISTS', putNew(messageItem(tenantId, message)))] : []),
       ...(ticketSource ? [sources.claim(ticketKeys.source(tenantId, ticketSource), after.id)] : []),
+      ...(before ? [] : [references.claim(ticketKeys.reference(tenantId, after.reference), after.id)]),
       ...(messageSource && message
         ? [messageSources.claim(ticketKeys.messageSource(tenantId, messageSource), `${message.ticketId}/${message.id}`)]
         : []),
@@ -140,6 +144,7 @@ export const ticketRepository: TicketRepository = {
   },
 
   ticketOfSource: (tenantId, sourceMessageId) => sources.createdBy(ticketKeys.source(tenantId, sourceMessageId)),
+  ticketOfReference: (tenantId, reference) => references.createdBy(ticketKeys.reference(tenantId, reference)),
   messageOfSource: (tenantId, sourceMessageId) => messageSources.createdBy(ticketKeys.messageSource(tenantId, sourceMessageId)),
 
   async getMessage(tenantId, ticketId, messageId) {

@@ -63,10 +63,12 @@ export const fakeTicketRepository = () => {
       tickets.set(k(tenantId, after.id), copy(ticket));
       if (message) messages.set(k(tenantId, message.ticketId), [...(messages.get(k(tenantId, message.ticketId)) ?? []), copy(message)]);
       if (ticketSource) guards.set(k(tenantId, 'T', ticketSource), after.id);
+      if (!before) guards.set(k(tenantId, 'R', after.reference), after.id);
       if (messageSource && message) guards.set(k(tenantId, 'M', messageSource), `${message.ticketId}/${message.id}`);
       events.push(...written);
     },
     ticketOfSource: async (tenantId, source) => guards.get(k(tenantId, 'T', source)),
+    ticketOfReference: async (tenantId, reference) => guards.get(k(tenantId, 'R', reference)),
     messageOfSource: async (tenantId, source) => guards.get(k(tenantId, 'M', source)),
     getMessage: async (tenantId, ticketId, messageId) => copy(messages.get(k(tenantId, ticketId))?.find((m) => m.id === messageId)),
     conversation: async (tenantId, ticketId, publicOnly, page) =>
