@@ -10,6 +10,7 @@ import { messagingEntities } from './messaging/items.ts';
 import { orderEntities } from './orders/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
+import { routingEntities } from './routing/items.ts';
 import { surveyEntities } from './surveys/items.ts';
 import { taskEntities } from './tasks/items.ts';
 
@@ -33,4 +34,5 @@ export const entityCatalog = {
   quotes: quoteEntities,
   leads: leadEntities,
   journeys: journeyEntities,
+  routing: routingEntities,
 } as const satisfies Record<string, Record<string, string>>;

@@ -12,6 +12,7 @@ import { orderRoutes } from './orders/routes.ts';
 import { platformRoutes } from './platform/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
+import { routingRoutes } from './routing/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 
@@ -35,6 +36,7 @@ export const routes: Route[] = [
   productRoutes,
   quoteRoutes,
   leadRoutes,
+  routingRoutes,
   platformRoutes,
 ].flatMap((r) => Object.values(r));
 

@@ -49,6 +49,21 @@ export const subscriptions: Subscription[] = [
     pattern: { source: ['rapport'], 'detail-type': ['deal.created', 'deal.updated', 'deal.deleted', 'deal.stage_changed'] },
   },
   {
+    name: 'ticket-routing',
+    context: 'routing',
+    bus: 'rapport',
+    pattern: {
+      source: ['rapport'],
+      'detail-type': ['ticket.created', 'ticket.assigned', 'ticket.status_changed', 'ticket.reopened', 'team.updated'],
+    },
+  },
+  {
+    name: 'ticket-team-change',
+    context: 'routing',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['ticket.updated'], detail: { data: { changed: ['teamId'] } } },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',
