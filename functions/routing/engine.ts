@@ -6,7 +6,7 @@ import { clock } from '../../shared/ports/clock.ts';
 import { retry } from '../../shared/retry.ts';
 import type { Ticket, TicketsApi } from '../tickets/api.ts';
 import type { CounterChange, RoutingConflict, RoutingRepository } from './repository.ts';
-import { activeMember, candidateOrder } from './rules.ts';
+import { activeMember, activeMembers, candidateOrder, type RoutedTicket } from './rules.ts';
 import type { Member, QueuedTicket, Team, TicketHold } from './schemas.ts';
 
 /** What routing asks of tickets: a fresh read, and the assignment that refuses when the ticket is no longer unassigned. */
@@ -86,6 +86,26 @@ export const routingEngine = (repo: RoutingRepository, tickets: RoutingTickets) 
   };
 
   /**
+   * The members to try, in order (rules.ts), without those whose counter, read
+   * strongly consistent, is already at capacity: the conditional write stays
+   * the guard, the read only spares writes bound to fail. A member freeing
+   * room after the read finds the ticket in the queue, or the drain after
+   * queueing reads the counters again and finds the room.
+   */
+  const candidates = async (tenantId: string, team: Team, ticket: RoutedTicket): Promise<Member[]> => {
+    const members = activeMembers(team);
+    if (!members.length) return [];
+    const [turn, loads] = await Promise.all([
+      repo.nextTurn(tenantId, team.id),
+      repo.loads(
+        tenantId,
+        members.map((m) => m.userId),
+      ),
+    ]);
+    return candidateOrder(team, ticket, turn, loads).filter((m) => (loads.get(m.userId) ?? 0) < m.capacity);
+  };
+
+  /**
    * Claims the ticket for one member: the guard at the version read and the
    * member's counter below capacity, in one transaction (leaving the queue it
    * waited in). 'full' when the counter refused, 'lost' when the guard moved on.
@@ -135,15 +155,7 @@ export const routingEngine = (repo: RoutingRepository, tickets: RoutingTickets) 
     if (hold?.queued?.teamId === ticket.teamId) return 'queued';
     const team = await repo.getTeam(tenantId, ticket.teamId, true);
     if (!team) return 'unrouted';
-    const turn = await repo.nextTurn(tenantId, team.id);
-    const loads =
-      team.mode === 'load_balanced'
-        ? await repo.loads(
-            tenantId,
-            team.members.map((m) => m.userId),
-          )
-        : undefined;
-    for (const member of candidateOrder(team, ticket, turn, loads)) {
+    for (const member of await candidates(tenantId, team, ticket)) {
       const claimed = await claim(tenantId, ticketId, hold, team, member);
       if (claimed === 'claimed') return finish(tenantId, ticketId, member.userId, team.id);
       if (claimed === 'lost') throw conflictAgain();
@@ -245,16 +257,8 @@ export const routingEngine = (repo: RoutingRepository, tickets: RoutingTickets) 
       if (!team) return;
       const hold = await stillQueued(tenantId, team, entry);
       if (!hold) continue;
-      const turn = await repo.nextTurn(tenantId, team.id);
-      const loads =
-        team.mode === 'load_balanced'
-          ? await repo.loads(
-              tenantId,
-              team.members.map((m) => m.userId),
-            )
-          : undefined;
       let outcome: 'claimed' | 'full' | 'lost' = 'full';
-      for (const member of candidateOrder(team, entry, turn, loads)) {
+      for (const member of await candidates(tenantId, team, entry)) {
         outcome = await claim(tenantId, entry.ticketId, hold, team, member);
         if (outcome === 'claimed') await finish(tenantId, entry.ticketId, member.userId, team.id);
         if (outcome !== 'full') break;

@@ -50,12 +50,16 @@ export const fakeRoutingRepository = () => {
     }
   };
   let requests = 0;
+  /** A read: yields first, then answers from the maps as they are then. */
+  const read = async <T>(answer: () => T): Promise<T> => {
+    await tick();
+    requests++;
+    return answer();
+  };
 
   const repo: RoutingRepository = {
-    getTeam: async (tenantId, id) => (await tick(), requests++, copy(teams.get(k(tenantId, id)))),
-    getTeams: async (tenantId, ids) => (
-      await tick(), requests++, ids.flatMap((id) => (teams.has(k(tenantId, id)) ? [copy(teams.get(k(tenantId, id))!)] : []))
-    ),
+    getTeam: (tenantId, id) => read(() => copy(teams.get(k(tenantId, id)))),
+    getTeams: (tenantId, ids) => read(() => ids.flatMap((id) => (teams.has(k(tenantId, id)) ? [copy(teams.get(k(tenantId, id))!)] : []))),
     listTeams: async (tenantId, page) =>
       pageOf(
         [...teams.entries()]
@@ -106,7 +110,7 @@ export const fakeRoutingRepository = () => {
       );
       events.push(...written);
     },
-    teamIdsOf: async (tenantId, userId) => (await tick(), requests++, [...(memberships.get(k(tenantId, userId)) ?? [])]),
+    teamIdsOf: (tenantId, userId) => read(() => [...(memberships.get(k(tenantId, userId)) ?? [])]),
     async nextTurn(tenantId, teamId) {
       await tick();
       requests++;
@@ -114,8 +118,8 @@ export const fakeRoutingRepository = () => {
       turns.set(k(tenantId, teamId), turn);
       return turn;
     },
-    loads: async (tenantId, userIds) => (await tick(), requests++, new Map(userIds.map((u) => [u, loads.get(k(tenantId, u)) ?? 0]))),
-    getHold: async (tenantId, ticketId) => (await tick(), requests++, copy(holds.get(k(tenantId, ticketId)))),
+    loads: (tenantId, userIds) => read(() => new Map(userIds.map((u) => [u, loads.get(k(tenantId, u)) ?? 0]))),
+    getHold: (tenantId, ticketId) => read(() => copy(holds.get(k(tenantId, ticketId)))),
     async changeHold({ tenantId, before, after, counters, enqueue, dequeue }: HoldChange) {
       await tick();
       requests++;
@@ -130,7 +134,7 @@ export const fakeRoutingRepository = () => {
       if (dequeue) queueOf(tenantId, dequeue.teamId).delete(`${dequeue.createdAt}#${after.ticketId}`);
       if (enqueue) queueOf(tenantId, enqueue.teamId).set(`${enqueue.createdAt}#${enqueue.ticketId}`, copy(enqueue));
     },
-    oldestQueued: async (tenantId, teamId, limit) => (await tick(), requests++, sortedQueue(tenantId, teamId).slice(0, limit).map(copy)),
+    oldestQueued: (tenantId, teamId, limit) => read(() => sortedQueue(tenantId, teamId).slice(0, limit).map(copy)),
     queuePage: async (tenantId, teamId, page) => pageOf(sortedQueue(tenantId, teamId), page),
     async removeQueued(tenantId, entry, hold) {
       await tick();
@@ -165,7 +169,10 @@ export const fakeRoutingTickets = () => {
   let sequence = 0;
 
   const port: RoutingTickets = {
-    get: async ({ tenantId, ticketId }) => (await tick(), copy(tickets.get(k(tenantId, ticketId)))),
+    async get({ tenantId, ticketId }) {
+      await tick();
+      return copy(tickets.get(k(tenantId, ticketId)));
+    },
     async assign({ tenantId, ticketId, teamId, assigneeId, expectedAssigneeId }) {
       await tick();
       const ticket = tickets.get(k(tenantId, ticketId));
