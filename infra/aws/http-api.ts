@@ -99,7 +99,9 @@ export class RapportHttpApi extends Construct {
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
       if (!fn) throw new Error(`no function for context ${context}`);
-      if (!integrations.has(context)) integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn));
+      // One invoke permission per function for this API (not one per route): a stack holds at most 500 resources.
+      if (!integrations.has(context))
+        integrations.set(context, new HttpLambdaIntegration(`${context}-integration`, fn, { scopePermissionToRoute: false }));
       return integrations.get(context)!;
     };
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { candidateOrder, skillTier, wantedSkills } from '../../functions/routing/rules.ts';
 import { createTeamBody, type Team } from '../../functions/routing/schemas.ts';
 import { countViolations } from '../../functions/routing/violations.ts';
+import { subscriptions } from '../../functions/subscriptions.ts';
+import { matchesPattern } from '../../shared/events/pattern.ts';
 
 const team = (fields: Partial<Team> & { members: Team['members'] }): Team => ({
   id: '01J00000000000000000000000',
@@ -122,5 +124,19 @@ describe('countViolations', () => {
       counters: { ann: 2, bob: 1 },
     });
     expect(bad).toEqual({ overCapacity: 1, assignedTwice: 1, counterDrift: 1, total: 3 });
+  });
+});
+
+describe('routing subscriptions', () => {
+  const busEvent = (type: string, data: Record<string, unknown>) => ({ source: 'rapport', 'detail-type': type, detail: { type, data } });
+  const receives = (event: ReturnType<typeof busEvent>) =>
+    subscriptions.filter((s) => s.context === 'routing' && matchesPattern(s.pattern, event)).map((s) => s.name);
+
+  it('receives new tickets, assignments, status changes, reopenings and team changes, and a ticket update only when its team changed', () => {
+    for (const type of ['ticket.created', 'ticket.assigned', 'ticket.status_changed', 'ticket.reopened', 'team.updated'])
+      expect(receives(busEvent(type, {})), type).toEqual(['ticket-routing']);
+    expect(receives(busEvent('ticket.updated', { changed: ['priority', 'teamId'] }))).toEqual(['ticket-team-change']);
+    expect(receives(busEvent('ticket.updated', { changed: ['priority', 'tags'] }))).toEqual([]);
+    expect(receives(busEvent('ticket.replied', {}))).toEqual([]);
   });
 });
