@@ -2,7 +2,7 @@ import { routingRepository } from './repository.ts';
 import type { Team } from './schemas.ts';
 
 export type { AgentLoad, Member, QueuedTicket, RoutingMode, Team } from './schemas.ts';
-export { type AssignmentStep, countViolations, type Violations } from './violations.ts';
+export { type AssignmentStep, countViolations, stepsFromEvents, type Violations } from './violations.ts';
 
 /** What other contexts may ask of routing (the SLA escalation notifies a team's lead; reports read loads). */
 export const routingApi = {

@@ -140,7 +140,8 @@ export const routingEngine = (repo: RoutingRepository, tickets: RoutingTickets) 
     if (!ticket || isClosed(ticket) || ticket.assigneeId) return settleOnce(tenantId, ticketId, ticket);
     if (!ticket.teamId) return 'unrouted';
     let hold = await repo.getHold(tenantId, ticketId);
-    if (hold?.agentId && hold.state === 'claimed') return finish(tenantId, ticketId, hold.agentId, hold.teamId ?? ticket.teamId);
+    // A claim not yet on the ticket (a router at work, or one that stopped before assigning): finish it, in the ticket's team as it is now.
+    if (hold?.agentId && hold.state === 'claimed') return finish(tenantId, ticketId, hold.agentId, ticket.teamId);
     if (hold?.agentId) {
       // Counted as assigned (confirmed after the ticket took the agent), yet the ticket, read again, has no assignee: someone
       // unassigned it. The count goes back and the ticket is routed again.

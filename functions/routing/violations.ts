@@ -51,3 +51,16 @@ export const countViolations = ({
     : 0;
   return { overCapacity, assignedTwice, counterDrift, total: overCapacity + assignedTwice + counterDrift };
 };
+
+/** The steps ticket events tell, in the order given (e.g. as the bus delivered them): for countViolations over a run. */
+export const stepsFromEvents = (events: readonly { type: string; data: Record<string, unknown> }[]): AssignmentStep[] =>
+  events.flatMap((e): AssignmentStep[] => {
+    const ticketId = String(e.data.ticketId);
+    const open = !['resolved', 'closed'].includes(String(e.data.status));
+    const agentId = typeof e.data.assigneeId === 'string' ? e.data.assigneeId : undefined;
+    if ((e.type === 'ticket.assigned' || e.type === 'ticket.reopened') && agentId && open) return [{ kind: 'assigned', ticketId, agentId }];
+    if (e.type === 'ticket.assigned' && !agentId) return [{ kind: 'freed', ticketId }];
+    if (e.type === 'ticket.status_changed' && !open && !['resolved', 'closed'].includes(String(e.data.from)))
+      return [{ kind: 'freed', ticketId }];
+    return [];
+  });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { candidateOrder, skillTier, wantedSkills } from '../../functions/routing/rules.ts';
 import { createTeamBody, type Team } from '../../functions/routing/schemas.ts';
-import { countViolations } from '../../functions/routing/violations.ts';
+import { countViolations, stepsFromEvents } from '../../functions/routing/violations.ts';
 import { subscriptions } from '../../functions/subscriptions.ts';
 import { matchesPattern } from '../../shared/events/pattern.ts';
 
@@ -138,5 +138,27 @@ describe('routing subscriptions', () => {
     expect(receives(busEvent('ticket.updated', { changed: ['priority', 'teamId'] }))).toEqual(['ticket-team-change']);
     expect(receives(busEvent('ticket.updated', { changed: ['priority', 'tags'] }))).toEqual([]);
     expect(receives(busEvent('ticket.replied', {}))).toEqual([]);
+  });
+});
+
+describe('stepsFromEvents', () => {
+  it('reads assignments, resolutions and reopenings from ticket events', () => {
+    const data = (fields: Record<string, unknown>) => ({ ticketId: 't1', status: 'open', ...fields });
+    const steps = stepsFromEvents([
+      { type: 'ticket.created', data: data({}) },
+      { type: 'ticket.assigned', data: data({ assigneeId: 'ann' }) },
+      { type: 'ticket.status_changed', data: data({ status: 'resolved', from: 'open', assigneeId: 'ann' }) },
+      { type: 'ticket.status_changed', data: data({ status: 'closed', from: 'resolved', assigneeId: 'ann' }) },
+      { type: 'ticket.reopened', data: data({ assigneeId: 'ann' }) },
+      { type: 'ticket.assigned', data: data({ assigneeId: 'bob' }) },
+    ]);
+    expect(steps).toEqual([
+      { kind: 'assigned', ticketId: 't1', agentId: 'ann' },
+      { kind: 'freed', ticketId: 't1' },
+      { kind: 'assigned', ticketId: 't1', agentId: 'ann' },
+      { kind: 'assigned', ticketId: 't1', agentId: 'bob' },
+    ]);
+    // A reassignment by hand is a second assignment of an open ticket: countViolations counts it, so a bench reads routing's own events.
+    expect(countViolations({ capacity: { ann: 1, bob: 1 }, steps }).assignedTwice).toBe(1);
   });
 });
