@@ -13,6 +13,7 @@ import { orderEntities } from './orders/items.ts';
 import { portalEntities } from './portal/items.ts';
 import { productEntities } from './products/items.ts';
 import { quoteEntities } from './quotes/items.ts';
+import { routingEntities } from './routing/items.ts';
 import { serviceReportEntities } from './service-reports/items.ts';
 import { slaEntities } from './sla/items.ts';
 import { surveyEntities } from './surveys/items.ts';
@@ -45,4 +46,5 @@ export const entityCatalog = {
   sla: slaEntities,
   'service-reports': serviceReportEntities,
   intake: intakeEntities,
+  routing: routingEntities,
 } as const satisfies Record<string, Record<string, string>>;

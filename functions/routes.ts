@@ -15,8 +15,9 @@ import { platformRoutes } from './platform/routes.ts';
 import { portalRoutes } from './portal/routes.ts';
 import { productRoutes } from './products/routes.ts';
 import { quoteRoutes } from './quotes/routes.ts';
-import { slaRoutes } from './sla/routes.ts';
+import { routingRoutes } from './routing/routes.ts';
 import { serviceReportRoutes } from './service-reports/routes.ts';
+import { slaRoutes } from './sla/routes.ts';
 import { surveyRoutes } from './surveys/routes.ts';
 import { taskRoutes } from './tasks/routes.ts';
 import { ticketRoutes } from './tickets/routes.ts';
@@ -46,6 +47,7 @@ export const routes: Route[] = [
   portalRoutes,
   slaRoutes,
   serviceReportRoutes,
+  routingRoutes,
   platformRoutes,
   intakeRoutes,
 ].flatMap((r) => Object.values(r));

@@ -79,6 +79,21 @@ export const subscriptions: Subscription[] = [
   { name: 'quote-deal-won', context: 'deals', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
   { name: 'quote-order', context: 'orders', bus: 'rapport', pattern: { source: ['rapport'], 'detail-type': ['quote.accepted'] } },
   {
+    name: 'ticket-routing',
+    context: 'routing',
+    bus: 'rapport',
+    pattern: {
+      source: ['rapport'],
+      'detail-type': ['ticket.created', 'ticket.assigned', 'ticket.status_changed', 'ticket.reopened', 'team.updated'],
+    },
+  },
+  {
+    name: 'ticket-team-change',
+    context: 'routing',
+    bus: 'rapport',
+    pattern: { source: ['rapport'], 'detail-type': ['ticket.updated'], detail: { data: { changed: ['teamId'] } } },
+  },
+  {
     name: 'ses-feedback',
     context: 'messaging',
     bus: 'default',

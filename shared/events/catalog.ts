@@ -148,6 +148,8 @@ const kbArticleData = z.object({
   draftNumber: z.number().int().optional(),
   publishedNumber: z.number().int().optional(),
 });
+/** A routing team changed (routing context); `memberIds` lists its members, active or not. */
+const teamData = z.object({ teamId: z.string(), name: z.string(), mode: z.string(), memberIds: z.array(z.string()) });
 
 const journeyData = z.object({ journeyId: z.string(), name: z.string(), version: z.number().int(), status: z.string() });
 const journeyChange = journeyData.extend({ changed: z.array(z.string()) });
@@ -194,6 +196,9 @@ export const eventCatalog = {
       name: z.string().optional(),
     }),
   },
+  'team.created': { version: 1, data: teamData },
+  'team.updated': { version: 1, data: teamData.extend({ changed: z.array(z.string()) }) },
+  'team.deleted': { version: 1, data: teamData },
   // Produced by the tickets context, and by integrations through POST /events (hence the loose shape).
   'ticket.resolved': {
     version: 1,
