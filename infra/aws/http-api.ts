@@ -1,4 +1,4 @@
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, NestedStack, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CorsHttpMethod,
@@ -93,8 +93,14 @@ export class RapportHttpApi extends Construct {
     this.authorizer = new HttpJwtAuthorizer('JwtAuthorizer', props.jwtIssuer, { jwtAudience: props.jwtAudience });
   }
 
-  /** Adds every catalog route, pointing at its context's function. */
+  /**
+   * Adds every catalog route, pointing at its context's function. Routes and
+   * integrations live in a nested stack: they are a resource each, and beside
+   * the functions, roles, queues and alarms of every context they would take
+   * one stack past CloudFormation's 500 resources.
+   */
   integrate(functions: ReadonlyMap<string, IFunction>) {
+    const routeStack = new NestedStack(this, 'Routes', { description: 'Rapport API routes and their Lambda integrations' });
     const integrations = new Map<string, HttpLambdaIntegration>();
     const integrationFor = (context: string) => {
       const fn = functions.get(context);
@@ -109,7 +115,7 @@ export class RapportHttpApi extends Construct {
 
     for (const route of this.catalog) {
       const isPublic = route.roles.length === 0;
-      const httpRoute = new HttpRoute(this, `Route-${route.context}-${route.op}`, {
+      const httpRoute = new HttpRoute(routeStack, `Route-${route.context}-${route.op}`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: integrationFor(route.context),
