@@ -3,14 +3,24 @@ import type { ContextFunction } from './context-function.ts';
 /**
  * The contexts whose functions may send messages. Contexts call each other
  * in-process, not through the API: journeys' functions call messaging's
-export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes', 'tickets', 'knowledge', 'portal', 'sla'];
+ * sendMessage and surveys' sendSurvey; surveys, quotes, tickets, portal and SLA
+ * escalations call sendMessage, and sending
  * defers a message past quiet hours with the scheduler. Which entry reaches a
  * send is not known from the outside, so every function of these contexts
  * (HTTP, subscriber, scheduled, recurring, inbound) can send email and SMS and
  * schedule jobs, and no other function can. Knowledge is here for its timers
  * (a search session's deflection count).
  */
-export const messageSendingContexts: readonly string[] = ['messaging', 'journeys', 'surveys', 'quotes', 'tickets', 'knowledge', 'portal', 'sla'];
+export const messageSendingContexts: readonly string[] = [
+  'messaging',
+  'journeys',
+  'surveys',
+  'quotes',
+  'tickets',
+  'knowledge',
+  'portal',
+  'sla',
+];
 
 /** A part of sending a message (email, SMS, the scheduler) a function can be given: environment and permissions. */
 export interface MessagingCapability {
