@@ -68,10 +68,8 @@ describe('the self-service portal in a phone browser', () => {
     expect(await page.locator('.message.customer').textContent()).toContain('The screen is cracked.');
 
     // An agent answers through the staff API; the customer sees it on reload, and answers back from the page
-    expect((await agent('POST', `/tickets/${ticketId}/replies`, { body: 'A new one is on its way.', public: true })).status).toBe(201);
-    expect((await agent('POST', `/tickets/${ticketId}/replies`, { body: 'internal: replacement order 1234', public: false })).status).toBe(
-      201,
-    );
+    expect((await agent('POST', `/tickets/${ticketId}/replies`, { body: 'A new one is on its way.' })).status).toBe(201);
+    expect((await agent('POST', `/tickets/${ticketId}/notes`, { body: 'internal: replacement order 1234' })).status).toBe(201);
     await page.reload();
     await page.locator('.message.agent', { hasText: 'A new one is on its way.' }).waitFor();
     expect(await page.locator('main').textContent()).not.toContain('replacement order 1234');

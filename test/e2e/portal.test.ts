@@ -160,8 +160,8 @@ describe('portal tickets', () => {
     // staff see the ticket on the contact; an internal note never reaches the customer, a public reply does
     const support = staff(tenant, 'support');
     expect((await support('GET', `/tickets/${ticketId}`)).body).toMatchObject({ contactId: a.contactId, channel: 'portal' });
-    expect((await support('POST', `/tickets/${ticketId}/replies`, { body: 'Check the seat count first', public: false })).status).toBe(201);
-    expect((await support('POST', `/tickets/${ticketId}/replies`, { body: 'Sorry, fixed: one seat.', public: true })).status).toBe(201);
+    expect((await support('POST', `/tickets/${ticketId}/notes`, { body: 'Check the seat count first' })).status).toBe(201);
+    expect((await support('POST', `/tickets/${ticketId}/replies`, { body: 'Sorry, fixed: one seat.' })).status).toBe(201);
 
     const replied = await asA('POST', `/portal/tickets/${ticketId}/replies`, { body: 'Thanks!' });
     expect(replied.status).toBe(201);

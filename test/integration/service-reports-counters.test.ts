@@ -104,8 +104,8 @@ describe('service report counters on DynamoDB Local', () => {
     // 30 min lies in [2^4.75, 2^5): 2^4.875 ≈ 29.34; 26 h = 1560 min in [2^10.5, 2^10.75): 2^10.625 ≈ 1579.22.
     expect(all.rows[1].firstResponse.calendar).toEqual({ count: 1, medianMinutes: 29.34, p90Minutes: 29.34 });
     expect(all.rows[2].resolution.calendar).toEqual({ count: 1, medianMinutes: 1579.22, p90Minutes: 1579.22 });
-    // The business-time port is not wired to the SLA calendars yet: no business figures.
-    expect(all.rows[2].resolution.business.count).toBe(0);
+    // The tenant has no business-hours calendar, so business minutes are calendar minutes.
+    expect(all.rows[2].resolution.business).toEqual(all.rows[2].resolution.calendar);
     expect(all.rows[1].sla.firstResponse).toEqual({ met: 1, breached: 0, attainment: 1 });
     expect(all.rows[2].sla.resolution).toEqual({ met: 1, breached: 0, attainment: 1 });
     expect(all.rows[2].csat).toEqual({ responses: 1, averageScore: 4, satisfiedRate: 1 });
