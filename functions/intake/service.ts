@@ -6,7 +6,7 @@ import { domainEvent } from '../../shared/events/outbox.ts';
 import { tenantPattern } from '../../shared/http/auth.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { Problem } from '../../shared/http/problem.ts';
-import { rateLimited } from '../../shared/http/rate-limit.ts';
+import { formLimits, rateLimited } from '../../shared/http/rate-limit.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
@@ -337,21 +337,8 @@ export const intakeService = (repo: IntakeRepository, ports: IntakePorts, routin
     async submitTicketForm({ params, body, client }) {
       const { tenantId, form } = await formOf(params.formId);
       const ip = client?.ip ?? 'unknown';
-      const limited = await rateLimited(
-        now(),
-        [
-          {
-            scope: `IP#${ip}`,
-            limit: form.rateLimit.perIpPerMinute,
-            detail: `at most ${form.rateLimit.perIpPerMinute} submissions a minute from one address`,
-          },
-          {
-            scope: 'FORM',
-            limit: form.rateLimit.perMinute,
-            detail: `at most ${form.rateLimit.perMinute} submissions a minute to this form`,
-          },
-        ],
-        (scope, window, limit, expiresAt) => repo.countHit(tenantId, form.localId, scope, window, limit, expiresAt),
+      const limited = await rateLimited(now(), formLimits(ip, form.rateLimit), (scope, window, limit, expiresAt) =>
+        repo.countHit(tenantId, form.localId, scope, window, limit, expiresAt),
       );
       if (limited) return limited;
       const actor = systemActor('intake', form.id);

@@ -8,7 +8,7 @@ import type { DomainEvent } from '../../shared/events/catalog.ts';
 import { domainEvent } from '../../shared/events/outbox.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { fieldErrors, validationProblem } from '../../shared/http/problem.ts';
-import { rateLimited } from '../../shared/http/rate-limit.ts';
+import { formLimits, rateLimited } from '../../shared/http/rate-limit.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { clock } from '../../shared/ports/clock.ts';
@@ -423,21 +423,8 @@ export const leadService = (repo: LeadRepository, refs: LeadReferences) => {
     async submitForm({ params, body, client }) {
       const { tenantId, form } = await formOf(params.formId);
       const ip = client?.ip ?? 'unknown';
-      const limited = await rateLimited(
-        now(),
-        [
-          {
-            scope: `IP#${ip}`,
-            limit: form.rateLimit.perIpPerMinute,
-            detail: `at most ${form.rateLimit.perIpPerMinute} submissions a minute from one address`,
-          },
-          {
-            scope: 'FORM',
-            limit: form.rateLimit.perMinute,
-            detail: `at most ${form.rateLimit.perMinute} submissions a minute to this form`,
-          },
-        ],
-        (scope, window, limit, expiresAt) => repo.countHit(tenantId, form.localId, scope, window, limit, expiresAt),
+      const limited = await rateLimited(now(), formLimits(ip, form.rateLimit), (scope, window, limit, expiresAt) =>
+        repo.countHit(tenantId, form.localId, scope, window, limit, expiresAt),
       );
       if (limited) return limited;
       const input = submission(form, body);

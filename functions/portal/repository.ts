@@ -1,10 +1,8 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../shared/db/client.ts';
-import { isConditionFailed } from '../../shared/db/errors.ts';
 import { getItem } from '../../shared/db/query.ts';
 import { tableNameFromEnv } from '../../shared/db/table.ts';
 import { labelled, put, putNew, type TransactItem, transact } from '../../shared/db/transact.ts';
 import type { DomainEvent } from '../../shared/events/catalog.ts';
+import { countWindowHit } from '../../shared/http/rate-limit.ts';
 import { portalEntities, portalKeys } from './items.ts';
 
 /** A contact as a portal customer. */
@@ -39,24 +37,8 @@ export interface PortalRepository {
 }
 
 export const portalRepository: PortalRepository = {
-  async countSignIn(tenantId, scope, window, limit, expiresAt) {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: tableNameFromEnv(),
-          Key: portalKeys.signInHits(tenantId, scope, window),
-          UpdateExpression: 'SET #e = :e, expiresAt = if_not_exists(expiresAt, :x) ADD hits :one',
-          ConditionExpression: 'attribute_not_exists(hits) OR hits < :limit',
-          ExpressionAttributeNames: { '#e': 'entity' },
-          ExpressionAttributeValues: { ':e': portalEntities.signInHits, ':x': expiresAt, ':one': 1, ':limit': limit },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailed(error)) return false;
-      throw error;
-    }
-  },
+  countSignIn: (tenantId, scope, window, limit, expiresAt) =>
+    countWindowHit(portalKeys.signInHits(tenantId, scope, window), portalEntities.signInHits, limit, expiresAt),
 
   async getCustomer(tenantId, contactId, consistent = false) {
     const item = await getItem(portalKeys.customer(tenantId, contactId), consistent);

@@ -7,6 +7,7 @@ import { domainEvent } from '../../shared/events/outbox.ts';
 import { type CustomerCaller, customerCookie, signCustomerSession } from '../../shared/http/customer.ts';
 import type { RequestContext } from '../../shared/http/handler.ts';
 import { brokenLink } from '../../shared/http/html-page.ts';
+import { overLimit, tooManyRequests } from '../../shared/http/rate-limit.ts';
 import { Reply } from '../../shared/http/reply.ts';
 import type { ServiceFor } from '../../shared/http/route.ts';
 import { logger } from '../../shared/logger.ts';
@@ -101,11 +102,7 @@ const tooMany = (retryAfter: number, detail: string, page: boolean, tenant: stri
         const reply = signInPage(429, tenant, `${detail}. Please try again in a few minutes.`);
         return new Reply(429, reply.body, { ...reply.headers, 'retry-after': String(retryAfter) });
       })()
-    : new Reply(
-        429,
-        JSON.stringify({ type: 'https://rapport.dev/problems/too-many-requests', title: 'Too many requests', status: 429, detail }),
-        { 'content-type': 'application/problem+json', 'retry-after': String(retryAfter) },
-      );
+    : tooManyRequests(retryAfter, detail);
 
 export const portalService = (repo: PortalRepository, ports: PortalPorts) => {
   const now = () => clock().now();
@@ -156,18 +153,16 @@ export const portalService = (repo: PortalRepository, ports: PortalPorts) => {
    * Counts a sign-in request against the IP and the address: true when it may
    * go on, else the seconds until the window ends.
    */
-  const withinLimits = async (tenantId: string, email: string, ip: string): Promise<true | { retryAfter: number; detail: string }> => {
-    const windowMs = signInLimits.windowMinutes * 60_000;
-    const at = now().getTime();
-    const window = Math.floor(at / windowMs);
-    const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000));
-    const expiresAt = Math.floor(((window + 2) * windowMs) / 1000);
-    if (!(await repo.countSignIn(tenantId, `IP#${ip}`, window, signInLimits.perIp, expiresAt)))
-      return { retryAfter, detail: 'Too many sign-in requests from this network' };
-    if (!(await repo.countSignIn(tenantId, addressScope(email), window, signInLimits.perAddress, expiresAt)))
-      return { retryAfter, detail: 'Too many sign-in links were asked for this address' };
-    return true;
-  };
+  const withinLimits = async (tenantId: string, email: string, ip: string): Promise<true | { retryAfter: number; detail: string }> =>
+    (await overLimit(
+      now(),
+      [
+        { scope: `IP#${ip}`, limit: signInLimits.perIp, detail: 'Too many sign-in requests from this network' },
+        { scope: addressScope(email), limit: signInLimits.perAddress, detail: 'Too many sign-in links were asked for this address' },
+      ],
+      (scope, window, limit, expiresAt) => repo.countSignIn(tenantId, scope, window, limit, expiresAt),
+      signInLimits.windowMinutes * 60_000,
+    )) ?? true;
 
   /**
    * Uses a sign-in link: once, before it expires, for the tenant of the path.

@@ -17,7 +17,7 @@ export interface RateLimit {
   detail: string;
 }
 
-const tooManyRequests = (retryAfter: number, detail: string) =>
+export const tooManyRequests = (retryAfter: number, detail: string) =>
   new Reply(
     429,
     JSON.stringify({ type: 'https://rapport.dev/problems/too-many-requests', title: 'Too many requests', status: 429, detail }),
@@ -25,19 +25,39 @@ const tooManyRequests = (retryAfter: number, detail: string) =>
   );
 
 /**
- * Counts the request against each limit in order, in the window `now` falls
- * in; the first one full answers 429 with Retry-After (the seconds to the next
- * window). Undefined when every limit had room.
+ * Counts the request against each limit in order, in the window of
+ * `windowMs` that `now` falls in; the first one full says why and the seconds
+ * to the next window. Undefined when every limit had room.
  */
-export const rateLimited = async (now: Date, limits: RateLimit[], count: CountHit): Promise<Reply | undefined> => {
+export const overLimit = async (
+  now: Date,
+  limits: RateLimit[],
+  count: CountHit,
+  windowMs = rateWindowMs,
+): Promise<{ retryAfter: number; detail: string } | undefined> => {
   const at = now.getTime();
-  const window = Math.floor(at / rateWindowMs);
-  const retryAfter = Math.max(1, Math.ceil(((window + 1) * rateWindowMs - at) / 1000));
-  const expiresAt = Math.floor(((window + 2) * rateWindowMs) / 1000);
-  for (const { scope, limit, detail } of limits)
-    if (!(await count(scope, window, limit, expiresAt))) return tooManyRequests(retryAfter, detail);
+  const window = Math.floor(at / windowMs);
+  const retryAfter = Math.max(1, Math.ceil(((window + 1) * windowMs - at) / 1000));
+  const expiresAt = Math.floor(((window + 2) * windowMs) / 1000);
+  for (const { scope, limit, detail } of limits) if (!(await count(scope, window, limit, expiresAt))) return { retryAfter, detail };
   return undefined;
 };
+
+/** overLimit answered as a 429 problem+json with Retry-After. */
+export const rateLimited = async (now: Date, limits: RateLimit[], count: CountHit): Promise<Reply | undefined> => {
+  const over = await overLimit(now, limits, count);
+  return over && tooManyRequests(over.retryAfter, over.detail);
+};
+
+/** The two limits of a public form: per client IP, then per form. */
+export const formLimits = (ip: string, rateLimit: { perMinute: number; perIpPerMinute: number }): RateLimit[] => [
+  {
+    scope: `IP#${ip}`,
+    limit: rateLimit.perIpPerMinute,
+    detail: `at most ${rateLimit.perIpPerMinute} submissions a minute from one address`,
+  },
+  { scope: 'FORM', limit: rateLimit.perMinute, detail: `at most ${rateLimit.perMinute} submissions a minute to this form` },
+];
 
 /**
  * The DynamoDB counter of one window: a conditional UpdateItem ADD on the
