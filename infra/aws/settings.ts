@@ -60,53 +60,49 @@ export const mailFromDomain = (mailFrom: string): string => {
   return domain.toLowerCase();
 };
 
-/** `-c smsTenants='{"+12125550101":"acme"}'` arrives as JSON text, cdk.json may hold an object. */
-const smsTenantMap = (value: unknown): Record<string, string> => {
+/**
+ * A context value mapping keys to tenant ids: `-c name='{"key":"acme"}'`
+ * arrives as JSON text, cdk.json may hold an object. `keyOf` checks a key and
+ * answers the form it is looked up in, or why it is refused.
+ */
+const tenantMap = (name: string, keys: string, value: unknown, keyOf: (key: string) => string | Error): Record<string, string> => {
   if (value === undefined || value === null || value === '') return {};
   let map: unknown = value;
   if (typeof value === 'string') {
     try {
       map = JSON.parse(value);
     } catch {
-      throw new Error(`context smsTenants is not JSON: ${value}`);
+      throw new Error(`context ${name} is not JSON: ${value}`);
     }
   }
   if (typeof map !== 'object' || map === null || Array.isArray(map))
-    throw new Error('context smsTenants must be a JSON object of numbers to tenant ids');
-  for (const [number, tenant] of Object.entries(map)) {
-    // Inbound SMS looks numbers up in E.164 form, so a key in any other form would never match.
-    if (number !== '*' && toE164(number) !== number)
-      throw new Error(`context smsTenants: ${number} is not a phone number in E.164 form (e.g. +12125550101) or "*"`);
-    if (typeof tenant !== 'string' || !tenantPattern.test(tenant))
-      throw new Error(`context smsTenants: ${number} maps to an invalid tenant id ${String(tenant)}`);
-  }
-  return map as Record<string, string>;
-};
-
-const domainPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
-
-/** `-c inboundEmailTenants='{"help@acme.example":"acme"}'`: JSON text or an object of addresses to tenant ids. */
-const inboundTenantMap = (value: unknown): Record<string, string> => {
-  if (value === undefined || value === null || value === '') return {};
-  let map: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      map = JSON.parse(value);
-    } catch {
-      throw new Error(`context inboundEmailTenants is not JSON: ${value}`);
-    }
-  }
-  if (typeof map !== 'object' || map === null || Array.isArray(map))
-    throw new Error('context inboundEmailTenants must be a JSON object of addresses to tenant ids');
+    throw new Error(`context ${name} must be a JSON object of ${keys} to tenant ids`);
   const out: Record<string, string> = {};
-  for (const [address, tenant] of Object.entries(map)) {
-    if (!/^[^\s@]+@[^\s@]+$/.test(address)) throw new Error(`context inboundEmailTenants: ${address} is not an email address`);
+  for (const [key, tenant] of Object.entries(map)) {
+    const lookedUp = keyOf(key);
+    if (lookedUp instanceof Error) throw new Error(`context ${name}: ${lookedUp.message}`);
     if (typeof tenant !== 'string' || !tenantPattern.test(tenant))
-      throw new Error(`context inboundEmailTenants: ${address} maps to an invalid tenant id ${String(tenant)}`);
-    out[address.toLowerCase()] = tenant;
+      throw new Error(`context ${name}: ${key} maps to an invalid tenant id ${String(tenant)}`);
+    out[lookedUp] = tenant;
   }
   return out;
 };
+
+// Inbound SMS looks numbers up in E.164 form, so a key in any other form would never match.
+const smsTenantMap = (value: unknown) =>
+  tenantMap('smsTenants', 'numbers', value, (number) =>
+    number === '*' || toE164(number) === number
+      ? number
+      : new Error(`${number} is not a phone number in E.164 form (e.g. +12125550101) or "*"`),
+  );
+
+const domainPattern = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
+
+/** `-c inboundEmailTenants='{"help@acme.example":"acme"}'`: addresses (looked up lower-cased) to tenant ids. */
+const inboundTenantMap = (value: unknown) =>
+  tenantMap('inboundEmailTenants', 'addresses', value, (address) =>
+    /^[^\s@]+@[^\s@]+$/.test(address) ? address.toLowerCase() : new Error(`${address} is not an email address`),
+  );
 
 export const isProd = (settings: Pick<StackSettings, 'stage'>) => settings.stage === 'prod';
 
