@@ -18,6 +18,8 @@ let service: ReturnType<typeof intakeService> | undefined;
  */
 export const handler = async (event: SESEvent): Promise<EmailOutcome[]> => {
   service ??= intakeService(intakeRepository, intakePorts, mailRouting);
+  // The logger outlives invocations (and is shared by every function in the embedded runtime): drop earlier keys.
+  logger.resetKeys();
   const outcomes: EmailOutcome[] = [];
   for (const record of event.Records ?? []) {
     const { mail, receipt } = record.ses;
