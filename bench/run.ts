@@ -17,13 +17,15 @@ import { measureJourneys } from './journeys.ts';
 import { functionSettings } from './lambda-config.ts';
 import { mib, num, render, type Section, table } from './report.ts';
 import { measureSales, salesSection } from './sales.ts';
+import { measureService } from './service.ts';
 import { measureThroughput, throughputSection } from './throughput.ts';
 
 /**
  * `npm run bench`: prints the figures as markdown and writes them to
  * bench/results.md. Measures, never asserts. BENCH_IMPORT_RUNS,
  * BENCH_REQUESTS and BENCH_LEAD_SUBMISSIONS shrink a run while working on the
- * bench itself; `npx tsx bench/sales-only.ts` runs the sales figures alone.
+ * bench itself; `npx tsx bench/sales-only.ts` and `npx tsx bench/service-only.ts`
+ * run the sales and the customer service figures alone.
  */
 const importRuns = Number(process.env.BENCH_IMPORT_RUNS ?? 15);
 const loadRequests = Number(process.env.BENCH_REQUESTS ?? 2000);
@@ -117,6 +119,8 @@ try {
   });
   sideClient.destroy();
 
+  const service = await measureService({ runtime, gatewayUrl: gateway.url, meter, log });
+
   sections.push(
     routeUsageSection(usage, meter.total().requests.Scan ?? 0),
     contractSection(contract),
@@ -124,6 +128,7 @@ try {
     costSection(throughput, { memoryMb: lambda.memoryMb, memorySource: 'as infra/aws/context-function.ts configures every function' }),
     memory,
     salesSection(sales),
+    ...service,
   );
 
   // The journey figures run on a runtime of their own, on a manual clock, against the same DynamoDB Local.

@@ -103,12 +103,20 @@ export const measureService = async ({ runtime, gatewayUrl, meter, log }: Contex
   };
 
   const team = async (t: string, name: string, size: number) =>
+    // Teams are written by admins only.
     (
-      await call(t, 'setup', 'POST', '/teams', {
-        name,
-        lead: { userId: `${name}-lead`, email: `${name}-lead@example.com` },
-        members: Array.from({ length: size }, (_, i) => ({ userId: `${name}-agent-${i}`, capacity })),
-      })
+      await call(
+        t,
+        'setup',
+        'POST',
+        '/teams',
+        {
+          name,
+          lead: { userId: `${name}-lead`, email: `${name}-lead@example.com` },
+          members: Array.from({ length: size }, (_, i) => ({ userId: `${name}-agent-${i}`, capacity })),
+        },
+        { authorization: `Bearer ${await tokenOf(t, 'admin')}` },
+      )
     ).body as { id: string; members: { userId: string; capacity: number }[] };
 
   log('service: DynamoDB requests per intake, reply and assignment…');
